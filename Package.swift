@@ -1,0 +1,107 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Strict settings for our own targets: Swift 6 language mode everywhere.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .unsafeFlags(["-warnings-as-errors"]),
+]
+
+let package = Package(
+    name: "fiscal-archive",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fiscal-archive", targets: ["fiscal-archive"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "FiscalCore", swiftSettings: strict),
+        .target(name: "PaySysClient", dependencies: [
+            "FiscalCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "ReceiptParser", dependencies: ["FiscalCore", "CLibXML2"], swiftSettings: strict),
+        .target(name: "ReceiptFetcher", dependencies: [
+            "FiscalCore", "ReceiptParser",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "Archive", dependencies: [
+            "FiscalCore", "ReceiptParser", "CZlib",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
+        .target(name: "Reports", dependencies: [
+            "FiscalCore", "Archive",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
+        .target(name: "Sync", dependencies: [
+            "FiscalCore", "PaySysClient", "ReceiptFetcher", "ReceiptParser", "Archive",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "Scheduler", dependencies: [
+            "FiscalCore", "Sync", "Reports", "Archive",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "Sandbox", dependencies: [
+            "FiscalCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .target(name: "WebUI", dependencies: [
+            "FiscalCore", "Archive", "Reports", "Sync",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "fiscal-archive", dependencies: [
+            "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "Reports",
+            "Sync", "Scheduler", "Sandbox", "WebUI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], swiftSettings: strict),
+
+        .testTarget(name: "FiscalCoreTests", dependencies: ["FiscalCore"], swiftSettings: strict),
+        .testTarget(name: "PaySysClientTests", dependencies: [
+            "PaySysClient", "Sandbox", "FiscalCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], swiftSettings: strict),
+        .testTarget(name: "ReceiptParserTests", dependencies: ["ReceiptParser", "Sandbox", "FiscalCore"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FiscalCore", "ReceiptParser",
+            .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .testTarget(name: "SandboxTests", dependencies: [
+            "Sandbox", "FiscalCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: [
+            "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "Reports",
+            "Sync", "Scheduler", "Sandbox", "WebUI",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,2 @@
+/// The `Archive` module. See docs/DESIGN.md.
+public enum ArchiveModule {}

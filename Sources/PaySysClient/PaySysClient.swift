@@ -1,0 +1,2 @@
+/// The `PaySysClient` module. See docs/DESIGN.md.
+public enum PaySysClientModule {}

@@ -1,0 +1,2 @@
+/// The `ReceiptFetcher` module. See docs/DESIGN.md.
+public enum ReceiptFetcherModule {}

@@ -1,0 +1,2 @@
+/// The `ReceiptParser` module. See docs/DESIGN.md.
+public enum ReceiptParserModule {}

@@ -1,0 +1,2 @@
+/// The `Reports` module. See docs/DESIGN.md.
+public enum ReportsModule {}

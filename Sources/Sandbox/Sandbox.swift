@@ -1,0 +1,2 @@
+/// The `Sandbox` module. See docs/DESIGN.md.
+public enum SandboxModule {}

@@ -1,0 +1,2 @@
+/// The `Scheduler` module. See docs/DESIGN.md.
+public enum SchedulerModule {}

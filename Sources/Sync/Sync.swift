@@ -1,0 +1,2 @@
+/// The `Sync` module. See docs/DESIGN.md.
+public enum SyncModule {}

@@ -1,0 +1,2 @@
+/// The `WebUI` module. See docs/DESIGN.md.
+public enum WebUIModule {}
