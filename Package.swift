@@ -46,6 +46,10 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
+        .target(name: "Operations", dependencies: [
+            "FiscalCore", "PaySysClient", "Archive",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .target(name: "Reports", dependencies: [
             "FiscalCore", "Archive",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -75,7 +79,7 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "fiscal-archive", dependencies: [
             "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "Reports",
-            "Sync", "Scheduler", "Sandbox", "WebUI",
+            "Sync", "Scheduler", "Sandbox", "WebUI", "Operations",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -98,7 +102,7 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: [
             "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "Reports",
-            "Sync", "Scheduler", "Sandbox", "WebUI",
+            "Sync", "Scheduler", "Sandbox", "WebUI", "Operations",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,0 +1,31 @@
+import Archive
+import FiscalCore
+import Foundation
+
+extension ArchiveStore: RegisterSource {}
+
+/// Writes a month's HTML and CSV reports from the archive into a directory, as `report`, `run`, `demo` and the
+/// web UI all do.
+public enum MonthlyExport {
+    /// The two reports written for a month.
+    public struct Result: Sendable {
+        public var html: WrittenReport
+        public var csv: WrittenReport
+    }
+
+    /// Writes `<directory>/<YYYY-MM>.html` and `.csv` (each with its `.sha256`).
+    ///
+    /// The reports are dated by the archive's last change, not by the clock, so the same archive always gives
+    /// byte-identical files.
+    public static func write(
+        month: YearMonth, archive: ArchiveStore, directory: String, language: ReportLanguage
+    ) throws -> Result {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let asOf = try archive.lastChangeAt() ?? month.startEpochSeconds
+        let generator = ReportGenerator()
+        let base = (directory as NSString).appendingPathComponent(month.description)
+        let html = try generator.writeHTML(month: month, source: archive, language: language, asOf: asOf, to: base + ".html")
+        let csv = try generator.writeCSV(month: month, source: archive, language: language, asOf: asOf, to: base + ".csv")
+        return Result(html: html, csv: csv)
+    }
+}

@@ -1,2 +1,0 @@
-/// The `Scheduler` module. See docs/DESIGN.md.
-public enum SchedulerModule {}

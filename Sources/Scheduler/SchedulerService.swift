@@ -1,0 +1,111 @@
+import Archive
+import FiscalCore
+import Foundation
+import Logging
+import Reports
+import ServiceLifecycle
+import Sync
+import Synchronization
+
+/// `fiscal-archive run`: syncs every interval and exports each finished month on its 1st, until SIGTERM.
+///
+/// On a graceful shutdown the sync in progress stops claiming new steps, the steps in flight are recorded, and
+/// the service returns.
+public struct SchedulerService: Service {
+    /// How the scheduler behaves.
+    public struct Configuration: Sendable {
+        /// Seconds between syncs.
+        public var syncInterval: Int64
+        public var calendar: ExportCalendar
+        public var reportsDirectory: String
+        public var language: ReportLanguage
+
+        public init(syncInterval: Int64, calendar: ExportCalendar, reportsDirectory: String, language: ReportLanguage) {
+            self.syncInterval = syncInterval
+            self.calendar = calendar
+            self.reportsDirectory = reportsDirectory
+            self.language = language
+        }
+    }
+
+    private let archive: ArchiveStore
+    private let engine: SyncEngine
+    private let configuration: Configuration
+    private let logger: Logger
+    private let clock: @Sendable () -> Int64
+
+    public init(
+        archive: ArchiveStore, engine: SyncEngine, configuration: Configuration, logger: Logger,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
+        self.archive = archive
+        self.engine = engine
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func run() async throws {
+        let stop = StopFlag()
+        try await withGracefulShutdownHandler {
+            while !stop.isSet {
+                await tick(stop: stop)
+                if stop.isSet { break }
+                let now = clock()
+                let wake = min(now + configuration.syncInterval, configuration.calendar.nextExportTime(after: now))
+                try? await Task.sleep(for: .seconds(max(1, wake - now)))
+            }
+            logger.info("Scheduler stopped")
+        } onGracefulShutdown: {
+            stop.set()
+        }
+    }
+
+    /// One round: catch up on exports, then sync. Errors are logged; the next round tries again.
+    public func tick(stop: StopFlag = StopFlag()) async {
+        exportDueMonths()
+        guard !stop.isSet else { return }
+        do {
+            let summary = try await engine.run(shouldStop: { stop.isSet })
+            let p = summary.progress
+            logger.info("Sync round done", metadata: [
+                "sync.processed": "\(p.processed)", "sync.archived": "\(p.archived)", "sync.waiting": "\(p.waiting)",
+                "sync.failed": "\(p.failed)", "sync.changes": "\(p.changes)",
+            ])
+        } catch {
+            logger.error("Sync round failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Writes every month whose export is due and not done yet (catching up after downtime).
+    public func exportDueMonths() {
+        do {
+            let last = try archive.meta("last_export_month").flatMap(YearMonth.init(parsing:))
+            for month in configuration.calendar.monthsToExport(now: clock(), lastExported: last) {
+                let result = try MonthlyExport.write(
+                    month: month, archive: archive, directory: configuration.reportsDirectory,
+                    language: configuration.language)
+                try archive.setMeta("last_export_month", month.description)
+                try archive.setMeta("last_export_at", String(clock()))
+                logger.notice("Monthly reports written", metadata: [
+                    "report.month": "\(month)", "report.html": "\(result.html.path)", "report.csv": "\(result.csv.path)",
+                ])
+            }
+        } catch {
+            logger.error("Monthly export failed; it is retried on the next round", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// A flag set once by a shutdown handler and read by workers.
+public final class StopFlag: Sendable {
+    private let value = Mutex(false)
+
+    public init() {}
+
+    /// Whether a stop was requested.
+    public var isSet: Bool { value.withLock { $0 } }
+
+    /// Requests the stop.
+    public func set() { value.withLock { $0 = true } }
+}

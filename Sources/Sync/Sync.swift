@@ -1,2 +1,0 @@
-/// The `Sync` module. See docs/DESIGN.md.
-public enum SyncModule {}

@@ -1,0 +1,220 @@
+import Archive
+import ArgumentParser
+import FiscalCore
+import Foundation
+import Operations
+import PaySysClient
+
+/// `info ID [--json]`: what PaySys says about a transaction now.
+struct Info: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Ask PaySys about a transaction (payment_info).")
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The transaction id.") var id: TransactionID
+    @Flag(help: "Machine-readable output.") var json = false
+
+    func run() async throws {
+        try await Runtime.with(options) { runtime in
+            let info: PaymentInfo
+            do {
+                info = try await runtime.gateway().paymentInfo(id)
+            } catch let error as PaySysError {
+                throw Exit.fail("\(error)")
+            }
+            if json {
+                print(GatewayText.json(info))
+            } else {
+                print(GatewayText.lines(info).joined(separator: "\n"))
+            }
+        }
+    }
+}
+
+extension TransactionID: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
+
+/// Text and JSON renderings of gateway answers.
+enum GatewayText {
+    static func lines(_ info: PaymentInfo) -> [String] {
+        [
+            "Transaction     \(info.transactionID)",
+            "Amount          \(info.amount.groupedDecimalString) \(info.amount.currency)",
+            "Status          \(info.status)",
+            "Date            \(Tashkent.iso8601(epochSeconds: info.date))",
+            "Vendor order    \(info.vendorUserID ?? "—")",
+            "Bank txn id     \(info.bankTransactionID.map(String.init) ?? "—")",
+            "mx_id           \(info.mxID ?? "—")",
+        ]
+    }
+
+    static func json(_ info: PaymentInfo) -> String {
+        JSONText.object([
+            ("transaction_id", .raw(String(info.transactionID.rawValue))),
+            ("amount", .string(info.amount.decimalString)),
+            ("currency", .string(info.amount.currency.alphaCode)),
+            ("status", .raw(String(info.status.rawValue))),
+            ("status_name", .string(info.status.name)),
+            ("date", .string(Tashkent.iso8601(epochSeconds: info.date))),
+            ("vendor_order_id", info.vendorUserID.map { .string($0) } ?? .null),
+            ("bank_transaction_id", info.bankTransactionID.map { .raw(String($0)) } ?? .null),
+            ("mx_id", info.mxID.map { .string($0) } ?? .null),
+        ])
+    }
+}
+
+/// A tiny ordered JSON writer for command output (keys keep their order; strings are escaped).
+enum JSONText {
+    enum Value {
+        case string(String)
+        case raw(String)
+        case null
+        case object([(String, Value)])
+        case array([Value])
+    }
+
+    static func object(_ members: [(String, Value)]) -> String { render(.object(members)) }
+
+    static func render(_ value: Value) -> String {
+        switch value {
+        case .string(let text): return quote(text)
+        case .raw(let text): return text
+        case .null: return "null"
+        case .object(let members):
+            return "{" + members.map { "\(quote($0.0)): \(render($0.1))" }.joined(separator: ", ") + "}"
+        case .array(let values): return "[" + values.map(render).joined(separator: ", ") + "]"
+        }
+    }
+
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Options of the money-moving commands.
+struct OperationOptions: ParsableArguments {
+    @Flag(help: "Do not ask for confirmation (required without a terminal).") var yes = false
+    @Option(help: "payment or p2p, used if the archive does not know the transaction yet.") var type: TransactionType = .payment
+}
+
+/// `cancel ID`.
+struct Cancel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Cancel (reverse) a payment: within 7 days, once. Asks for confirmation.")
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var operation: OperationOptions
+    @Argument(help: "The transaction id.") var id: TransactionID
+
+    func run() async throws {
+        try await Runtime.with(options) { runtime in
+            let service = try runtime.operations(archive: try runtime.openArchive())
+            let plan = try await OperationFlow.plan { try await service.planCancel(id, type: operation.type) }
+            try await OperationFlow.confirmAndExecute(plan, service: service, yes: operation.yes)
+        }
+    }
+}
+
+/// `refund ID --amount A [--currency C]`.
+struct Refund: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Refund part or all of a payment (the refunds' sum may not exceed it). Asks for confirmation.")
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var operation: OperationOptions
+    @Argument(help: "The transaction id.") var id: TransactionID
+    @Option(help: "The amount in major units, as typed: 150000 or 1500.50.") var amount: String
+    @Option(help: "The currency (default: the payment's).") var currency: String?
+
+    func validate() throws {
+        if let currency, Currency(code: currency) == nil {
+            throw ValidationError("Unknown currency \"\(currency)\" (UZS, USD, EUR, RUB, TRY).")
+        }
+        do {
+            _ = try Money(parsing: amount, currency: .uzs)
+        } catch {
+            throw ValidationError("--amount: \(error)")
+        }
+    }
+
+    func run() async throws {
+        try await Runtime.with(options) { runtime in
+            let service = try runtime.operations(archive: try runtime.openArchive())
+            let plan = try await OperationFlow.plan {
+                // The currency defaults to the payment's: ask PaySys first when it is not given.
+                let paymentCurrency: Currency
+                if let currency, let parsed = Currency(code: currency) {
+                    paymentCurrency = parsed
+                } else {
+                    paymentCurrency = try await runtime.gateway().paymentInfo(id).amount.currency
+                }
+                let money = try Money(parsing: amount, currency: paymentCurrency)
+                return try await service.planRefund(id, amount: money, type: operation.type)
+            }
+            try await OperationFlow.confirmAndExecute(plan, service: service, yes: operation.yes)
+        }
+    }
+}
+
+/// The shared plan → confirm → execute → report flow of `cancel` and `refund`.
+enum OperationFlow {
+    static func plan(_ body: () async throws -> MoneyOperations.Plan) async throws -> MoneyOperations.Plan {
+        do {
+            return try await body()
+        } catch let refusal as OperationRefusal {
+            throw Exit.fail("\(refusal)\nThe gateway was not asked to move any money.")
+        } catch let error as PaySysError {
+            throw Exit.fail("Could not check the payment with PaySys: \(error)\nNo money was moved.")
+        }
+    }
+
+    static func confirmAndExecute(_ plan: MoneyOperations.Plan, service: MoneyOperations, yes: Bool) async throws {
+        print(plan.summary)
+        if !yes {
+            guard Terminal.stdinIsTTY else {
+                throw Exit.fail("Not on a terminal: add --yes to confirm. Nothing was done.", code: Exit.usage)
+            }
+            guard Terminal.confirm("Proceed?") else {
+                throw Exit.fail("Cancelled by the user. Nothing was done.")
+            }
+        }
+        let outcome: MoneyOperations.Outcome
+        do {
+            outcome = try await service.execute(plan)
+        } catch let refusal as OperationRefusal {
+            throw Exit.fail("\(refusal)\nThe gateway was not asked to move any money.")
+        }
+        try report(outcome)
+    }
+
+    static func report(_ outcome: MoneyOperations.Outcome) throws {
+        switch outcome {
+        case .done(let id, let status, let mxID, let reconciled):
+            let how = reconciled ? " (the gateway's answer was lost; payment_info confirms it)" : ""
+            print("Done\(how): operation \(id), new status \(status), mx_id \(mxID ?? "—").")
+        case .notDone(let id, let reason):
+            throw Exit.fail("Not done: operation \(id): \(reason)")
+        case .unknown(let id, let reason):
+            throw Exit.fail(
+                "Outcome unknown: operation \(id): \(reason)\nDo not retry. Check later with `fiscal-archive operations resolve`.")
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Archive
+import ArgumentParser
+import FiscalCore
+import Foundation
+import Sync
+
+/// `track --type payment|p2p ID...` or `track --csv FILE`.
+struct Track: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start archiving transactions: ids on the command line, or a CSV export.")
+
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "payment or p2p (for ids given on the command line).") var type: TransactionType?
+    @Option(help: "A CSV file with columns transaction_id, type[, vendor_order_id].") var csv: String?
+    @Argument(help: "Transaction ids.") var ids: [String] = []
+
+    func validate() throws {
+        if csv != nil && !ids.isEmpty { throw ValidationError("Give either --csv FILE or ids, not both.") }
+        if csv == nil && ids.isEmpty { throw ValidationError("Give transaction ids (with --type) or --csv FILE.") }
+        if csv == nil && type == nil { throw ValidationError("Ids need --type payment or --type p2p.") }
+        for id in ids where TransactionID(parsing: id) == nil {
+            throw ValidationError("\"\(id)\" is not a transaction id (a positive whole number).")
+        }
+    }
+
+    func run() async throws {
+        try await Runtime.with(options) { runtime in
+            let requests: [TrackRequest]
+            if let csv {
+                guard let data = FileManager.default.contents(atPath: csv) else {
+                    throw Exit.fail("Cannot read \(csv)")
+                }
+                do {
+                    requests = try TransactionCSV.parse(Array(data), file: csv)
+                } catch {
+                    throw Exit.fail("\(error)")
+                }
+            } else {
+                requests = ids.compactMap(TransactionID.init(parsing:)).map { TrackRequest(id: $0, type: type ?? .payment) }
+            }
+            let archive = try runtime.openArchive()
+            let summary: TrackSummary
+            do {
+                summary = try archive.track(requests, now: Runtime.now())
+            } catch {
+                throw Exit.fail("Nothing was tracked: \(error)")
+            }
+            print("Tracked \(summary.added) new transaction(s); \(summary.alreadyKnown) already known.")
+        }
+    }
+}
+
+extension TransactionType: ExpressibleByArgument {}
+
+/// `sync [--concurrency N] [--wait [--max-wait SECONDS]]`.
+struct Sync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the pipeline until nothing is due (with --wait: until nothing is due or waiting).")
+
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Transactions processed at once.") var concurrency: Int?
+    @Flag(help: "Also wait for transactions that are not ready yet.") var wait = false
+    @Option(help: "With --wait: give up waiting after this many seconds.") var maxWait: Int64?
+
+    func validate() throws {
+        if let concurrency, !(1...256).contains(concurrency) { throw ValidationError("--concurrency must be 1…256.") }
+        if maxWait != nil && !wait { throw ValidationError("--max-wait goes with --wait.") }
+        if let maxWait, maxWait < 0 { throw ValidationError("--max-wait must not be negative.") }
+    }
+
+    func run() async throws {
+        try await Runtime.with(options) { runtime in
+            let archive = try runtime.openArchive()
+            let engine = try runtime.syncEngine(archive: archive, concurrency: concurrency)
+            let summary = try await SyncRunner.run(engine, wait: wait, maxWait: maxWait)
+            SyncRunner.printSummary(summary)
+        }
+    }
+}
+
+/// Shared by `sync`, `demo` and `run`: runs the engine with a progress display and prints a summary.
+enum SyncRunner {
+    static func run(_ engine: SyncEngine, wait: Bool = false, maxWait: Int64? = nil) async throws -> SyncSummary {
+        let display = ProgressDisplay()
+        let summary = try await engine.run(wait: wait, maxWait: maxWait) { progress in
+            display.update(
+                processed: progress.processed, expected: progress.expected, archived: progress.archived,
+                waiting: progress.waiting, failed: progress.failed, rate: progress.rate, eta: progress.eta)
+        }
+        display.finish()
+        return summary
+    }
+
+    static func printSummary(_ summary: SyncSummary) {
+        let p = summary.progress
+        print(String(format: "Sync %@: %d processed in %.1f s (%.1f/s): %d archived, %d waiting, %d failed; %d re-checked, %d status change(s).",
+            summary.interrupted ? "interrupted" : "done", p.processed, p.elapsed, p.rate, p.archived, p.waiting, p.failed,
+            p.rechecked, p.changes))
+        for (id, reason) in summary.failures.prefix(20) { print("  failed  \(id): \(reason)") }
+        if summary.failures.count > 20 { print("  … and \(summary.failures.count - 20) more failed (see `fiscal-archive status`)") }
+        for (id, reason, next) in summary.waiting.prefix(20) {
+            print("  waiting \(id): \(reason) (next attempt \(Tashkent.iso8601(epochSeconds: next)))")
+        }
+        if summary.waiting.count > 20 { print("  … and \(summary.waiting.count - 20) more waiting (see `fiscal-archive status`)") }
+    }
+}
+
+/// `status`.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The queue by state, last sync, last export, failures.")
+
+    @OptionGroup var options: GlobalOptions
+    @Flag(help: "Machine-readable output.") var json = false
+
+    func run() async throws {
+        try await Runtime.with(options) { runtime in
+            let archive = try runtime.openArchive()
+            let status = try archive.status(now: Runtime.now())
+            print(StatusText.render(status, json: json))
+        }
+    }
+}
+
+/// `reparse`: rebuilds receipts from the stored originals (after a parser fix).
+struct Reparse: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Rebuild parsed receipts from the stored originals.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        try await Runtime.with(options) { runtime in
+            let archive = try runtime.openArchive()
+            let summary = try archive.reparse { original in try ReceiptDocument.parse(original).receipt }
+            print("Reparsed: \(summary)")
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import Archive
+import FiscalCore
+import Foundation
+
+/// A fiscal receipt as readable text.
+enum ReceiptText {
+    static func render(_ receipt: FiscalReceipt) -> String {
+        var lines: [String] = []
+        lines.append("\(receipt.kind.rawValue.uppercased()) receipt (\(receipt.source.rawValue))")
+        lines.append("Seller      \(receipt.seller.name) · TIN \(receipt.seller.tin)")
+        if !receipt.seller.address.isEmpty { lines.append("            \(receipt.seller.address)") }
+        lines.append("Terminal    \(receipt.terminalID) · receipt \(receipt.receiptNumber) · fiscal sign \(receipt.fiscalSign ?? "—")")
+        lines.append("Issued      \(Tashkent.iso8601(receipt.issuedAt))")
+        if let marketplace = receipt.marketplace { lines.append("Marketplace \(marketplace)") }
+        if let register = receipt.cashRegister { lines.append("Register    \(register.name) \(register.serial ?? "")") }
+        for item in receipt.items {
+            lines.append("  · \(item.name) × \(item.quantity) = \(item.lineTotal.groupedDecimalString)"
+                + (item.discount.minorUnits != 0 ? " − \(item.discount.groupedDecimalString)" : "")
+                + " (VAT \(item.vatRate.map { "\($0)%" } ?? "—") \(item.vatAmount.groupedDecimalString))"
+                + (item.commissionerTIN.map { " · commissioner \($0)" } ?? ""))
+        }
+        lines.append("Cash        \(receipt.payment.cash.groupedDecimalString)")
+        lines.append("Card        \(receipt.payment.card.groupedDecimalString)"
+            + (receipt.payment.cardType.map { " (\($0))" } ?? "") + (receipt.payment.rrn.map { " RRN \($0)" } ?? ""))
+        lines.append("Total       \(receipt.total.groupedDecimalString) UZS · VAT \(receipt.vatTotal.groupedDecimalString)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `show` output.
+enum ShowText {
+    static func render(record: TransactionRecord, receipt: ArchivedReceipt?, original: StoredOriginal?) -> String {
+        var lines: [String] = []
+        lines.append("Transaction \(record.id) (\(record.type)) — pipeline: \(record.state)"
+            + (record.lastError.map { " (\($0))" } ?? ""))
+        if let payment = record.payment {
+            lines.append("Payment     \(payment.amount.groupedDecimalString) \(payment.amount.currency) · status \(payment.status) · "
+                + Tashkent.iso8601(epochSeconds: payment.date))
+            if let order = payment.vendorOrderID { lines.append("Order       \(order)") }
+        }
+        if let url = record.receiptURL { lines.append("Receipt URL \(url)") }
+        for url in record.refundURLs { lines.append("Refund URL  \(url)") }
+        for event in record.events {
+            lines.append("Event       \(event.kind.rawValue) \(event.amount) at \(Tashkent.iso8601(epochSeconds: event.occurredAt)) (\(event.source.rawValue))")
+        }
+        for operation in record.operations { lines.append("Operation   \(OperationText.line(operation))") }
+        if let original {
+            lines.append("Original    \(original.bytes.count) bytes from \(original.url), HTTP \(original.httpStatus), fetched "
+                + "\(Tashkent.iso8601(epochSeconds: original.fetchedAt))")
+            lines.append("            SHA-256 \(original.sha256) — \(original.hashMatches ? "intact" : "ALTERED: the bytes no longer match")")
+        }
+        if let receipt {
+            lines.append("")
+            lines.append(ReceiptText.render(receipt.receipt))
+            for warning in receipt.warnings { lines.append("warning: \(warning)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `lookup` output.
+enum LookupText {
+    static func line(_ hit: LookupHit) -> String {
+        [
+            "\(hit.transactionID)", hit.type.rawValue, hit.state.rawValue,
+            hit.paidAt.map { Tashkent.iso8601(epochSeconds: $0) } ?? "—",
+            hit.amount?.description ?? "—",
+            hit.fiscalSign.map { "FP \($0)" } ?? "—",
+            [hit.terminalID, hit.receiptNumber].compactMap { $0 }.joined(separator: "/"),
+            hit.sellerName ?? "",
+        ].joined(separator: "  ")
+    }
+
+    static func json(_ hit: LookupHit) -> String {
+        func string(_ value: String?) -> JSONText.Value { value.map { .string($0) } ?? .null }
+        return JSONText.object([
+            ("transaction_id", .raw(String(hit.transactionID.rawValue))),
+            ("type", .string(hit.type.rawValue)),
+            ("state", .string(hit.state.rawValue)),
+            ("paid_at", string(hit.paidAt.map { Tashkent.iso8601(epochSeconds: $0) })),
+            ("amount", string(hit.amount?.decimalString)),
+            ("currency", string(hit.amount?.currency.alphaCode)),
+            ("status", hit.status.map { .raw(String($0.rawValue)) } ?? .null),
+            ("vendor_order_id", string(hit.vendorOrderID)),
+            ("receipt_kind", string(hit.receiptKind?.rawValue)),
+            ("fiscal_sign", string(hit.fiscalSign)),
+            ("terminal_id", string(hit.terminalID)),
+            ("receipt_number", string(hit.receiptNumber)),
+            ("seller_name", string(hit.sellerName)),
+            ("seller_tin", string(hit.sellerTIN)),
+            ("receipt_total", string(hit.receiptTotal?.decimalString)),
+            ("issued_at", string(hit.issuedAt.map { Tashkent.iso8601(epochSeconds: $0) })),
+            ("receipt_url", string(hit.receiptURL)),
+        ])
+    }
+}
+
+/// `verify` output.
+enum VerifyText {
+    static func render(_ report: VerificationReport) -> String {
+        var lines = ["Checked \(report.originalsChecked) original(s) and \(report.linksChecked) chain link(s); chain head \(report.chainHead)."]
+        if report.problems.isEmpty {
+            lines.append("OK: every original matches its SHA-256 and the integrity chain is unbroken.")
+        } else {
+            lines.append("TAMPERING DETECTED: \(report.problems.count) problem(s):")
+            for problem in report.problems {
+                lines.append("  [\(problem.kind.rawValue)] \(problem.table) row \(problem.rowID): \(problem.message)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `status` output.
+enum StatusText {
+    static func render(_ status: ArchiveStatus, json: Bool) -> String {
+        let order: [PipelineState] = [.tracked, .infoFetched, .linkFetched, .pageFetched, .waiting, .archived, .failed]
+        if json {
+            return JSONText.object([
+                ("counts", .object(order.map { ($0.rawValue, .raw(String(status.countsByState[$0] ?? 0))) })),
+                ("due_now", .raw(String(status.dueNow))),
+                ("originals", .raw(String(status.originals))),
+                ("receipts", .raw(String(status.receipts))),
+                ("events", .raw(String(status.events))),
+                ("pending_operations", .raw(String(status.pendingOperations))),
+                ("last_sync_at", status.lastSyncAt.map { .string(Tashkent.iso8601(epochSeconds: $0)) } ?? .null),
+                ("last_export_month", status.lastExportMonth.map { .string($0) } ?? .null),
+                ("chain_head", .string(status.chainHead)),
+                ("failures", .array(status.failures.map { line in
+                    .object([("transaction_id", .raw(String(line.id.rawValue))), ("reason", .string(line.reason ?? ""))])
+                })),
+                ("waiting", .array(status.waiting.map { line in
+                    .object([
+                        ("transaction_id", .raw(String(line.id.rawValue))), ("reason", .string(line.reason ?? "")),
+                        ("next_attempt_at", line.nextAttemptAt.map { .string(Tashkent.iso8601(epochSeconds: $0)) } ?? .null),
+                    ])
+                })),
+            ])
+        }
+        var lines = ["Transactions: \(status.total) (due now: \(status.dueNow))"]
+        for state in order { lines.append("  \(state.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(status.countsByState[state] ?? 0)") }
+        lines.append("Originals \(status.originals) · receipts \(status.receipts) · events \(status.events) · pending operations \(status.pendingOperations)")
+        lines.append("Last sync:   \(status.lastSyncAt.map { Tashkent.iso8601(epochSeconds: $0) } ?? "never")")
+        lines.append("Last export: \(status.lastExportMonth ?? "never")")
+        lines.append("Chain head:  \(status.chainHead)")
+        if !status.failures.isEmpty {
+            lines.append("Failures:")
+            for line in status.failures.prefix(50) { lines.append("  \(line.id): \(line.reason ?? "")") }
+        }
+        if !status.waiting.isEmpty {
+            lines.append("Waiting:")
+            for line in status.waiting.prefix(50) {
+                lines.append("  \(line.id): \(line.reason ?? "") (next \(line.nextAttemptAt.map { Tashkent.iso8601(epochSeconds: $0) } ?? "—"))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
