@@ -71,7 +71,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "WebUI", dependencies: [
-            "FiscalCore", "Archive", "Reports", "Sync",
+            "FiscalCore", "Archive", "Reports",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -100,6 +100,7 @@ public final class MoneyOperations: Sendable {
             }
             try archive.completeOperation(record.id, outcome: .succeeded(status: result.status, mxID: result.mxID), now: clock())
             logger.info("Operation done", metadata: ["gateway.mx_id": "\(result.mxID ?? "")"])
+            await collectRefundReceiptLinks(intent.transactionID)
             return .done(operationID: record.id, status: result.status, mxID: result.mxID, reconciled: false)
         } catch let error where error.isOutcomeUnknown {
             logger.warning("The gateway's answer was lost; asking payment_info", metadata: ["error": "\(error)"])
@@ -172,6 +173,19 @@ public final class MoneyOperations: Sendable {
                 + "`fiscal-archive operations resolve --settle \(record.id) done|not-done`"
             try archive.completeOperation(record.id, outcome: .unknown(reason: reason), now: clock())
             return .unknown(operationID: record.id, reason: reason)
+        }
+    }
+
+    /// Asks for the transaction's receipt links again so the next sync archives the refund receipt (best effort:
+    /// a failure here changes nothing, the re-check finds the links later).
+    private func collectRefundReceiptLinks(_ id: TransactionID) async {
+        do {
+            guard let record = try archive.transaction(id) else { return }
+            let cheque = try await gateway.fiscalCheque(id, type: record.type)
+            guard !cheque.refundURLs.isEmpty else { return }
+            try archive.recordReceiptLink(id, url: cheque.url, refundURLs: cheque.refundURLs, now: clock())
+        } catch {
+            logger.info("Refund receipt links not known yet", metadata: ["transaction.id": "\(id)", "error": "\(error)"])
         }
     }
 

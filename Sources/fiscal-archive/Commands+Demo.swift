@@ -1,0 +1,149 @@
+import Archive
+import ArgumentParser
+import FiscalCore
+import Foundation
+import Logging
+import Operations
+import Reports
+import Sandbox
+import Sync
+
+/// `demo`: the whole job against the embedded sandbox, with nothing to set up.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The whole job against the embedded sandbox: sync a month, refund and cancel a few, write reports.")
+
+    @Option(help: "The demo archive file (recreated on every run).") var db = "demo-archive.sqlite"
+    @Option(help: "Where the reports go.") var out = "reports"
+    @Option(help: "How many transactions the sandbox seeds.") var count = 300
+    @Option(help: "Report language: en, ru or uz.") var lang: ReportLanguage = .en
+    @Flag(name: .shortAndLong, help: "Log what happens in detail.") var verbose = false
+
+    func validate() throws {
+        if !(10...1_000_000).contains(count) { throw ValidationError("--count must be 10…1000000.") }
+    }
+
+    func run() async throws {
+        Runtime.bootstrapLogging(verbose: verbose)
+        var logger = Logger(label: "demo")
+        logger.logLevel = verbose ? .debug : .warning
+        for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+
+        let sandbox = try await SandboxServer.start(
+            configuration: SandboxConfiguration(transactionCount: count), logger: logger)
+        print("Sandbox PaySys gateway and receipt site on \(sandbox.baseURL) (seeded month \(sandbox.configuration.month)).")
+
+        var configuration = AppConfiguration()
+        configuration.databasePath = db
+        configuration.gatewayURL = sandbox.gatewayURL
+        configuration.serviceID = sandbox.serviceID
+        configuration.secretKey = sandbox.secretKey
+        configuration.receiptHosts = sandbox.receiptHost
+        configuration.receiptAPIURL = sandbox.receiptAPIURL
+        configuration.receiptAPIKey = sandbox.configuration.receiptAPIKey
+        configuration.reportsDirectory = out
+        var options = try GlobalOptions.parse([])
+        options.verbose = verbose
+
+        do {
+            try await Runtime.with(options, configuration: configuration) { runtime in
+                try await DemoJob(runtime: runtime, sandbox: sandbox, language: lang).run()
+            }
+        } catch {
+            await sandbox.shutdown()
+            throw error
+        }
+        await sandbox.shutdown()
+    }
+}
+
+/// The steps of the demo, through the same code paths as the real commands.
+struct DemoJob {
+    let runtime: Runtime
+    let sandbox: SandboxServer
+    let language: ReportLanguage
+
+    func run() async throws {
+        let archive = try runtime.openArchive()
+        let transactions = await sandbox.world.allTransactions
+
+        // 1. Track: the seeded transactions arrive as a CSV export, imported like `track --csv`.
+        try FileManager.default.createDirectory(atPath: runtime.configuration.reportsDirectory, withIntermediateDirectories: true)
+        let csvPath = (runtime.configuration.reportsDirectory as NSString).appendingPathComponent("demo-transactions.csv")
+        var csv = "transaction_id,type,vendor_order_id\n"
+        for transaction in transactions { csv += "\(transaction.id),\(transaction.type),\(transaction.vendorUserID)\n" }
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: csvPath))
+        let requests = try TransactionCSV.parse(Array(csv.utf8), file: csvPath)
+        let tracked = try archive.track(requests, now: Runtime.now())
+        print("Tracked \(tracked.added) transactions from \(csvPath).")
+
+        // 2. Sync.
+        let engine = try runtime.syncEngine(archive: archive)
+        SyncRunner.printSummary(try await SyncRunner.run(engine))
+
+        // 3. Refunds and cancellations, as `refund` and `cancel` do them (confirmed with --yes).
+        let service = try runtime.operations(archive: archive)
+        let now = Runtime.now()
+        let paid = transactions.filter { $0.status == .completed && $0.type == .payment }
+        let recent = paid.filter { now - $0.date < OperationRules.cancelWindow - 3600 }
+        let older = paid.filter { now - $0.date >= OperationRules.cancelWindow }
+        print("Operations:")
+        for transaction in older.prefix(3) {
+            // a partial refund: a third of the payment
+            let amount = Money(minorUnits: transaction.amount.minorUnits / 3, currency: transaction.amount.currency)
+            await attempt("refund \(transaction.id) \(amount.decimalString)") {
+                try await service.execute(try await service.planRefund(transaction.id, amount: amount))
+            }
+        }
+        if let full = older.dropFirst(3).first {
+            await attempt("refund \(full.id) \(full.amount.decimalString) (in full)") {
+                try await service.execute(try await service.planRefund(full.id, amount: full.amount))
+            }
+            await attempt("refund \(full.id) 0.01 (more than is left)") {
+                try await service.execute(try await service.planRefund(full.id, amount: Money(minorUnits: 1, currency: full.amount.currency)))
+            }
+        }
+        for transaction in recent.prefix(2) {
+            await attempt("cancel \(transaction.id)") { try await service.execute(try await service.planCancel(transaction.id)) }
+        }
+        if let late = older.dropFirst(4).first {
+            await attempt("cancel \(late.id) (paid more than 7 days ago)") {
+                try await service.execute(try await service.planCancel(late.id))
+            }
+        }
+
+        // 4. Sync again: refund receipts and status changes.
+        let second = try await SyncRunner.run(engine)
+        print("Second sync: \(second.progress.archived) more archived, \(second.progress.changes) status change(s) seen.")
+
+        // 5. Reports: the seeded month, and this month (where today's refunds and cancellations land).
+        let months = Set(transactions.map { YearMonth(containingEpochSeconds: $0.date) } + [YearMonth(containingEpochSeconds: now)])
+        print("Reports:")
+        for month in months.sorted() {
+            let result = try MonthlyExport.write(
+                month: month, archive: archive, directory: runtime.configuration.reportsDirectory, language: language)
+            let summary = result.csv.summary
+            print("  \(month): \(result.html.path) and \(result.csv.path) — \(summary.eventCount) events, "
+                + "\(summary.exceptions.total) exception(s); SHA-256 \(result.html.sha256Hex.prefix(16))…")
+        }
+        let verification = try archive.verify()
+        print(verification.problems.isEmpty
+            ? "Archive \(runtime.configuration.databasePath): verified, chain head \(verification.chainHead.prefix(16))…"
+            : "Archive verification found \(verification.problems.count) problem(s)!")
+        print("Open the HTML report in a browser; try `fiscal-archive status --db \(runtime.configuration.databasePath)`.")
+    }
+
+    private func attempt(_ label: String, _ body: () async throws -> MoneyOperations.Outcome) async {
+        do {
+            switch try await body() {
+            case .done(let id, let status, _, _): print("  \(label): done (operation \(id), status \(status.name))")
+            case .notDone(_, let reason): print("  \(label): not done — \(reason)")
+            case .unknown(_, let reason): print("  \(label): unknown — \(reason)")
+            }
+        } catch let refusal as OperationRefusal {
+            print("  \(label): refused locally, gateway not called — \(refusal.message)")
+        } catch {
+            print("  \(label): failed — \(error)")
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import FiscalCore
+import Foundation
+import Logging
+import Sandbox
+
+/// `sandbox [--port N]`: the embedded PaySys gateway and receipt site, in the foreground.
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox", abstract: "Run the sandbox PaySys gateway and receipt site in the foreground.")
+
+    @Option(help: "Port on 127.0.0.1 (0: any free port).") var port = 8089
+    @Option(help: "The seeded month, YYYY-MM (default: last month).") var month: YearMonth?
+    @Option(help: "How many transactions to seed.") var count = 300
+    @Option(help: "Seed of the generated data.") var seed: UInt64 = 20_260_301
+
+    func validate() throws {
+        if !(0...65535).contains(port) { throw ValidationError("--port must be 0…65535.") }
+        if !(1...1_000_000).contains(count) { throw ValidationError("--count must be 1…1000000.") }
+    }
+
+    func run() async throws {
+        Runtime.bootstrapLogging(verbose: false)
+        let configuration = SandboxConfiguration(port: port, seed: seed, month: month, transactionCount: count)
+        try await SandboxServer.runForeground(configuration: configuration, logger: Logger(label: "sandbox")) { lines in
+            for line in lines { print(line) }
+            print("Try: FISCAL_ARCHIVE_GATEWAY_URL=… FISCAL_ARCHIVE_SERVICE_ID=… FISCAL_ARCHIVE_SECRET_KEY=… "
+                + "FISCAL_ARCHIVE_RECEIPT_HOSTS=<receipt host> fiscal-archive info <id>")
+            print("Stop with Ctrl-C.")
+            fflush(stdout)
+        }
+    }
+}

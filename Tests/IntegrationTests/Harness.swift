@@ -1,0 +1,90 @@
+import Archive
+import AsyncHTTPClient
+import FiscalCore
+import Foundation
+import Logging
+import Operations
+import PaySysClient
+import ReceiptFetcher
+import Sandbox
+import Sync
+
+/// A sandbox on a loopback port, a temporary archive, and the real client, fetcher and engine wired to them.
+struct Harness {
+    let sandbox: SandboxServer
+    let archive: ArchiveStore
+    let archivePath: String
+    let httpClient: HTTPClient
+    let gateway: PaySysClient
+    let fetcher: ReceiptFetcher
+    let logger: Logger
+
+    static func start(
+        _ configuration: SandboxConfiguration = SandboxConfiguration(transactionCount: 60),
+        archivePath: String? = nil, jsonFallback: Bool = true, gatewayTimeout: Duration = .seconds(5)
+    ) async throws -> Harness {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let sandbox = try await SandboxServer.start(configuration: configuration, logger: logger)
+        let path = archivePath ?? temporaryPath("archive.sqlite")
+        let archive = try ArchiveStore(path: path)
+        var http = HTTPClient.Configuration()
+        http.redirectConfiguration = .disallow
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        let gateway = PaySysClient(
+            configuration: .init(
+                endpoint: sandbox.gatewayURL,
+                credentials: PaySysCredentials(serviceID: sandbox.serviceID, secretKey: sandbox.secretKey),
+                requestTimeout: gatewayTimeout,
+                retry: .init(maxAttempts: 3, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(200),
+                    maxRetryAfter: .seconds(2))),
+            httpClient: httpClient, logger: logger)
+        let fetcher = ReceiptFetcher(
+            configuration: .init(
+                allowlist: HostAllowlist([HostAllowlist.Entry(parsing: sandbox.receiptHost)].compactMap { $0 }),
+                timeout: .seconds(5), requestsPerSecond: 0,
+                jsonAPI: jsonFallback
+                    ? .init(url: sandbox.receiptAPIURL, signingKey: sandbox.configuration.receiptAPIKey) : nil),
+            httpClient: httpClient, logger: logger)
+        return Harness(
+            sandbox: sandbox, archive: archive, archivePath: path, httpClient: httpClient, gateway: gateway,
+            fetcher: fetcher, logger: logger)
+    }
+
+    func engine(
+        archive: ArchiveStore? = nil, concurrency: Int = 8, retryInitial: Int64 = 1, retryMax: Int64 = 2,
+        deadline: Int64 = 604_800, worker: String = "test-\(UUID().uuidString.prefix(6))"
+    ) -> SyncEngine {
+        SyncEngine(
+            archive: archive ?? self.archive, gateway: gateway, fetcher: fetcher,
+            configuration: SyncConfiguration(
+                concurrency: concurrency, retryInitial: retryInitial, retryMax: retryMax, receiptDeadline: deadline,
+                worker: worker),
+            logger: logger)
+    }
+
+    func operations(clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) -> MoneyOperations {
+        MoneyOperations(archive: archive, gateway: gateway, logger: logger, clock: clock)
+    }
+
+    /// Tracks every transaction the sandbox has.
+    func trackAll() async throws -> [SandboxTransaction] {
+        let transactions = await sandbox.world.allTransactions
+        _ = try archive.track(
+            transactions.map { TrackRequest(id: $0.id, type: $0.type, vendorOrderID: $0.vendorUserID) },
+            now: Int64(Date().timeIntervalSince1970))
+        return transactions
+    }
+
+    func shutdown() async {
+        try? await httpClient.shutdown()
+        await sandbox.shutdown()
+    }
+
+    static func temporaryPath(_ name: String) -> String {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("fiscal-archive-tests-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent(name).path
+    }
+}
