@@ -22,8 +22,11 @@ extension ArchiveStore {
             LEFT JOIN receipts r ON r.id = CASE WHEN e.kind IN ('payment', 'p2p')
                 THEN (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind <> 'refund'
                       ORDER BY id LIMIT 1)
-                ELSE (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
-                      ORDER BY total = -e.amount DESC, id LIMIT 1)
+                ELSE COALESCE(
+                    (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
+                        AND total = -e.amount ORDER BY id LIMIT 1),
+                    (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
+                        ORDER BY id LIMIT 1))
                 END
             LEFT JOIN originals o ON o.id = r.original_id
             WHERE e.occurred_at >= ? AND e.occurred_at < ?

@@ -136,7 +136,7 @@ import Testing
         let after = try (1...5).map { try store.receipt(for: TransactionID(Int64($0))) }
         #expect(before == after)
         #expect(try store.lookup(.fiscalSign("FS3"), limit: 5, offset: 0).map(\.transactionID) == [3])
-        #expect(try store.lookup(.text("latte"), limit: 10, offset: 0).count == 5)
+        #expect(try store.lookup(.text("croissant"), limit: 10, offset: 0).count == 5)
 
         // A parser that now reads a different seller rewrites receipts and their search rows.
         let renamed = try store.reparse { original in

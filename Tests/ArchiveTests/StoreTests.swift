@@ -47,12 +47,11 @@ import Testing
     @Test func trackIsAllOrNothing() throws {
         let store = try ArchiveStore.temporary()
         _ = try store.track([TrackRequest(id: 5, type: .payment)], now: 1)
-        #expect {
+        let error = #expect(throws: ArchiveError.self) {
             try store.track([TrackRequest(id: 6, type: .payment), TrackRequest(id: 5, type: .p2p)], now: 2)
-        } throws: { error in
-            let archiveError = error as? ArchiveError
-            return archiveError?.code == .conflict && archiveError?.message.contains("5") == true
         }
+        #expect(error?.code == .conflict)
+        #expect(error?.message == "Transaction 5 is already tracked as payment, not p2p")
         #expect(try store.transaction(6) == nil)
         #expect(try store.status(now: 2).total == 1)
     }
@@ -73,13 +72,9 @@ import Testing
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "BEGIN IMMEDIATE")
             defer { try? db.execute(sql: "ROLLBACK") }
-            #expect {
-                try impatient.setMeta("last_sync_at", "1")
-            } throws: { error in
-                let archiveError = error as? ArchiveError
-                return archiveError?.code == .locked
-                    && archiveError?.description.contains("locked by another process") == true
-            }
+            let error = #expect(throws: ArchiveError.self) { try impatient.setMeta("last_sync_at", "1") }
+            #expect(error?.code == .locked)
+            #expect(error?.description.contains("locked by another process") == true)
         }
         try impatient.setMeta("last_sync_at", "1")
     }
