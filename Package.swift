@@ -45,6 +45,7 @@ let package = Package(
             "FiscalCore", "ReceiptParser", "CZlib",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Operations", dependencies: [
             "FiscalCore", "PaySysClient", "Archive",

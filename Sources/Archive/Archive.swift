@@ -1,2 +1,0 @@
-/// The `Archive` module. See docs/DESIGN.md.
-public enum ArchiveModule {}

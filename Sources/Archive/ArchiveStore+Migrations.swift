@@ -1,0 +1,205 @@
+import GRDB
+
+extension ArchiveStore {
+    /// The schema, as versioned migrations. A shipped migration is never edited: changes go in a new `"vN"`.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: schemaV1)
+            try db.execute(sql: appendOnlyTriggersV1)
+        }
+        return migrator
+    }
+
+    private static let schemaV1 = """
+        CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+
+        CREATE TABLE transactions(
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL CHECK (type IN ('payment', 'p2p')),
+            vendor_order_id TEXT,
+            state TEXT NOT NULL,
+            step TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            first_waiting_at INTEGER,
+            last_error TEXT,
+            lease_owner TEXT,
+            lease_until INTEGER,
+            tracked_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            amount INTEGER,
+            currency TEXT,
+            status INTEGER,
+            paid_at INTEGER,
+            bank_transaction_id TEXT,
+            mx_id TEXT,
+            info_at INTEGER,
+            last_recheck_at INTEGER,
+            receipt_url TEXT,
+            refund_urls TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX transactions_due ON transactions(state, next_attempt_at, id);
+        CREATE INDEX transactions_paid_at ON transactions(paid_at);
+
+        CREATE TABLE status_history(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            transaction_id INTEGER NOT NULL REFERENCES transactions(id),
+            status INTEGER NOT NULL,
+            observed_at INTEGER NOT NULL
+        );
+        CREATE INDEX status_history_transaction ON status_history(transaction_id, id);
+
+        CREATE TABLE originals(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            transaction_id INTEGER NOT NULL REFERENCES transactions(id),
+            url TEXT NOT NULL,
+            http_status INTEGER NOT NULL,
+            content_type TEXT,
+            fetched_at INTEGER NOT NULL,
+            format TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            stored_at INTEGER NOT NULL,
+            UNIQUE (transaction_id, sha256)
+        );
+
+        CREATE TABLE receipts(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            transaction_id INTEGER NOT NULL REFERENCES transactions(id),
+            original_id INTEGER NOT NULL UNIQUE REFERENCES originals(id),
+            kind TEXT NOT NULL,
+            source TEXT NOT NULL,
+            terminal_id TEXT NOT NULL,
+            receipt_number TEXT NOT NULL,
+            fiscal_sign TEXT,
+            issued_at INTEGER NOT NULL,
+            seller_name TEXT NOT NULL,
+            seller_tin TEXT NOT NULL,
+            commissioner_tin TEXT,
+            total INTEGER NOT NULL,
+            vat_total INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            warnings TEXT NOT NULL,
+            document TEXT NOT NULL,
+            archived_at INTEGER NOT NULL
+        );
+        CREATE INDEX receipts_transaction ON receipts(transaction_id, kind);
+        CREATE INDEX receipts_fiscal_sign ON receipts(fiscal_sign);
+        CREATE INDEX receipts_terminal ON receipts(terminal_id, receipt_number);
+        CREATE INDEX receipts_seller_tin ON receipts(seller_tin);
+
+        CREATE TABLE receipt_items(
+            receipt_id INTEGER NOT NULL REFERENCES receipts(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            quantity TEXT NOT NULL,
+            line_total INTEGER NOT NULL,
+            discount INTEGER NOT NULL,
+            other INTEGER NOT NULL,
+            vat_rate TEXT,
+            vat_amount INTEGER NOT NULL,
+            barcode TEXT,
+            mxik_code TEXT,
+            mxik_name TEXT,
+            unit TEXT,
+            marking_code TEXT,
+            commissioner_tin TEXT,
+            PRIMARY KEY (receipt_id, position)
+        );
+        CREATE INDEX receipt_items_commissioner ON receipt_items(commissioner_tin);
+
+        CREATE VIRTUAL TABLE receipt_fts USING fts5(
+            seller_name, item_names, mxik_names,
+            tokenize = "unicode61 remove_diacritics 2"
+        );
+
+        CREATE TABLE operations(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            transaction_id INTEGER NOT NULL REFERENCES transactions(id),
+            kind TEXT NOT NULL CHECK (kind IN ('refund', 'cancel')),
+            amount INTEGER,
+            currency TEXT,
+            user TEXT NOT NULL,
+            note TEXT,
+            created_at INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'succeeded', 'failed')),
+            completed_at INTEGER,
+            result_status INTEGER,
+            mx_id TEXT,
+            reason TEXT
+        );
+        CREATE INDEX operations_transaction ON operations(transaction_id, state);
+
+        CREATE TABLE events(
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('payment', 'p2p', 'refund', 'cancellation')),
+            transaction_id INTEGER NOT NULL REFERENCES transactions(id),
+            amount INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            occurred_at INTEGER NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('gateway', 'operation', 'detected')),
+            operation_id INTEGER REFERENCES operations(id),
+            detection_key TEXT,
+            note TEXT,
+            recorded_at INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX events_one_payment ON events(transaction_id) WHERE kind IN ('payment', 'p2p');
+        CREATE UNIQUE INDEX events_one_cancellation ON events(transaction_id) WHERE kind = 'cancellation';
+        CREATE UNIQUE INDEX events_operation ON events(operation_id) WHERE operation_id IS NOT NULL;
+        CREATE UNIQUE INDEX events_detection ON events(transaction_id, detection_key) WHERE detection_key IS NOT NULL;
+        CREATE INDEX events_occurred ON events(occurred_at, seq);
+        CREATE INDEX events_transaction ON events(transaction_id, seq);
+
+        CREATE TABLE invoices(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            invoice_id TEXT NOT NULL UNIQUE,
+            order_id TEXT NOT NULL,
+            vendor_id INTEGER,
+            amount INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            note TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            payment_url TEXT NOT NULL,
+            gateway_date INTEGER,
+            user TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE chain(
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            ref_id INTEGER NOT NULL,
+            payload_hash TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX chain_ref ON chain(kind, ref_id);
+        """
+
+    /// Guards against accidental edits. A determined attacker with the file can drop them: the chain is what
+    /// detects that (``ArchiveStore/verify()``).
+    private static let appendOnlyTriggersV1 = """
+        CREATE TRIGGER chain_no_update BEFORE UPDATE ON chain
+            BEGIN SELECT RAISE(ABORT, 'the integrity chain is append-only'); END;
+        CREATE TRIGGER chain_no_delete BEFORE DELETE ON chain
+            BEGIN SELECT RAISE(ABORT, 'the integrity chain is append-only'); END;
+        CREATE TRIGGER originals_no_update BEFORE UPDATE ON originals
+            BEGIN SELECT RAISE(ABORT, 'originals are append-only'); END;
+        CREATE TRIGGER originals_no_delete BEFORE DELETE ON originals
+            BEGIN SELECT RAISE(ABORT, 'originals are append-only'); END;
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TRIGGER operations_no_delete BEFORE DELETE ON operations
+            BEGIN SELECT RAISE(ABORT, 'the operations log is append-only'); END;
+        CREATE TRIGGER operations_complete_once BEFORE UPDATE ON operations
+            WHEN OLD.state <> 'pending'
+                OR NEW.transaction_id IS NOT OLD.transaction_id OR NEW.kind IS NOT OLD.kind
+                OR NEW.amount IS NOT OLD.amount OR NEW.currency IS NOT OLD.currency OR NEW.user IS NOT OLD.user
+                OR NEW.note IS NOT OLD.note OR NEW.created_at IS NOT OLD.created_at
+            BEGIN SELECT RAISE(ABORT, 'an operation is recorded once and completed once'); END;
+        """
+}

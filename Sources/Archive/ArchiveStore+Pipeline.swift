@@ -1,0 +1,291 @@
+import FiscalCore
+import Foundation
+import GRDB
+
+extension ArchiveStore {
+    /// States a job is due in without waiting.
+    static let activeStates = "'tracked', 'info_fetched', 'link_fetched', 'page_fetched'"
+
+    /// Starts tracking transaction ids.
+    ///
+    /// All-or-nothing in one transaction: already-known ids are counted, not duplicated (a vendor order id the
+    /// archive lacked is filled in); a known id with a different type throws an error naming it and nothing is
+    /// written.
+    public func track(_ requests: [TrackRequest], now: Int64) throws -> TrackSummary {
+        try write("Cannot track \(requests.count) transactions") { db in
+            var added = 0
+            var known = 0
+            let select = try db.cachedStatement(sql: "SELECT type FROM transactions WHERE id = ?")
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO transactions(id, type, vendor_order_id, state, next_attempt_at, tracked_at, updated_at)
+                VALUES (?, ?, ?, 'tracked', ?, ?, ?)
+                """)
+            let fillOrder = try db.cachedStatement(sql: """
+                UPDATE transactions SET vendor_order_id = ? WHERE id = ? AND vendor_order_id IS NULL
+                """)
+            for request in requests {
+                if let type = try String.fetchOne(select, arguments: [request.id.rawValue]) {
+                    guard type == request.type.rawValue else {
+                        throw ArchiveError(
+                            .conflict,
+                            "Transaction \(request.id) is already tracked as \(type), not \(request.type.rawValue)",
+                            transactionID: request.id)
+                    }
+                    if let order = request.vendorOrderID {
+                        try fillOrder.execute(arguments: [order, request.id.rawValue])
+                    }
+                    known += 1
+                } else {
+                    try insert.execute(arguments: [
+                        request.id.rawValue, request.type.rawValue, request.vendorOrderID, now, now, now,
+                    ])
+                    added += 1
+                }
+            }
+            return TrackSummary(added: added, alreadyKnown: known)
+        }
+    }
+
+    /// Claims up to `limit` due jobs for `worker`, leasing them until `now + lease`.
+    ///
+    /// Due: in `tracked`, `info_fetched`, `link_fetched` or `page_fetched`, or `waiting` with
+    /// `next_attempt_at <= now`; and not under a live lease. Ordered by `next_attempt_at`, id. The claim is one
+    /// `UPDATE … WHERE id IN (SELECT … due …) RETURNING id` inside a `BEGIN IMMEDIATE` transaction, so two workers —
+    /// threads or processes — never get the same job while its lease lives.
+    ///
+    /// Lease semantics: ``recordPaymentInfo(_:_:now:)``, ``recordReceiptLink(_:url:refundURLs:now:)`` and
+    /// ``recordOriginal(_:_:now:)`` keep the lease (the worker may go on with the next step);
+    /// ``recordArchived(_:originalID:receipt:warnings:now:)``, ``recordWaiting(_:step:reason:nextAttemptAt:now:)``,
+    /// ``recordFailed(_:step:reason:now:)`` and ``releaseLease(_:worker:)`` end it.
+    public func claimDueJobs(limit: Int, now: Int64, worker: String, lease: Int64) throws -> [PipelineJob] {
+        guard limit > 0 else { return [] }
+        return try write("Cannot claim jobs for \(worker)") { db in
+            let ids = try Int64.fetchAll(
+                db,
+                sql: """
+                    UPDATE transactions SET lease_owner = :worker, lease_until = :until
+                    WHERE id IN (
+                        SELECT id FROM transactions
+                        WHERE (state IN (\(Self.activeStates)) OR (state = 'waiting' AND next_attempt_at <= :now))
+                          AND (lease_until IS NULL OR lease_until <= :now)
+                        ORDER BY next_attempt_at, id
+                        LIMIT :limit)
+                    RETURNING id
+                    """,
+                arguments: ["worker": worker, "until": now + lease, "now": now, "limit": limit])
+            var jobs: [(job: PipelineJob, nextAttemptAt: Int64)] = []
+            for id in ids {
+                if let job = try Self.loadJob(db, id: id) { jobs.append(job) }
+            }
+            return jobs.sorted { ($0.nextAttemptAt, $0.job.id) < ($1.nextAttemptAt, $1.job.id) }.map(\.job)
+        }
+    }
+
+    /// The earliest time something becomes due: a waiting job's `next_attempt_at`, or the end of a lease on an
+    /// active job (a crashed worker's). `nil` when nothing waits.
+    public func nextDueTime() throws -> Int64? {
+        try read("Cannot read the next due time") { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT MIN(t) FROM (
+                    SELECT MAX(next_attempt_at, COALESCE(lease_until, 0)) AS t FROM transactions WHERE state = 'waiting'
+                    UNION ALL
+                    SELECT lease_until FROM transactions
+                    WHERE state IN (\(Self.activeStates)) AND lease_until IS NOT NULL)
+                """)
+        }
+    }
+
+    /// Records the receipt links `get_fiscal_cheque` returned, and moves the job to `link_fetched` (or keeps an
+    /// archived transaction archived when every link is already stored). Keeps the lease.
+    public func recordReceiptLink(_ id: TransactionID, url: String, refundURLs: [String], now: Int64) throws {
+        guard !url.isEmpty else {
+            throw ArchiveError(.invalid, "Transaction \(id): the receipt link is empty", transactionID: id)
+        }
+        try write("Cannot record the receipt link of transaction \(id)", id: id) { db in
+            let state = try Self.requireState(db, id)
+            let stored = Set(try String.fetchAll(
+                db, sql: "SELECT url FROM originals WHERE transaction_id = ?", arguments: [id.rawValue]))
+            let urls = [url] + refundURLs
+            let allStored = urls.allSatisfy { stored.contains($0) }
+            let newState = state == .archived && allStored ? PipelineState.archived : .linkFetched
+            let refundJSON = String(decoding: try JSONEncoder().encode(refundURLs), as: UTF8.self)
+            try db.execute(
+                sql: """
+                    UPDATE transactions SET receipt_url = ?, refund_urls = ?, state = ?, step = NULL, attempts = 0,
+                        first_waiting_at = NULL, last_error = NULL, next_attempt_at = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [url, refundJSON, newState.rawValue, now, now, id.rawValue])
+        }
+    }
+
+    /// The job is not ready: it waits in `waiting` until `nextAttemptAt`, then resumes `step`.
+    ///
+    /// Attempts count up; the time it first started waiting is kept (for the receipt deadline) until a step
+    /// succeeds. Ends the lease.
+    public func recordWaiting(
+        _ id: TransactionID, step: PipelineStep, reason: String, nextAttemptAt: Int64, now: Int64
+    ) throws {
+        try write("Cannot record that transaction \(id) waits", id: id) { db in
+            _ = try Self.requireState(db, id)
+            try db.execute(
+                sql: """
+                    UPDATE transactions SET state = 'waiting', step = ?, attempts = attempts + 1,
+                        first_waiting_at = COALESCE(first_waiting_at, ?), last_error = ?, next_attempt_at = ?,
+                        lease_owner = NULL, lease_until = NULL, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [step.rawValue, now, reason, nextAttemptAt, now, id.rawValue])
+        }
+    }
+
+    /// The job failed permanently at `step` with `reason`. Ends the lease.
+    public func recordFailed(_ id: TransactionID, step: PipelineStep, reason: String, now: Int64) throws {
+        try write("Cannot record that transaction \(id) failed", id: id) { db in
+            _ = try Self.requireState(db, id)
+            try db.execute(
+                sql: """
+                    UPDATE transactions SET state = 'failed', step = ?, last_error = ?, lease_owner = NULL,
+                        lease_until = NULL, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [step.rawValue, reason, now, id.rawValue])
+        }
+    }
+
+    /// Puts failed transactions back in the queue at the step they failed (after an operator fixed the cause).
+    /// Returns how many were requeued.
+    @discardableResult
+    public func requeueFailed(now: Int64) throws -> Int {
+        try write("Cannot requeue failed transactions") { db in
+            try db.execute(sql: """
+                UPDATE transactions SET state = CASE step
+                        WHEN 'payment_info' THEN 'tracked' WHEN 'receipt_link' THEN 'info_fetched'
+                        WHEN 'fetch_receipt' THEN 'link_fetched' WHEN 'parse_receipt' THEN 'page_fetched'
+                        ELSE 'tracked' END,
+                    step = NULL, attempts = 0, first_waiting_at = NULL, next_attempt_at = ?, updated_at = ?
+                WHERE state = 'failed'
+                """, arguments: [now, now])
+            return db.changesCount
+        }
+    }
+
+    /// Ends `worker`'s lease on a job (no effect when another worker holds it or none does).
+    public func releaseLease(_ id: TransactionID, worker: String) throws {
+        try write("Cannot release the lease on transaction \(id)", id: id) { db in
+            try db.execute(
+                sql: "UPDATE transactions SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?",
+                arguments: [id.rawValue, worker])
+        }
+    }
+
+    /// Claims paid transactions to re-check with `payment_info` while a cancel or refund is still possible.
+    ///
+    /// Due: payment info known, status completed or refunded, paid within `window` seconds before `now`, and not
+    /// asked (first fetch or re-check) in the last `interval` seconds. Claiming stamps `last_recheck_at = now`, so a
+    /// second caller does not get the same ids; oldest-checked first.
+    public func dueRechecks(now: Int64, window: Int64, limit: Int, every interval: Int64 = 21_600) throws
+        -> [TransactionID]
+    {
+        guard limit > 0 else { return [] }
+        return try write("Cannot claim re-checks") { db in
+            try Int64.fetchAll(
+                db,
+                sql: """
+                    UPDATE transactions SET last_recheck_at = :now
+                    WHERE id IN (
+                        SELECT id FROM transactions
+                        WHERE info_at IS NOT NULL AND status IN (2, 6) AND paid_at >= :since
+                          AND COALESCE(last_recheck_at, info_at) <= :before
+                          AND (lease_until IS NULL OR lease_until <= :now)
+                        ORDER BY COALESCE(last_recheck_at, info_at), id
+                        LIMIT :limit)
+                    RETURNING id
+                    """,
+                arguments: ["now": now, "since": now - window, "before": now - interval, "limit": limit]
+            ).sorted().map { TransactionID($0) }
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// The state of a transaction, or a not-found error naming it.
+    static func requireState(_ db: Database, _ id: TransactionID) throws -> PipelineState {
+        guard let raw = try String.fetchOne(db, sql: "SELECT state FROM transactions WHERE id = ?", arguments: [id.rawValue])
+        else { throw ArchiveError(.notFound, "Transaction \(id) is not tracked", transactionID: id) }
+        guard let state = PipelineState(rawValue: raw) else {
+            throw ArchiveError(.corrupt, "Transaction \(id) has an unknown state \(raw)", transactionID: id)
+        }
+        return state
+    }
+
+    private static func loadJob(_ db: Database, id: Int64) throws -> (job: PipelineJob, nextAttemptAt: Int64)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM transactions WHERE id = ?", arguments: [id]) else {
+            return nil
+        }
+        let tid = TransactionID(id)
+        let stored = try PipelineState(rawValue: row["state"]).orCorrupt("state", tid)
+        let step: PipelineStep
+        let state: PipelineState
+        if stored == .waiting {
+            step = try PipelineStep(rawValue: row["step"] ?? "").orCorrupt("step", tid)
+            state = Self.state(before: step)
+        } else {
+            step = try PipelineStep.next(after: stored).orCorrupt("step", tid)
+            state = stored
+        }
+        let urls = try String.fetchAll(
+            db, sql: "SELECT url FROM originals WHERE transaction_id = ? ORDER BY id", arguments: [id])
+        let unparsed = try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT o.id FROM originals o LEFT JOIN receipts r ON r.original_id = o.id
+                WHERE o.transaction_id = ? AND r.id IS NULL ORDER BY o.id
+                """,
+            arguments: [id])
+        let job = PipelineJob(
+            id: tid, type: try TransactionType(rawValue: row["type"]).orCorrupt("type", tid), state: state, step: step,
+            attempts: row["attempts"], firstWaitingAt: row["first_waiting_at"], lastError: row["last_error"],
+            vendorOrderID: row["vendor_order_id"], payment: try paymentSnapshot(row, tid), receiptURL: row["receipt_url"],
+            refundURLs: decodeURLs(row["refund_urls"]), storedURLs: urls, unparsedOriginalIDs: unparsed,
+            worker: row["lease_owner"] ?? "", leaseUntil: row["lease_until"] ?? 0)
+        return (job, row["next_attempt_at"])
+    }
+
+    /// The state a job resumes in when its waiting `step` is due.
+    static func state(before step: PipelineStep) -> PipelineState {
+        switch step {
+        case .paymentInfo: .tracked
+        case .receiptLink: .infoFetched
+        case .fetchReceipt: .linkFetched
+        case .parseReceipt: .pageFetched
+        }
+    }
+
+    /// The payment info columns of a transaction row, when `payment_info` has answered.
+    static func paymentSnapshot(_ row: Row, _ id: TransactionID) throws -> PaymentSnapshot? {
+        guard let amount: Int64 = row["amount"], let currencyCode: String = row["currency"],
+            let status: Int = row["status"], let date: Int64 = row["paid_at"]
+        else { return nil }
+        let currency = try Currency(rawValue: currencyCode).orCorrupt("currency", id)
+        return PaymentSnapshot(
+            amount: Money(minorUnits: amount, currency: currency), status: PaySysStatus(rawValue: status), date: date,
+            vendorOrderID: row["vendor_order_id"], bankTransactionID: row["bank_transaction_id"], mxID: row["mx_id"])
+    }
+
+    static func decodeURLs(_ json: String?) -> [String] {
+        guard let json, let urls = try? JSONDecoder().decode([String].self, from: Data(json.utf8)) else { return [] }
+        return urls
+    }
+}
+
+extension Optional {
+    /// The value, or a "corrupt" archive error naming the column and transaction.
+    func orCorrupt(_ column: String, _ id: TransactionID?) throws(ArchiveError) -> Wrapped {
+        guard let self else {
+            let subject = id.map { "transaction \($0)" } ?? "a row"
+            throw ArchiveError(.corrupt, "The archive holds an unreadable \(column) for \(subject)", transactionID: id)
+        }
+        return self
+    }
+}

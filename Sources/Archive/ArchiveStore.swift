@@ -1,0 +1,138 @@
+import FiscalCore
+import Foundation
+import GRDB
+import Logging
+
+/// The archive: one SQLite file (WAL) holding tracked transactions and their pipeline state, originals, receipts,
+/// events, operations and the integrity chain.
+///
+/// Everything else in the project talks to the archive through these intent-named methods; no GRDB type or SQL
+/// leaves this module. Every method commits on its own. Writes are serialised by SQLite's write lock, which is
+/// what makes claims (``claimDueJobs(limit:now:worker:lease:)``) and operation intents
+/// (``beginOperation(_:now:check:)``) safe across threads and processes.
+public final class ArchiveStore: Sendable {
+    let pool: DatabasePool
+    let logger: Logger?
+    /// The archive file.
+    public let path: String
+
+    /// Opens (creating if needed) the archive at `path` and migrates it.
+    ///
+    /// A new file is created with owner-only permissions (0600) before SQLite opens it. WAL journal, foreign keys
+    /// on, and `busyTimeout` seconds of waiting for another process's write lock before failing with
+    /// ``ArchiveError/Code/locked``.
+    public init(path: String, logger: Logger? = nil, busyTimeout: TimeInterval = 10) throws(ArchiveError) {
+        self.path = path
+        self.logger = logger
+        try Self.createPrivateFile(at: path)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "fiscal-archive"
+        configuration.prepareDatabase { db in
+            // Bulk FTS and big originals: keep temporary b-trees in memory.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw Self.mapError(error, "Cannot open the archive \(path)", code: .open)
+        }
+        logger?.debug("archive opened", metadata: ["archive.path": "\(path)"])
+    }
+
+    /// An archive in a new unique temporary file (for tests).
+    public static func temporary() throws -> ArchiveStore {
+        let directory = FileManager.default.temporaryDirectory.path
+        let path = "\(directory)/fiscal-archive-\(UUID().uuidString).sqlite"
+        return try ArchiveStore(path: path)
+    }
+
+    /// Creates the file 0600 when missing, so no other user can read the archive even for an instant.
+    private static func createPrivateFile(at path: String) throws(ArchiveError) {
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw ArchiveError(.open, "Cannot create the archive \(path): \(reason)")
+        }
+        close(fd)
+    }
+
+    // MARK: - Error mapping and transaction helpers
+
+    /// Turns any error into an ``ArchiveError``, mapping SQLite busy/locked to ``ArchiveError/Code/locked``.
+    static func mapError(
+        _ error: any Error, _ context: String, code: ArchiveError.Code = .database, id: TransactionID? = nil
+    ) -> ArchiveError {
+        if let archiveError = error as? ArchiveError { return archiveError }
+        if let databaseError = error as? DatabaseError {
+            switch databaseError.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return ArchiveError(
+                    .locked, "\(context): the archive is locked by another process", transactionID: id,
+                    underlying: databaseError)
+            default:
+                return ArchiveError(code, "\(context): \(databaseError.message ?? "\(databaseError.resultCode)")",
+                    transactionID: id, underlying: databaseError)
+            }
+        }
+        return ArchiveError(code, "\(context): \(error)", transactionID: id)
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` write transaction, mapping errors.
+    ///
+    /// Immediate, not deferred: the transaction takes SQLite's write lock before its first read, so what it reads
+    /// cannot be changed by another process before it writes (claims and operation checks rely on this).
+    func write<T>(
+        _ context: @autoclosure () -> String, id: TransactionID? = nil, _ body: (Database) throws -> T
+    ) throws(ArchiveError) -> T {
+        do {
+            return try immediateWrite(body)
+        } catch {
+            throw Self.mapError(error, context(), id: id)
+        }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction; errors pass through unchanged.
+    func immediateWrite<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            guard let result else { throw ArchiveError(.database, "A write transaction produced no result") }
+            return result
+        }
+    }
+
+    /// Runs `body` on a read snapshot, mapping errors.
+    func read<T>(
+        _ context: @autoclosure () -> String, id: TransactionID? = nil, _ body: (Database) throws -> T
+    ) throws(ArchiveError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw Self.mapError(error, context(), id: id)
+        }
+    }
+
+    // MARK: - Meta
+
+    /// Stores a small named value (`last_sync_at`, `last_export_month`, …).
+    public func setMeta(_ key: String, _ value: String) throws {
+        try write("Cannot store \(key)") { db in
+            try db.execute(
+                sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                arguments: [key, value])
+        }
+    }
+
+    /// A value stored with ``setMeta(_:_:)``, or `nil`.
+    public func meta(_ key: String) throws -> String? {
+        try read("Cannot read \(key)") { db in
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+        }
+    }
+}
