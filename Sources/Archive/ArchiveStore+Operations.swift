@@ -200,7 +200,7 @@ extension ArchiveStore {
 
     // MARK: - Helpers
 
-    private static func operationContext(_ db: Database, _ intent: OperationIntent, now: Int64) throws
+    static func operationContext(_ db: Database, _ intent: OperationIntent, now: Int64) throws
         -> OperationContext
     {
         let id = intent.transactionID.rawValue

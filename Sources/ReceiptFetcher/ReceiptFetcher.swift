@@ -11,7 +11,7 @@ import ReceiptParser
 public struct FetchedReceipt: Sendable {
     /// The body bytes exactly as received.
     public var bytes: [UInt8]
-    /// The URL the bytes came from (after redirects; the JSON API's URL for the fallback).
+    /// The receipt link the bytes answer (also after redirects, and for the JSON fallback).
     public var url: String
     /// The HTTP status of the final answer.
     public var httpStatus: Int
@@ -131,7 +131,13 @@ public final class ReceiptFetcher: Sendable {
                 url = next
                 continue
             }
-            return try document(response: response, body: body, url: url.absoluteString, format: .html)
+            var fetched = try document(response: response, body: body, url: url.absoluteString, format: .html)
+            if url != start {
+                logger.debug("Receipt link redirected", metadata: ["receipt.url": "\(original)", "receipt.final_url": "\(url)"])
+            }
+            // The archive keys originals by the receipt link they answer, whatever redirects led to the bytes.
+            fetched.url = original
+            return fetched
         }
         throw FetchError(.badRedirect, url: original, reason: "more than \(configuration.maxRedirects) redirects")
     }
@@ -160,6 +166,9 @@ public final class ReceiptFetcher: Sendable {
         let (response, body) = try await execute(request, url: api.url)
         var document = try document(response: response, body: body, url: api.url, format: .json)
         document.state = ReceiptJSONParser.classify(json: document.bytes)
+        // The payload stands for the receipt at `link` (the API answers every receipt at one URL): keep the link as
+        // the document's identity, so the archive knows which receipt link this original answers.
+        document.url = link
         return document
     }
 

@@ -104,12 +104,18 @@ public final class SyncEngine: Sendable {
         logger[metadataKey: "transaction.id"] = "\(id)"
         logger[metadataKey: "pipeline.step"] = "\(job.step)"
         do {
+            let outcome: StepOutcome
             switch job.step {
-            case .paymentInfo: return try await fetchPaymentInfo(job)
-            case .receiptLink: return try await fetchReceiptLink(job)
-            case .fetchReceipt: return try await fetchReceipt(job)
-            case .parseReceipt: return try parseReceipt(job)
+            case .paymentInfo: outcome = try await fetchPaymentInfo(job)
+            case .receiptLink: outcome = try await fetchReceiptLink(job)
+            case .fetchReceipt: outcome = try await fetchReceipt(job)
+            case .parseReceipt: outcome = try parseReceipt(job)
             }
+            if case .advanced = outcome {
+                // The step is recorded; hand the job back so any worker claims its next step.
+                try archive.releaseLease(id, worker: configuration.worker)
+            }
+            return outcome
         } catch let error as PaySysError where error.isTransient {
             return await wait(job, reason: "PaySys: \(error)", retryAfter: error.retryAfter.map { Int64($0) })
         } catch let error as PaySysError {
@@ -163,10 +169,7 @@ public final class SyncEngine: Sendable {
     private func fetchReceipt(_ job: PipelineJob) async throws -> StepOutcome {
         let links = ([job.receiptURL].compactMap { $0 } + job.refundURLs).filter { !job.storedURLs.contains($0) }
         guard let link = links.first else {
-            // Nothing left to download: the archive moves the job on when it sees that.
-            try archive.recordReceiptLink(
-                job.id, url: job.receiptURL ?? "", refundURLs: job.refundURLs, now: clock())
-            return .advanced
+            return fail(job, reason: "no receipt link left to download")
         }
         let fetched = try await fetcher.fetch(link)
         switch fetched.state {
