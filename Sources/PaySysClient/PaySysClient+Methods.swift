@@ -38,7 +38,7 @@ extension PaySysClient {
             }
         }
         return PaymentInfo(
-            transactionID: try reader.transactionID(), vendorUserID: reader.optionalText("vendor_user_id"),
+            transactionID: try reader.resolvedTransactionID(), vendorUserID: reader.optionalText("vendor_user_id"),
             bankTransactionID: try reader.optionalInteger("bank_transaction_id"), amount: amount,
             status: PaySysStatus(rawValue: Int(try reader.requiredInteger("status"))),
             date: try reader.requiredInteger("date"), mxID: answer.mxID)
@@ -79,7 +79,7 @@ extension PaySysClient {
                 refunds.append(link)
             }
         }
-        return FiscalCheque(transactionID: try reader.transactionID(), url: url, refundURLs: refunds, mxID: answer.mxID)
+        return FiscalCheque(transactionID: try reader.resolvedTransactionID(), url: url, refundURLs: refunds, mxID: answer.mxID)
     }
 
     /// `paysys.invoice_create`: a payment link for an order. The amount travels as an exact JSON decimal number
@@ -114,7 +114,7 @@ extension PaySysClient {
     private func operationResult(_ answer: Answer, method: String, id: TransactionID) throws(PaySysError) -> OperationResult {
         let reader = ResultReader(answer: answer, method: method, transactionID: id)
         return OperationResult(
-            transactionID: try reader.transactionID(),
+            transactionID: try reader.resolvedTransactionID(),
             bankTransactionID: try reader.optionalInteger("bank_transaction_id"),
             vendorUserID: reader.optionalText("vendor_user_id"),
             status: PaySysStatus(rawValue: Int(try reader.requiredInteger("status"))), mxID: answer.mxID)
@@ -175,7 +175,7 @@ struct ResultReader {
     ///
     /// A different id is not rejected: PaySys's own `payment_info` example answers a request for 11422530 with
     /// 11424156, so callers compare when it matters.
-    func transactionID() throws(PaySysError) -> TransactionID {
+    func resolvedTransactionID() throws(PaySysError) -> TransactionID {
         if let raw = try optionalInteger("transaction_id") { return TransactionID(raw) }
         guard let transactionID else { throw malformed("result.transaction_id is missing") }
         return transactionID

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The sandbox gateway and receipt site, served by Hummingbird on loopback.
 ///
@@ -21,12 +22,17 @@ public final class SandboxServer: Sendable {
     public let world: SandboxWorld
     /// The bound port.
     public let port: Int
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    private init(configuration: SandboxConfiguration, world: SandboxWorld, port: Int, task: Task<Void, any Error>) {
+    private init(
+        configuration: SandboxConfiguration, world: SandboxWorld, port: Int, group: ServiceGroup,
+        task: Task<Void, any Error>
+    ) {
         self.configuration = configuration
         self.world = world
         self.port = port
+        self.group = group
         self.task = task
     }
 
@@ -55,9 +61,10 @@ public final class SandboxServer: Sendable {
         let app = makeApplication(configuration: configuration, world: world, logger: logger) { port in
             continuation.yield(.success(port))
         }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let task = Task {
             do {
-                try await app.runService(gracefulShutdownSignals: [])
+                try await group.run()
                 continuation.yield(.failure(SandboxStartError(reason: "the server stopped before listening")))
             } catch {
                 continuation.yield(.failure(error))
@@ -67,16 +74,17 @@ public final class SandboxServer: Sendable {
         var iterator = stream.makeAsyncIterator()
         guard let first = await iterator.next() else { throw SandboxStartError(reason: "no start signal") }
         switch first {
-        case .success(let port): return SandboxServer(configuration: configuration, world: world, port: port, task: task)
+        case .success(let port):
+            return SandboxServer(configuration: configuration, world: world, port: port, group: group, task: task)
         case .failure(let error):
             task.cancel()
             throw error
         }
     }
 
-    /// Stops the server and waits until it has stopped.
+    /// Stops the server gracefully (requests in flight finish) and waits until it has stopped.
     public func shutdown() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = await task.result
     }
 

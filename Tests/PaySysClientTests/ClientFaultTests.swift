@@ -1,4 +1,5 @@
 import FiscalCore
+import AsyncHTTPClient
 import Foundation
 import PaySysClient
 import Sandbox
@@ -194,11 +195,20 @@ struct ClientFaultTests {
     @Test func connectionRefusedMeansNotSent() async throws {
         // Start and stop a sandbox to get a port nobody listens on.
         let sandbox = try await SandboxServer.start(configuration: sandboxConfiguration(), logger: .init(label: "s"))
-        let client = makeClient(for: sandbox, retry: .none)
         await sandbox.shutdown()
+        let http = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(timeout: .init(connect: .milliseconds(300))))
+        let client = PaySysClient(
+            configuration: .init(
+                endpoint: sandbox.gatewayURL,
+                credentials: PaySysCredentials(serviceID: sandbox.serviceID, secretKey: sandbox.secretKey),
+                requestTimeout: .seconds(5), retry: .none),
+            httpClient: http, logger: .init(label: "t"), now: { fixedNow })
         let error = try await expectPaySysError { try await client.cancelPayment(11) }
+        try await http.shutdown()
         guard case .connection = error.kind else { throw UnexpectedKind(error) }
-        #expect(!error.isOutcomeUnknown)
+        #expect(!error.isOutcomeUnknown, "\(error)")
     }
 }
 

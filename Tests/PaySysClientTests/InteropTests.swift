@@ -66,6 +66,12 @@ struct InteropTests {
         }
     }
 
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "interop-server")
+        logger.logLevel = .critical
+        return logger
+    }()
+
     static func withGateway(_ body: (String, Seen) async throws -> Void) async throws {
         let seen = Seen()
         let router = Router()
@@ -80,7 +86,7 @@ struct InteropTests {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: Logger(label: "interop"))
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: quietLogger)
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = stream.makeAsyncIterator()
         let port = try #require(await iterator.next())
@@ -179,7 +185,7 @@ struct InteropTests {
     }
 
     @Test func majorUnitSwitch() async throws {
-        try await Self.withGateway { url, _ in
+        try await Self.withGateway { url, _ async throws in
             var configuration = Self.client(url).configuration
             configuration.paymentInfoAmountUnit = .major
             let client = PaySysClient(
