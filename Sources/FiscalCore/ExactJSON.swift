@@ -1,0 +1,148 @@
+/// A JSON value that keeps every number exactly as written.
+///
+/// `JSONSerialization` and `JSONDecoder` read `1000.22` through `Double`; PaySys sends amounts as bare JSON
+/// numbers, so this parser keeps the literal text (`"1000.22"`) and lets ``Money`` read its digits. Objects keep
+/// their members in order, which also makes encoding deterministic.
+public enum ExactJSON: Sendable, Hashable, CustomStringConvertible {
+    case null
+    case bool(Bool)
+    /// A number, as its literal text (`"-12"`, `"1000.22"`, `"1e3"`).
+    case number(String)
+    case string(String)
+    case array([ExactJSON])
+    /// An object's members, in order.
+    case object([Member])
+
+    /// One `"key": value` member of an object.
+    public struct Member: Sendable, Hashable {
+        public var key: String
+        public var value: ExactJSON
+
+        public init(_ key: String, _ value: ExactJSON) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// An integer number.
+    public static func integer(_ value: Int64) -> ExactJSON { .number(String(value)) }
+
+    /// Builds an object from ordered pairs.
+    public static func object(_ pairs: KeyValuePairs<String, ExactJSON>) -> ExactJSON {
+        .object(pairs.map { Member($0.key, $0.value) })
+    }
+
+    /// The value of the first member named `key`, when this is an object that has one.
+    public subscript(key: String) -> ExactJSON? {
+        guard case .object(let members) = self else { return nil }
+        return members.first(where: { $0.key == key })?.value
+    }
+
+    /// Whether this is `null`.
+    public var isNull: Bool { self == .null }
+
+    /// The string of a string value.
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// The text of a number, or of a string, without surrounding whitespace: what amounts and ids are read from
+    /// when a gateway may send either `1000` or `"1000"`.
+    public var scalarText: String? {
+        switch self {
+        case .number(let text): text
+        case .string(let text): text.trimmingASCIIWhitespace()
+        default: nil
+        }
+    }
+
+    /// An integer sent as a number (`42`, `-1`) or as a numeric string (`"42"`); decimals and exponents are rejected.
+    public var int64Value: Int64? {
+        guard var text = scalarText, !text.isEmpty else { return nil }
+        let negative = text.hasPrefix("-")
+        if negative { text.removeFirst() }
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return Int64(negative ? "-" + text : text)
+    }
+
+    /// The members of an object.
+    public var members: [Member]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+
+    /// The elements of an array.
+    public var elements: [ExactJSON]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
+    /// Compact JSON text.
+    public var description: String { String(decoding: encoded(), as: UTF8.self) }
+
+    /// Compact UTF-8 JSON; numbers are written exactly as held.
+    public func encoded() -> [UInt8] {
+        var output: [UInt8] = []
+        write(into: &output)
+        return output
+    }
+
+    private func write(into output: inout [UInt8]) {
+        switch self {
+        case .null: output += Array("null".utf8)
+        case .bool(let value): output += Array((value ? "true" : "false").utf8)
+        case .number(let text): output += Array(text.utf8)
+        case .string(let text): Self.writeString(text, into: &output)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                element.write(into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            for (index, member) in members.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                Self.writeString(member.key, into: &output)
+                output.append(UInt8(ascii: ":"))
+                member.value.write(into: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func writeString(_ text: String, into output: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20:
+                output += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}
+
+/// Why a JSON text could not be read, and where.
+public struct ExactJSONError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Byte offset of the problem.
+    public var offset: Int
+    /// What is wrong there.
+    public var reason: String
+
+    public init(offset: Int, reason: String) {
+        self.offset = offset
+        self.reason = reason
+    }
+
+    public var description: String { "Invalid JSON at byte \(offset): \(reason)" }
+}

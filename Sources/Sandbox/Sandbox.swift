@@ -1,2 +1,0 @@
-/// The `Sandbox` module. See docs/DESIGN.md.
-public enum SandboxModule {}
