@@ -92,23 +92,42 @@ public final class MoneyOperations: Sendable {
         logger[metadataKey: "transaction.id"] = "\(intent.transactionID)"
         logger[metadataKey: "operation.id"] = "\(record.id)"
         logger.info("Calling the gateway", metadata: ["operation.kind": "\(record.kind)"])
-        do {
-            let result: OperationResult
-            switch intent.kind {
-            case .cancel: result = try await gateway.cancelPayment(intent.transactionID)
-            case .refund(let amount): result = try await gateway.adjustPayment(intent.transactionID, amount: amount)
-            }
-            try archive.completeOperation(record.id, outcome: .succeeded(status: result.status, mxID: result.mxID), now: clock())
-            logger.info("Operation done", metadata: ["gateway.mx_id": "\(result.mxID ?? "")"])
-            await collectRefundReceiptLinks(intent.transactionID)
-            return .done(operationID: record.id, status: result.status, mxID: result.mxID, reconciled: false)
-        } catch let error where error.isOutcomeUnknown {
+        let result: OperationResult
+        switch await call(intent) {
+        case .success(let answer):
+            result = answer
+        case .failure(let error) where error.isOutcomeUnknown:
             logger.warning("The gateway's answer was lost; asking payment_info", metadata: ["error": "\(error)"])
             return try await reconcile(record, before: plan.payment, cause: "\(error)")
-        } catch {
+        case .failure(let error):
             let reason = "PaySys refused: \(error)"
             try archive.completeOperation(record.id, outcome: .failed(reason: reason), now: clock())
             return .notDone(operationID: record.id, reason: reason)
+        }
+        try archive.completeOperation(record.id, outcome: .succeeded(status: result.status, mxID: result.mxID), now: clock())
+        logger.info("Operation done", metadata: ["gateway.mx_id": "\(result.mxID ?? "")"])
+        await collectRefundReceiptLinks(intent.transactionID)
+        return .done(operationID: record.id, status: result.status, mxID: result.mxID, reconciled: false)
+    }
+
+    /// The one gateway call of an operation; never retried.
+    private func call(_ intent: OperationIntent) async -> Result<OperationResult, PaySysError> {
+        switch intent.kind {
+        case .cancel:
+            return await outcome { () async throws(PaySysError) in try await gateway.cancelPayment(intent.transactionID) }
+        case .refund(let amount):
+            return await outcome { () async throws(PaySysError) in
+                try await gateway.adjustPayment(intent.transactionID, amount: amount)
+            }
+        }
+    }
+
+    /// A gateway call's result as a value (the compiler mishandles `catch … where` on typed async throws).
+    private func outcome<T>(of body: () async throws(PaySysError) -> T) async -> Result<T, PaySysError> {
+        do {
+            return .success(try await body())
+        } catch {
+            return .failure(error)
         }
     }
 
@@ -151,6 +170,7 @@ public final class MoneyOperations: Sendable {
             if info.status == .cancelled {
                 try archive.completeOperation(record.id, outcome: .succeeded(status: info.status, mxID: info.mxID), now: clock())
                 try archive.recordPaymentInfo(record.transactionID, snapshot, now: clock())
+                await collectRefundReceiptLinks(record.transactionID)
                 return .done(operationID: record.id, status: info.status, mxID: info.mxID, reconciled: true)
             }
             let reason = "payment_info reports status \(info.status) after the lost answer: the cancel did not happen"
@@ -161,6 +181,7 @@ public final class MoneyOperations: Sendable {
             if info.status == .refunded && !wasRefunded {
                 try archive.completeOperation(record.id, outcome: .succeeded(status: info.status, mxID: info.mxID), now: clock())
                 try archive.recordPaymentInfo(record.transactionID, snapshot, now: clock())
+                await collectRefundReceiptLinks(record.transactionID)
                 return .done(operationID: record.id, status: info.status, mxID: info.mxID, reconciled: true)
             }
             if info.status == .completed {
@@ -192,10 +213,13 @@ public final class MoneyOperations: Sendable {
     /// Fetches `payment_info`, tracking the transaction first if the archive does not know it yet.
     private func refreshPayment(_ id: TransactionID, type: TransactionType) async throws -> PaymentSnapshot {
         let info: PaymentInfo
-        do {
-            info = try await gateway.paymentInfo(id)
-        } catch let error where error.gatewayCode == -32314 {
+        switch await outcome(of: { () async throws(PaySysError) -> PaymentInfo in try await gateway.paymentInfo(id) }) {
+        case .success(let answer):
+            info = answer
+        case .failure(let error) where error.gatewayCode == -32314:
             throw OperationRefusal(.unknownTransaction, id, "PaySys does not know transaction \(id) (\(error)).")
+        case .failure(let error):
+            throw error
         }
         let snapshot = PaymentSnapshot(
             amount: info.amount, status: info.status, date: info.date, vendorOrderID: info.vendorUserID,
