@@ -3,7 +3,7 @@ import FiscalCore
 /// One pass over a classified receipt page: collects the header fields and the items, then builds the receipt.
 struct PageExtraction {
     let document: HTMLDocument
-    let rows: [HTMLNode]
+    let scan: PageScan
     let reference: ReceiptReference?
 
     /// Row labels of the payment block, as label keys.
@@ -21,16 +21,16 @@ struct PageExtraction {
         static let serial = "sn"
     }
 
-    init(document: HTMLDocument, rows: [HTMLNode], reference: ReceiptReference?) {
+    init(document: HTMLDocument, scan: PageScan, reference: ReceiptReference?) {
         self.document = document
-        self.rows = rows
+        self.scan = scan
         self.reference = reference
     }
 
     mutating func receipt() throws(ReceiptParseError) -> FiscalReceipt {
         var headerRows: [HTMLNode] = []
         var itemRows: [HTMLNode] = []
-        for row in rows {
+        for row in scan.innermostRows {
             if row.ancestor(where: { $0.isElement("table") && $0.hasClass("products-tables") }) != nil {
                 itemRows.append(row)
             } else {
@@ -106,9 +106,7 @@ struct PageExtraction {
         // libxml2 closes whatever a truncated download left open, so a cut inside the receipt table would still
         // give values (a shortened VAT total or fiscal sign). The real template always has content after the
         // receipt table (the QR block): without it, the page is treated as truncated.
-        if let table = totalRow?.ancestor(where: { $0.isElement("table") }),
-            (document.number("count(following::*)", in: table) ?? 0) == 0
-        {
+        if let table = totalRow?.ancestor(where: { $0.isElement("table") }), !table.hasFollowingElement {
             throw ReceiptParseError(
                 state: .receipt, field: "page", location: "the receipt table's following content",
                 reason: "the page ends inside the receipt table (truncated download)")
@@ -136,7 +134,7 @@ struct PageExtraction {
 
     /// The receipt type from the title `h3` ("Savdo cheki/Sotuv", "Savdo cheki/Qaytarish", …), refined by the link.
     private func kind() throws(ReceiptParseError) -> FiscalReceipt.Kind {
-        for heading in document.nodes("//h3") where !Self.isBold(heading) {
+        for heading in scan.headings where !Self.isBold(heading) {
             let key = TextNormalization.labelKey(heading.text)
             let parsed: FiscalReceipt.Kind?
             if key.contains("qaytarish") || key.contains("возврат") {
@@ -162,7 +160,7 @@ struct PageExtraction {
 
     /// The seller block: bold `h3` name, the cell's own text nodes as the address, its `i` as the TIN.
     private func seller() throws(ReceiptParseError) -> FiscalReceipt.Seller {
-        guard let heading = document.nodes("//h3").first(where: Self.isBold) else {
+        guard let heading = scan.headings.first(where: Self.isBold) else {
             throw .missing("seller.name", at: "//h3[contains(@style, 'bold')]")
         }
         let name = TextNormalization.trimmed(heading.text)

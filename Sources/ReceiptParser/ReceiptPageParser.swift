@@ -7,7 +7,8 @@ import FiscalCore
 /// outer wrapper row contains the whole receipt) and every field is found by its label, compared after
 /// whitespace, case and apostrophe normalisation — never by position. Money is read digit by digit into tiyin.
 public enum ReceiptPageParser {
-    /// XPath of the innermost table rows; the receipt's labels and values live only there.
+    /// XPath of the innermost table rows; the receipt's labels and values live only there. ``PageScan`` collects
+    /// the same rows in one walk (a test checks they agree).
     static let innermostRowsXPath = "//tr[not(.//tr)]"
     /// XPath of the wrapper every legacy receipt page has.
     static let ticketWrapXPath = "//div[contains(concat(' ', normalize-space(@class), ' '), ' ticket-wrap ')]"
@@ -17,7 +18,7 @@ public enum ReceiptPageParser {
     /// Classifies a page without extracting the receipt.
     public static func classify(html: [UInt8]) -> PageState {
         guard let document = HTMLDocument(parsing: html) else { return .unrecognized }
-        return classify(document, rows: document.nodes(innermostRowsXPath))
+        return classify(document, scan: PageScan(document))
     }
 
     /// Parses a receipt page.
@@ -36,30 +37,30 @@ public enum ReceiptPageParser {
         guard let document = HTMLDocument(parsing: html) else {
             throw ReceiptParseError(state: .unrecognized, reason: "empty input or no HTML document")
         }
-        let rows = document.nodes(innermostRowsXPath)
-        let state = classify(document, rows: rows)
+        let scan = PageScan(document)
+        let state = classify(document, scan: scan)
         switch state {
         case .receipt: break
         case .spaShell: throw ReceiptParseError(state: state, location: spaRootXPath, reason: "no ticket-wrap, only a script mount point")
         case .notFound: throw ReceiptParseError(state: state, reason: "the page says the receipt was not found")
         case .unrecognized: throw ReceiptParseError(state: state, reason: "no receipt table, SPA shell or not-found message")
         }
-        var extraction = PageExtraction(document: document, rows: rows, reference: reference)
+        var extraction = PageExtraction(document: document, scan: scan, reference: reference)
         let receipt = try extraction.receipt()
         return ParsedReceipt(receipt: receipt, warnings: ConsistencyCheck.warnings(for: receipt))
     }
 
     // MARK: - Classification
 
-    static func classify(_ document: HTMLDocument, rows: [HTMLNode]) -> PageState {
-        if !document.nodes(ticketWrapXPath).isEmpty { return .receipt }
-        if rows.contains(where: { row in
+    static func classify(_ document: HTMLDocument, scan: PageScan) -> PageState {
+        if scan.hasTicketWrap { return .receipt }
+        if scan.innermostRows.contains(where: { row in
             let cells = row.children(named: "td")
             return cells.count >= 2 && TextNormalization.labelKey(cells[0].text) == "jami to'lov"
         }) {
             return .receipt
         }
-        if !document.nodes(spaRootXPath).isEmpty { return .spaShell }
+        if scan.hasSPARoot { return .spaShell }
         if looksNotFound(document) { return .notFound }
         return .unrecognized
     }

@@ -92,6 +92,23 @@ struct RealPageTests {
         #expect(!rows.contains("sn"))
     }
 
+    @Test("the one-pass scan finds exactly the rows of //tr[not(.//tr)], on the real page and on hostile pages")
+    func scanMatchesXPath() throws {
+        let pages = [
+            try Fixture.realPage,
+            Array(SandboxReceipts.legacyPage(RoundTripTests.crafted[3].1).utf8),
+            Array("<table><tr><td><table><tr><td>a</td></tr><Tr><td>b</tD></table></td></tr><tr><td>c".utf8),
+            Array(String(repeating: "<table><tr><td>", count: 300).utf8),
+        ]
+        for page in pages {
+            let document = try #require(HTMLDocument(parsing: page))
+            let viaXPath = document.nodes(ReceiptPageParser.innermostRowsXPath).map(\.pointer)
+            let viaScan = PageScan(document).innermostRows.map(\.pointer)
+            #expect(viaScan == viaXPath)
+            #expect(!viaScan.isEmpty)
+        }
+    }
+
     static func rowSignature(_ document: HTMLDocument) -> [String] {
         document.nodes(ReceiptPageParser.innermostRowsXPath).map { row in
             let label = row.children(named: "td").first.map { TextNormalization.labelKey($0.text) } ?? ""
