@@ -1,2 +1,0 @@
-/// The `ReceiptParser` module. See docs/DESIGN.md.
-public enum ReceiptParserModule {}
