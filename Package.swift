@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "fiscal-archive", targets: ["fiscal-archive"]),
+        // For Benchmarks/ReportBench, which depends on this package by path.
+        .library(name: "Reports", targets: ["FiscalCore", "Archive", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -96,6 +98,8 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "ReceiptParserTests", dependencies: ["ReceiptParser", "Sandbox", "FiscalCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Archive", "FiscalCore"], exclude: ["Golden"],
+                    swiftSettings: strict),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FiscalCore", "ReceiptParser",
             .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: [

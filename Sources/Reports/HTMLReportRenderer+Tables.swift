@@ -1,0 +1,133 @@
+import Archive
+import FiscalCore
+
+/// The exceptions list and the register table.
+extension HTMLReportRenderer {
+    // MARK: Exceptions
+
+    func exceptionsSection() -> String {
+        let exceptions = summary.exceptions
+        let total = exceptions.total
+        var html = "<section id=\"exceptions\">\n<h2>\(esc(labels.exceptions)) <span class=\"count"
+            + "\(total > 0 ? " warn" : "")\">\(esc(language.format(count: total)))</span></h2>\n"
+        guard total > 0 else {
+            return html + "<p class=\"empty\">\(esc(labels.noExceptions))</p>\n</section>\n"
+        }
+        html += "<ul class=\"kinds\">\n"
+        for kind in ReportException.Kind.allCases where exceptions.count(of: kind) > 0 {
+            html += "<li>\(esc(labels.exceptionKind(kind)))<b>\(esc(language.format(count: exceptions.count(of: kind))))</b></li>\n"
+        }
+        html += "</ul>\n"
+        if exceptions.isTruncated {
+            let notice = labels.exceptionsTruncated(
+                language.format(count: exceptions.details.count), language.format(count: total))
+            html += "<p class=\"notice\">\(esc(notice))</p>\n"
+        }
+        html += """
+            <table class="list"><thead><tr><th>\(esc(labels.exceptions))</th><th>\(esc(labels.dateTime))</th>\
+            <th>\(esc(labels.event))</th><th>\(esc(labels.transaction))</th><th class="num">\(esc(labels.amount))</th>\
+            <th>\(esc(labels.currency))</th><th>\(esc(labels.vendorOrder))</th><th>\(esc(labels.details))</th></tr></thead>
+            <tbody>
+
+            """
+        for exception in exceptions.details { html += exceptionRow(exception) }
+        html += "</tbody></table>\n</section>\n"
+        return html
+    }
+
+    private func exceptionRow(_ exception: ReportException) -> String {
+        var details: String
+        switch exception.kind {
+        case .missingReceipt:
+            details = esc(exception.missingReason.map(labels.missingReason) ?? "")
+            if let reason = exception.pipelineReason, !reason.isEmpty { details += "<small>\(esc(reason))</small>" }
+        case .receiptTotalMismatch:
+            let receipt = exception.receiptTotal ?? .zero(exception.amount.currency)
+            let difference = receipt.currency == exception.amount.currency ? receipt - exception.amount : receipt
+            details = esc(labels.mismatch(language.format(receipt), language.format(difference)))
+        case .cancellationWithoutRefundReceipt, .refundWithoutRefundReceipt:
+            details = esc(labels.deadline(exception.deadline.map(language.date) ?? ""))
+            if exception.isOverdue { details += " <span class=\"chip late\">\(esc(labels.overdue))</span>" }
+            if let reason = exception.pipelineReason, !reason.isEmpty { details += "<small>\(esc(reason))</small>" }
+        case .unknownStatus:
+            details = esc(labels.unknownStatus(String(exception.status.rawValue)))
+        }
+        return "<tr><td>\(esc(labels.exceptionKind(exception.kind)))</td>"
+            + "<td class=\"id\">\(esc(language.dateTime(epochSeconds: exception.occurredAt)))</td>"
+            + "<td>\(esc(labels.eventTypeSingular(exception.event)))</td>"
+            + "<td class=\"id\">\(esc(exception.transactionID.description))</td>"
+            + amountCell(exception.amount)
+            + "<td>\(esc(exception.amount.currency.alphaCode))</td>"
+            + "<td class=\"wrap\">\(esc(exception.vendorOrderID ?? ""))</td>"
+            + "<td>\(details)</td></tr>\n"
+    }
+
+    // MARK: Register
+
+    func registerStart() -> String {
+        """
+        <section id="register">
+        <h2>\(esc(labels.register)) <span class="count">\(esc(language.format(count: summary.eventCount)))</span></h2>
+        <table class="register"><thead><tr><th class="num">#</th><th>\(esc(labels.dateTime))</th>\
+        <th>\(esc(labels.event))</th><th>\(esc(labels.transaction))</th><th class="num">\(esc(labels.amount))</th>\
+        <th>\(esc(labels.currency))</th><th>\(esc(labels.status))</th><th>\(esc(labels.vendorOrder))</th>\
+        <th>\(esc(labels.receipt))</th><th class="num">\(esc(labels.receiptTotal))</th>\
+        <th class="num">\(esc(labels.vat))</th><th>\(esc(labels.originalPayment))</th><th>\(esc(labels.source))</th>\
+        <th>\(esc(labels.flags))</th></tr></thead>
+        <tbody>
+
+        """
+    }
+
+    /// One register row; `number` is 1-based, `kinds` the exceptions the entry raised.
+    func registerRow(number: Int, entry: RegisterEntry, kinds: [ReportException.Kind]) -> String {
+        var row = kinds.isEmpty ? "<tr>" : "<tr class=\"x\">"
+        row += "<td class=\"num muted\">\(number)</td>"
+        row += "<td class=\"id\">\(esc(language.dateTime(epochSeconds: entry.occurredAt)))</td>"
+        row += "<td>\(esc(labels.eventTypeSingular(entry.event)))</td>"
+        row += "<td class=\"id\">\(esc(entry.transactionID.description))"
+        if entry.transactionType.rawValue != entry.event.rawValue {
+            row += "<small>\(esc(entry.transactionType.rawValue))</small>"
+        }
+        row += "</td>"
+        row += amountCell(entry.amount)
+        row += "<td>\(esc(entry.amount.currency.alphaCode))</td>"
+        row += "<td>\(esc(labels.statusName(entry.status)))<small>\(esc(String(entry.status.rawValue)))</small></td>"
+        row += "<td class=\"wrap\">\(esc(entry.vendorOrderID ?? ""))</td>"
+        row += "<td class=\"wrap\">\(receiptCell(entry))</td>"
+        if let receipt = entry.receipt {
+            row += amountCell(RegisterRow.signed(receipt.total, like: entry))
+            row += amountCell(RegisterRow.signed(receipt.vatAmount, like: entry))
+        } else {
+            row += "<td></td><td></td>"
+        }
+        row += "<td class=\"id\">\(esc(entry.relatedTransactionDate.map { language.dateTime(epochSeconds: $0) } ?? ""))</td>"
+        row += "<td>\(esc(labels.sourceName(entry.source)))"
+        if let note = entry.note, !note.isEmpty { row += "<small>\(esc(note))</small>" }
+        row += "</td><td>"
+        for kind in kinds { row += "<span class=\"chip\">\(esc(labels.exceptionKindShort(kind)))</span>" }
+        row += "</td></tr>\n"
+        return row
+    }
+
+    private func receiptCell(_ entry: RegisterEntry) -> String {
+        let text = entry.receipt.map { $0.fiscalSign ?? $0.receiptNumber } ?? labels.receiptLink
+        var cell = ""
+        if let url = entry.receiptURL, RegisterRow.isWebLink(url) {
+            cell = "<a href=\"\(esc(url))\" rel=\"noreferrer noopener\">\(esc(text))</a>"
+        } else if entry.receipt != nil {
+            cell = esc(text)
+        }
+        if let receipt = entry.receipt {
+            cell += "<small>\(esc(receipt.terminalID)) · \(esc(receipt.receiptNumber))</small>"
+            if let tin = receipt.commissionerTIN, !tin.isEmpty { cell += "<small>\(esc(tin))</small>" }
+        }
+        return cell
+    }
+
+    func registerEnd(rowCount: Int) -> String {
+        var html = "</tbody></table>\n"
+        if rowCount == 0 { html += "<p class=\"empty\">\(esc(labels.noEvents))</p>\n" }
+        return html + "</section>\n"
+    }
+}

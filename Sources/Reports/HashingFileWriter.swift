@@ -1,0 +1,96 @@
+import Crypto
+import Foundation
+
+/// Writes a report file through a buffer while hashing it, then moves it into place.
+///
+/// The bytes go to `<path>.partial` first and are renamed over `path` only when complete, so a failed run never
+/// leaves a half-written report where the finished one belongs. Not thread-safe: one writer per report.
+final class HashingFileWriter {
+    let path: String
+    private let partialPath: String
+    private let handle: FileHandle
+    private var hasher = SHA256()
+    private var buffer: [UInt8] = []
+    private var finished = false
+    private static let bufferSize = 1 << 16
+
+    init(path: String) throws(ReportError) {
+        self.path = path
+        self.partialPath = path + ".partial"
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+        } catch {
+            throw ReportError(code: .output, message: "Cannot create the report folder \(directory): \(error)", path: path)
+        }
+        guard FileManager.default.createFile(atPath: partialPath, contents: nil),
+            let handle = FileHandle(forWritingAtPath: partialPath)
+        else {
+            throw ReportError(code: .output, message: "Cannot create the report file", path: partialPath)
+        }
+        self.handle = handle
+        buffer.reserveCapacity(Self.bufferSize + 4096)
+    }
+
+    deinit {
+        if !finished {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: partialPath)
+        }
+    }
+
+    /// Appends UTF-8 text.
+    func write(_ text: String) throws(ReportError) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= Self.bufferSize { try flush() }
+    }
+
+    /// Appends raw bytes.
+    func write(bytes: [UInt8]) throws(ReportError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.bufferSize { try flush() }
+    }
+
+    private func flush() throws(ReportError) {
+        guard !buffer.isEmpty else { return }
+        hasher.update(data: buffer)
+        do {
+            try handle.write(contentsOf: buffer)
+        } catch {
+            throw ReportError(code: .output, message: "Cannot write the report: \(error)", path: partialPath)
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, closes, moves the file into place and writes `<path>.sha256` beside it; returns the hex digest.
+    func finish() throws(ReportError) -> String {
+        try flush()
+        do {
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            throw ReportError(code: .output, message: "Cannot finish the report: \(error)", path: partialPath)
+        }
+        guard rename(partialPath, path) == 0 else {
+            throw ReportError(code: .output, message: "Cannot move the report into place (errno \(errno))", path: path)
+        }
+        finished = true
+        let hex = hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        let fileName = (path as NSString).lastPathComponent
+        let checksum = "\(hex)  \(fileName)\n"
+        do {
+            try Data(checksum.utf8).write(to: URL(fileURLWithPath: path + ".sha256"), options: .atomic)
+        } catch {
+            throw ReportError(code: .output, message: "Cannot write the checksum file: \(error)", path: path + ".sha256")
+        }
+        return hex
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}

@@ -1,0 +1,95 @@
+import Archive
+import FiscalCore
+
+/// The CSV register of DESIGN.md ("report --format csv"): one row per event of the month.
+///
+/// Format decisions, fixed so that files are byte-identical for the same archive:
+/// - UTF-8 with a byte-order mark (`EF BB BF`), so that Excel reads it as UTF-8;
+/// - lines end with CRLF, as RFC 4180 says, the header's too, and the file ends with one;
+/// - a cell is quoted when it contains `,`, `"`, CR or LF, with `"` doubled inside;
+/// - text cells a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) get a leading
+///   `'`; amounts, ids and status codes are numbers and are written as they are;
+/// - amounts in major units with two decimals, signed: refunds and cancellations negative, and so are the
+///   `receipt_total` and `vat_amount` of their refund receipts;
+/// - `status` is PaySys's integer status code (`2`, `3`, `6`; unknown codes as received);
+/// - times in ISO 8601 with the Tashkent offset (`2026-10-31T23:30:00+05:00`).
+public enum RegisterCSV {
+    /// The header's column names, in order.
+    public static let columns = [
+        "event", "transaction_id", "type", "occurred_at", "amount", "currency", "status", "vendor_order_id",
+        "fiscal_sign", "terminal_id", "receipt_number", "receipt_total", "vat_amount", "commissioner_tin",
+        "receipt_url", "related_transaction_date", "source", "note",
+    ]
+
+    /// The UTF-8 byte-order mark the file starts with.
+    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// The line ending.
+    public static let lineEnd = "\r\n"
+
+    /// The header line, with its line ending.
+    public static var headerLine: String { columns.joined(separator: ",") + lineEnd }
+
+    /// One register row, with its line ending.
+    public static func line(for entry: RegisterEntry) -> String {
+        var line = ""
+        line.reserveCapacity(256)
+        let receipt = entry.receipt
+        func text(_ value: String?) {
+            line += textCell(value ?? "")
+            line += ","
+        }
+        func number(_ value: String) {
+            line += value
+            line += ","
+        }
+        number(entry.event.rawValue)
+        number(String(entry.transactionID.rawValue))
+        number(entry.transactionType.rawValue)
+        number(Tashkent.iso8601(epochSeconds: entry.occurredAt))
+        number(entry.amount.decimalString)
+        number(entry.amount.currency.alphaCode)
+        number(String(entry.status.rawValue))
+        text(entry.vendorOrderID)
+        text(receipt?.fiscalSign)
+        text(receipt?.terminalID)
+        text(receipt?.receiptNumber)
+        number(receipt.map { RegisterRow.signed($0.total, like: entry).decimalString } ?? "")
+        number(receipt.map { RegisterRow.signed($0.vatAmount, like: entry).decimalString } ?? "")
+        text(receipt?.commissionerTIN)
+        text(entry.receiptURL)
+        number(entry.relatedTransactionDate.map { Tashkent.iso8601(epochSeconds: $0) } ?? "")
+        number(entry.source.rawValue)
+        line += textCell(entry.note ?? "")
+        line += lineEnd
+        return line
+    }
+
+    /// A text cell: formula-neutralised, then quoted if it needs to be.
+    public static func textCell(_ value: String) -> String {
+        quoted(neutralised(value))
+    }
+
+    /// The value with a leading `'` when a spreadsheet would read it as a formula.
+    public static func neutralised(_ value: String) -> String {
+        guard let first = value.utf8.first else { return value }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
+            return "'" + value
+        default:
+            return value
+        }
+    }
+
+    /// RFC 4180 quoting: wraps the value in `"` (doubling any inside) when it contains `,`, `"`, CR or LF.
+    public static func quoted(_ value: String) -> String {
+        let needsQuotes = value.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }
+        guard needsQuotes else { return value }
+        var result = "\""
+        for character in value.unicodeScalars {
+            if character == "\"" { result += "\"\"" } else { result.unicodeScalars.append(character) }
+        }
+        result += "\""
+        return result
+    }
+}

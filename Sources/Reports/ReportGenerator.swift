@@ -1,0 +1,109 @@
+import Archive
+import FiscalCore
+import Foundation
+
+/// A report file that was written, with its checksum and figures.
+public struct WrittenReport: Sendable, Hashable {
+    /// Where the file is.
+    public var path: String
+    /// The SHA-256 of the file's bytes, lowercase hex (also in `<path>.sha256`).
+    public var sha256Hex: String
+    /// Register rows written (events; the CSV header is not counted).
+    public var rowCount: Int
+    /// The month's figures.
+    public var summary: MonthlySummary
+
+    /// Creates a record of a written report.
+    public init(path: String, sha256Hex: String, rowCount: Int, summary: MonthlySummary) {
+        self.path = path
+        self.sha256Hex = sha256Hex
+        self.rowCount = rowCount
+        self.summary = summary
+    }
+}
+
+/// Writes a month's CSV register and HTML report from a ``RegisterSource``.
+///
+/// - Streaming: rows are written while the source is iterated, so memory stays flat however large the month
+///   (the summary's exception details are capped at ``exceptionDetailLimit``). The HTML report makes two passes
+///   over the source: the summary first (it is printed first), then the register.
+/// - Deterministic: the output depends only on the source and the arguments. `asOf` comes from the caller (the
+///   archive's latest change) and the wall clock is never read, so the same archive gives byte-identical files.
+/// - Each file is written to `<path>.partial` and moved into place when complete; `<path>.sha256` is written beside
+///   it in `sha256sum` format (`<hex>  <file name>\n`).
+public struct ReportGenerator: Sendable {
+    /// The most exception details kept in memory and listed in the HTML report; the rest are counted.
+    public var exceptionDetailLimit: Int
+
+    /// Creates a generator.
+    public init(exceptionDetailLimit: Int = MonthlySummaryBuilder.defaultExceptionDetailLimit) {
+        self.exceptionDetailLimit = exceptionDetailLimit
+    }
+
+    /// Aggregates a month without writing anything (one pass).
+    public func summarize(month: YearMonth, source: some RegisterSource, asOf: Int64) throws -> MonthlySummary {
+        let chainHead = try source.chainHead()
+        var builder = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
+        try source.forEachRegisterEntry(in: month) { entry in
+            try builder.add(entry)
+        }
+        return builder.finish(chainHead: chainHead, vat: try source.vatBreakdown(in: month))
+    }
+
+    /// Writes the CSV register of DESIGN.md (see ``RegisterCSV``) in one pass, summarising as it goes.
+    ///
+    /// `language` does not change the CSV (its header is fixed); it is accepted so both formats are called alike.
+    public func writeCSV(
+        month: YearMonth, source: some RegisterSource, language: ReportLanguage = .en, asOf: Int64, to path: String
+    ) throws -> WrittenReport {
+        let chainHead = try source.chainHead()
+        let writer = try HashingFileWriter(path: path)
+        try writer.write(bytes: RegisterCSV.byteOrderMark)
+        try writer.write(RegisterCSV.headerLine)
+        var builder = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
+        try source.forEachRegisterEntry(in: month) { entry in
+            try builder.add(entry)
+            try writer.write(RegisterCSV.line(for: entry))
+        }
+        let summary = builder.finish(chainHead: chainHead, vat: try source.vatBreakdown(in: month))
+        let hex = try writer.finish()
+        return WrittenReport(path: path, sha256Hex: hex, rowCount: summary.eventCount, summary: summary)
+    }
+
+    /// Writes the self-contained HTML report: header, summary, daily chart, exceptions, register.
+    ///
+    /// - Throws: ``ReportError`` with code `sourceChanged` if the second pass does not see the events the first
+    ///   did (call it on a consistent snapshot of the archive).
+    public func writeHTML(
+        month: YearMonth, source: some RegisterSource, language: ReportLanguage, asOf: Int64, to path: String
+    ) throws -> WrittenReport {
+        let summary = try summarize(month: month, source: source, asOf: asOf)
+        let renderer = HTMLReportRenderer(summary: summary, language: language)
+        let writer = try HashingFileWriter(path: path)
+        try writer.write(renderer.documentStart())
+        try writer.write(renderer.summarySection())
+        try writer.write(renderer.dailySection())
+        try writer.write(renderer.exceptionsSection())
+        try writer.write(renderer.registerStart())
+        var check = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
+        var number = 0
+        try source.forEachRegisterEntry(in: month) { entry in
+            let exceptions = try check.add(entry)
+            number += 1
+            try writer.write(renderer.registerRow(number: number, entry: entry, kinds: exceptions.map(\.kind)))
+        }
+        let recheck = check.finish(chainHead: summary.chainHead, vat: summary.vat)
+        guard recheck == summary else {
+            throw ReportError(
+                code: .sourceChanged,
+                message: "The events of \(month) changed while the report was written "
+                    + "(\(summary.eventCount) in the summary, \(recheck.eventCount) in the register); run it again",
+                path: path)
+        }
+        try writer.write(renderer.registerEnd(rowCount: number))
+        let fileName = (path as NSString).lastPathComponent
+        try writer.write(renderer.documentEnd(fileName: fileName))
+        let hex = try writer.finish()
+        return WrittenReport(path: path, sha256Hex: hex, rowCount: number, summary: summary)
+    }
+}

@@ -1,2 +1,0 @@
-/// The `Reports` module. See docs/DESIGN.md.
-public enum ReportsModule {}
