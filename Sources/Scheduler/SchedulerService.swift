@@ -47,13 +47,14 @@ public struct SchedulerService: Service {
 
     public func run() async throws {
         let stop = StopFlag()
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             while !stop.isSet {
                 await tick(stop: stop)
                 if stop.isSet { break }
                 let now = clock()
                 let wake = min(now + configuration.syncInterval, configuration.calendar.nextExportTime(after: now))
-                try? await Task.sleep(for: .seconds(max(1, wake - now)))
+                // The pause ends early on SIGTERM.
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(max(1, wake - now))) }
             }
             logger.info("Scheduler stopped")
         } onGracefulShutdown: {

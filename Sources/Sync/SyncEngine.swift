@@ -117,7 +117,7 @@ public final class SyncEngine: Sendable {
             }
             return outcome
         } catch let error as PaySysError where error.isTransient {
-            return await wait(job, reason: "PaySys: \(error)", retryAfter: error.retryAfter.map { Int64($0) })
+            return await wait(job, reason: "PaySys: \(error)", retryAfter: error.retryAfterSeconds)
         } catch let error as PaySysError {
             return fail(job, reason: "PaySys: \(error)")
         } catch let error as FetchError where error.isTransient {
@@ -149,8 +149,10 @@ public final class SyncEngine: Sendable {
         let cheque: FiscalCheque
         do {
             cheque = try await gateway.fiscalCheque(job.id, type: job.type)
-        } catch let error as PaySysError where error.gatewayCode == -32314 {
-            return await waitForReceipt(job, reason: "PaySys has no receipt link yet (\(error.message ?? "not found"))")
+        } catch {
+            // "Not found" from get_fiscal_cheque: the receipt is not registered yet.
+            guard error.gatewayCode == -32314 else { throw error }
+            return await waitForReceipt(job, reason: "PaySys has no receipt link yet (\(error))")
         }
         guard !cheque.url.isEmpty else {
             return await waitForReceipt(job, reason: "PaySys returned an empty receipt link")
@@ -304,5 +306,13 @@ extension PaymentSnapshot {
         self.init(
             amount: info.amount, status: info.status, date: info.date, vendorOrderID: info.vendorUserID,
             bankTransactionID: info.bankTransactionID.map { String($0) }, mxID: info.mxID)
+    }
+}
+
+extension PaySysError {
+    /// The server's `Retry-After` on a 429, in seconds.
+    var retryAfterSeconds: Int64? {
+        if case .rateLimited(let seconds) = kind { return seconds.map { Int64($0) } }
+        return nil
     }
 }

@@ -82,11 +82,11 @@ struct Sync: AsyncParsableCommand {
 enum SyncRunner {
     static func run(_ engine: SyncEngine, wait: Bool = false, maxWait: Int64? = nil) async throws -> SyncSummary {
         let display = ProgressDisplay()
-        let summary = try await engine.run(wait: wait, maxWait: maxWait) { progress in
+        let summary = try await engine.run(wait: wait, maxWait: maxWait, progress: { progress in
             display.update(
                 processed: progress.processed, expected: progress.expected, archived: progress.archived,
                 waiting: progress.waiting, failed: progress.failed, rate: progress.rate, eta: progress.eta)
-        }
+        })
         display.finish()
         return summary
     }

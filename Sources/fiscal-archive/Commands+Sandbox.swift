@@ -23,11 +23,12 @@ struct SandboxCommand: AsyncParsableCommand {
         Runtime.bootstrapLogging(verbose: false)
         let configuration = SandboxConfiguration(port: port, seed: seed, month: month, transactionCount: count)
         try await SandboxServer.runForeground(configuration: configuration, logger: Logger(label: "sandbox")) { lines in
-            for line in lines { print(line) }
-            print("Try: FISCAL_ARCHIVE_GATEWAY_URL=… FISCAL_ARCHIVE_SERVICE_ID=… FISCAL_ARCHIVE_SECRET_KEY=… "
-                + "FISCAL_ARCHIVE_RECEIPT_HOSTS=<receipt host> fiscal-archive info <id>")
-            print("Stop with Ctrl-C.")
-            fflush(stdout)
+            var text = lines.joined(separator: "\n") + "\n"
+            text += "Try: FISCAL_ARCHIVE_GATEWAY_URL=<gateway URL> FISCAL_ARCHIVE_SERVICE_ID=<service id> "
+                + "FISCAL_ARCHIVE_SECRET_KEY=<secret key> FISCAL_ARCHIVE_RECEIPT_HOSTS=<receipt host> fiscal-archive info <id>\n"
+            text += "Stop with Ctrl-C.\n"
+            // Written unbuffered: when stdout is a pipe, a print() would sit in the buffer while the server runs.
+            FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
 }
