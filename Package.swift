@@ -68,7 +68,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "WebUI", dependencies: [
-            "FiscalCore", "Archive", "Reports", "Sync",
+            "FiscalCore", "Archive", "Reports",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -93,6 +93,12 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FiscalCore", "ReceiptParser",
             .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .testTarget(name: "WebUITests", dependencies: [
+            "WebUI", "Archive", "Reports", "FiscalCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: [
             "Sandbox", "FiscalCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
