@@ -73,7 +73,7 @@ extension ArchiveStore {
                     RETURNING id
                     """,
                 arguments: ["worker": worker, "until": now + lease, "now": now, "limit": limit])
-            var jobs: [PipelineJob] = []
+            var jobs: [(job: PipelineJob, nextAttemptAt: Int64)] = []
             for id in ids {
                 if let job = try Self.loadJob(db, id: id) { jobs.append(job) }
             }
@@ -203,7 +203,7 @@ extension ArchiveStore {
                     RETURNING id
                     """,
                 arguments: ["now": now, "since": now - window, "before": now - interval, "limit": limit]
-            ).sorted().map(TransactionID.init)
+            ).sorted().map { TransactionID($0) }
         }
     }
 

@@ -19,14 +19,15 @@ public final class ArchiveStore: Sendable {
     /// Opens (creating if needed) the archive at `path` and migrates it.
     ///
     /// A new file is created with owner-only permissions (0600) before SQLite opens it. WAL journal, foreign keys
-    /// on, a busy timeout of 10 seconds.
-    public init(path: String, logger: Logger? = nil) throws(ArchiveError) {
+    /// on, and `busyTimeout` seconds of waiting for another process's write lock before failing with
+    /// ``ArchiveError/Code/locked``.
+    public init(path: String, logger: Logger? = nil, busyTimeout: TimeInterval = 10) throws(ArchiveError) {
         self.path = path
         self.logger = logger
         try Self.createPrivateFile(at: path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "fiscal-archive"
         configuration.prepareDatabase { db in
             // Bulk FTS and big originals: keep temporary b-trees in memory.

@@ -1,0 +1,192 @@
+import FiscalCore
+import Foundation
+import GRDB
+
+extension ArchiveStore {
+    /// Re-hashes every original and recomputes the whole integrity chain from the rows it covers.
+    ///
+    /// Reports, precisely: an original whose bytes no longer match its SHA-256 (an edited byte in the compressed
+    /// data), a covered row whose fields differ from its link (an edited amount), a link whose row is gone (a
+    /// deleted row), a covered row without a link, and links that do not follow from their predecessor (an edited
+    /// or truncated chain). It works from the data alone, so it catches tampering even when the append-only
+    /// triggers were dropped first. Runs on one read snapshot.
+    public func verify() throws -> VerificationReport {
+        try read("Cannot verify the archive") { db in
+            var problems: [VerificationReport.Problem] = []
+            var chained: [String: Set<Int64>] = [:]
+            var previous = IntegrityChain.genesis
+            var expectedSeq: Int64 = 1
+            var links = 0
+            let chain = try Row.fetchCursor(db, sql: "SELECT * FROM chain ORDER BY seq")
+            while let link = try chain.next() {
+                links += 1
+                let seq: Int64 = link["seq"]
+                let kind: String = link["kind"]
+                let refID: Int64 = link["ref_id"]
+                let payload: String = link["payload_hash"]
+                let prev: String = link["prev_hash"]
+                let hash: String = link["hash"]
+                if seq != expectedSeq {
+                    problems.append(.init(
+                        kind: .chainBroken, table: "chain", rowID: seq,
+                        message: "Chain links \(expectedSeq)…\(seq - 1) are missing before link \(seq)"))
+                }
+                if prev != previous {
+                    problems.append(.init(
+                        kind: .chainBroken, table: "chain", rowID: seq,
+                        message: "Chain link \(seq) does not follow from the link before it (previous hash differs)"))
+                }
+                if IntegrityChain.linkHash(prev: prev, kind: kind, refID: refID, payloadHash: payload) != hash {
+                    problems.append(.init(
+                        kind: .chainBroken, table: "chain", rowID: seq,
+                        message: "Chain link \(seq) (\(kind) \(refID)) was edited: its hash does not match its content"))
+                }
+                chained[kind, default: []].insert(refID)
+                if let problem = try Self.checkCoveredRow(db, seq: seq, kind: kind, refID: refID, payload: payload) {
+                    problems.append(problem)
+                }
+                previous = hash
+                expectedSeq = seq + 1
+            }
+            if let highest = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'chain'"),
+                highest >= expectedSeq
+            {
+                problems.append(.init(
+                    kind: .chainBroken, table: "chain", rowID: highest,
+                    message: "Chain links \(expectedSeq)…\(highest) were deleted from the end of the chain"))
+            }
+            // Every covered row has its link.
+            let coverage: [(table: String, key: String, kind: IntegrityChain.Kind)] = [
+                ("originals", "id", .original), ("events", "seq", .event), ("operations", "id", .operation),
+            ]
+            for (table, key, kind) in coverage {
+                let ids = try Int64.fetchCursor(db, sql: "SELECT \(key) FROM \(table) ORDER BY \(key)")
+                let known = chained[kind.rawValue] ?? []
+                while let rowID = try ids.next() {
+                    guard !known.contains(rowID) else { continue }
+                    problems.append(.init(
+                        kind: .rowUnchained, table: table, rowID: rowID,
+                        message: "\(table) row \(rowID) is not covered by the integrity chain (inserted behind the archive's back)"))
+                }
+            }
+            let completed = try Int64.fetchAll(db, sql: "SELECT id FROM operations WHERE state <> 'pending'")
+            let results = chained[IntegrityChain.Kind.operationResult.rawValue] ?? []
+            for rowID in completed where !results.contains(rowID) {
+                problems.append(.init(
+                    kind: .rowUnchained, table: "operations", rowID: rowID,
+                    message: "operations row \(rowID) is completed but its completion is not in the integrity chain"))
+            }
+            // Every original's bytes.
+            var originals = 0
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM originals ORDER BY id")
+            while let row = try rows.next() {
+                originals += 1
+                let original = try Self.storedOriginal(row)
+                if !original.hashMatches {
+                    problems.append(.init(
+                        kind: .originalAltered, table: "originals", rowID: original.id,
+                        message: "Original \(original.id) of transaction \(original.transactionID) (\(original.url)) "
+                            + "was altered: its bytes no longer hash to the recorded SHA-256"))
+                }
+            }
+            return VerificationReport(
+                originalsChecked: originals, linksChecked: links, problems: problems, chainHead: previous)
+        }
+    }
+
+    /// Compares a link's payload hash with the row it covers now.
+    private static func checkCoveredRow(
+        _ db: Database, seq: Int64, kind: String, refID: Int64, payload: String
+    ) throws -> VerificationReport.Problem? {
+        let table: String
+        let current: String?
+        switch IntegrityChain.Kind(rawValue: kind) {
+        case .original:
+            table = "originals"
+            current = try Row.fetchOne(db, sql: "SELECT * FROM originals WHERE id = ?", arguments: [refID])
+                .map(IntegrityChain.originalPayload)
+        case .event:
+            table = "events"
+            current = try Row.fetchOne(db, sql: "SELECT * FROM events WHERE seq = ?", arguments: [refID])
+                .map(IntegrityChain.eventPayload)
+        case .operation:
+            table = "operations"
+            current = try Row.fetchOne(db, sql: "SELECT * FROM operations WHERE id = ?", arguments: [refID])
+                .map(IntegrityChain.operationPayload)
+        case .operationResult:
+            table = "operations"
+            current = try Row.fetchOne(db, sql: "SELECT * FROM operations WHERE id = ?", arguments: [refID])
+                .map(IntegrityChain.operationResultPayload)
+        case nil:
+            return .init(
+                kind: .chainBroken, table: "chain", rowID: seq, message: "Chain link \(seq) has an unknown kind \(kind)")
+        }
+        guard let current else {
+            return .init(
+                kind: .rowMissing, table: table, rowID: refID,
+                message: "\(table) row \(refID) covered by chain link \(seq) was deleted")
+        }
+        guard current == payload else {
+            return .init(
+                kind: .rowAltered, table: table, rowID: refID,
+                message: "\(table) row \(refID) was edited after it was recorded (chain link \(seq) no longer matches)")
+        }
+        return nil
+    }
+
+    /// Rebuilds receipts, items and full-text rows from the stored originals with `parse` (e.g. after a parser fix).
+    ///
+    /// Every original that has an archived receipt is parsed again, in batches of 200 originals per write
+    /// transaction; receipts keep their ids and warnings. An original that fails to parse keeps its previous
+    /// receipt and is listed in the summary. Originals and the chain are untouched.
+    public func reparse(_ parse: (StoredOriginal) throws -> FiscalReceipt) throws -> ReparseSummary {
+        var rebuilt = 0
+        var changed = 0
+        var failures: [ReparseSummary.Failure] = []
+        var after: Int64 = 0
+        while true {
+            let batch = try read("Cannot read originals to reparse") { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT o.*, r.id AS receipt_id, r.document FROM originals o
+                        JOIN receipts r ON r.original_id = o.id
+                        WHERE o.id > ? ORDER BY o.id LIMIT 200
+                        """,
+                    arguments: [after])
+            }
+            guard let last = batch.last else { break }
+            after = last["id"]
+            var updates: [(receiptID: Int64, tid: TransactionID, originalID: Int64, receipt: FiscalReceipt, document: String)] = []
+            for row in batch {
+                let original = try Self.storedOriginal(row)
+                do {
+                    guard original.hashMatches else {
+                        throw ArchiveError(.corrupt, "the original's bytes do not match its SHA-256")
+                    }
+                    let receipt = try parse(original)
+                    let document = try Self.encodeReceipt(receipt, id: original.transactionID)
+                    if document != (row["document"] as String) { changed += 1 }
+                    updates.append((row["receipt_id"], original.transactionID, original.id, receipt, document))
+                } catch {
+                    failures.append(.init(
+                        originalID: original.id, transactionID: original.transactionID, reason: "\(error)"))
+                }
+            }
+            let pending = updates
+            try write("Cannot store reparsed receipts") { db in
+                for update in pending {
+                    let warnings = try String.fetchOne(
+                        db, sql: "SELECT warnings FROM receipts WHERE id = ?", arguments: [update.receiptID]) ?? "[]"
+                    let archivedAt = try Int64.fetchOne(
+                        db, sql: "SELECT archived_at FROM receipts WHERE id = ?", arguments: [update.receiptID]) ?? 0
+                    try Self.storeReceipt(
+                        db, receiptID: update.receiptID, transactionID: update.tid, originalID: update.originalID,
+                        receipt: update.receipt, document: update.document, warnings: warnings, now: archivedAt)
+                }
+            }
+            rebuilt += pending.count
+        }
+        return ReparseSummary(rebuilt: rebuilt, changed: changed, failures: failures)
+    }
+}

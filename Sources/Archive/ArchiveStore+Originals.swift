@@ -1,0 +1,260 @@
+import FiscalCore
+import Foundation
+import GRDB
+
+extension ArchiveStore {
+    /// Stores a downloaded original byte-exact: deflate-compressed, with the SHA-256 of the raw bytes, and extends
+    /// the integrity chain. Moves the job to `page_fetched` (keeping the lease). Returns the original's id.
+    ///
+    /// Idempotent: the same bytes for the same transaction return the existing id and add nothing.
+    public func recordOriginal(_ id: TransactionID, _ original: OriginalDocument, now: Int64) throws -> Int64 {
+        let sha = IntegrityChain.sha256Hex(original.bytes)
+        let compressed = try Compression.deflate(original.bytes)
+        return try write("Cannot store the original \(original.url) of transaction \(id)", id: id) { db in
+            _ = try Self.requireState(db, id)
+            if let existing = try Int64.fetchOne(
+                db, sql: "SELECT id FROM originals WHERE transaction_id = ? AND sha256 = ?",
+                arguments: [id.rawValue, sha])
+            {
+                return existing
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO originals(transaction_id, url, http_status, content_type, fetched_at, format, sha256,
+                        size, data, stored_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    id.rawValue, original.url, original.httpStatus, original.contentType, original.fetchedAt,
+                    original.format.rawValue, sha, original.bytes.count, Data(compressed), now,
+                ])
+            let originalID = db.lastInsertedRowID
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM originals WHERE id = ?", arguments: [originalID])
+            else { throw ArchiveError(.database, "Original \(originalID) vanished while it was stored", transactionID: id) }
+            try IntegrityChain.append(
+                db, kind: .original, refID: originalID, payloadHash: IntegrityChain.originalPayload(row))
+            try db.execute(
+                sql: """
+                    UPDATE transactions SET state = 'page_fetched', step = NULL, attempts = 0, first_waiting_at = NULL,
+                        last_error = NULL, next_attempt_at = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [now, now, id.rawValue])
+            return originalID
+        }
+    }
+
+    /// Archives the receipt parsed from an original: the receipt, its items and its full-text row.
+    ///
+    /// A refund-kind receipt is stored with the payment it belongs to (the register links it to the refund and
+    /// cancellation events). The job becomes `archived` when every stored original of the transaction has a
+    /// receipt (else it stays `page_fetched`); the lease ends. Idempotent: archiving the same original again
+    /// replaces its receipt with the same content.
+    public func recordArchived(
+        _ id: TransactionID, originalID: Int64, receipt: FiscalReceipt, warnings: [String], now: Int64
+    ) throws {
+        let document = try Self.encodeReceipt(receipt, id: id)
+        let warningsJSON = String(decoding: try JSONEncoder().encode(warnings), as: UTF8.self)
+        try write("Cannot archive the receipt of transaction \(id)", id: id) { db in
+            _ = try Self.requireState(db, id)
+            guard let owner = try Int64.fetchOne(
+                db, sql: "SELECT transaction_id FROM originals WHERE id = ?", arguments: [originalID])
+            else { throw ArchiveError(.notFound, "Original \(originalID) is not in the archive", transactionID: id) }
+            guard owner == id.rawValue else {
+                throw ArchiveError(
+                    .conflict, "Original \(originalID) belongs to transaction \(owner), not \(id)", transactionID: id)
+            }
+            let existing = try Int64.fetchOne(
+                db, sql: "SELECT id FROM receipts WHERE original_id = ?", arguments: [originalID])
+            try Self.storeReceipt(
+                db, receiptID: existing, transactionID: id, originalID: originalID, receipt: receipt,
+                document: document, warnings: warningsJSON, now: now)
+            let unparsed = try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM originals o LEFT JOIN receipts r ON r.original_id = o.id
+                    WHERE o.transaction_id = ? AND r.id IS NULL
+                    """,
+                arguments: [id.rawValue]) ?? 0
+            try db.execute(
+                sql: """
+                    UPDATE transactions SET state = ?, step = NULL, attempts = 0, first_waiting_at = NULL,
+                        last_error = NULL, next_attempt_at = ?, updated_at = ?,
+                        lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END,
+                        lease_until = CASE WHEN ? THEN NULL ELSE lease_until END
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    unparsed == 0 ? "archived" : "page_fetched", now, now, unparsed == 0, unparsed == 0, id.rawValue,
+                ])
+        }
+    }
+
+    /// The transaction's archived sale receipt (the first non-refund receipt), or `nil`.
+    public func receipt(for id: TransactionID) throws -> ArchivedReceipt? {
+        try receipts(for: id).first { $0.receipt.kind != .refund }
+    }
+
+    /// Every archived receipt of a transaction (sale first, then refund receipts), in archive order.
+    public func receipts(for id: TransactionID) throws -> [ArchivedReceipt] {
+        try read("Cannot read the receipts of transaction \(id)", id: id) { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.document, r.warnings, r.original_id, r.archived_at, o.sha256, o.url, o.fetched_at
+                    FROM receipts r JOIN originals o ON o.id = r.original_id
+                    WHERE r.transaction_id = ? ORDER BY r.kind = 'refund', r.id
+                    """,
+                arguments: [id.rawValue]
+            ).map { row in
+                ArchivedReceipt(
+                    transactionID: id, receipt: try Self.decodeReceipt(row["document"], id: id),
+                    warnings: Self.decodeURLs(row["warnings"]), originalID: row["original_id"],
+                    originalSHA256: row["sha256"], originalURL: row["url"], fetchedAt: row["fetched_at"],
+                    archivedAt: row["archived_at"])
+            }
+        }
+    }
+
+    /// The original behind the transaction's sale receipt; without an archived receipt, its latest original.
+    public func original(for id: TransactionID) throws -> StoredOriginal? {
+        let originalID = try read("Cannot find the original of transaction \(id)", id: id) { db in
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT o.id FROM originals o LEFT JOIN receipts r ON r.original_id = o.id
+                    WHERE o.transaction_id = ?
+                    ORDER BY (r.id IS NOT NULL AND r.kind <> 'refund') DESC, r.id, o.id DESC LIMIT 1
+                    """,
+                arguments: [id.rawValue])
+        }
+        guard let originalID else { return nil }
+        return try original(id: originalID)
+    }
+
+    /// An original by its id: decompressed bytes exactly as downloaded, with `hashMatches` re-checked.
+    public func original(id originalID: Int64) throws -> StoredOriginal? {
+        try read("Cannot read original \(originalID)") { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM originals WHERE id = ?", arguments: [originalID])
+            else { return nil }
+            return try Self.storedOriginal(row)
+        }
+    }
+
+    /// Decodes an originals row. Damaged compressed data gives empty bytes and `hashMatches == false`.
+    static func storedOriginal(_ row: Row) throws -> StoredOriginal {
+        let tid = TransactionID(row["transaction_id"] as Int64)
+        let data: Data = row["data"]
+        let bytes = Compression.inflate(Array(data), size: row["size"])
+        let sha: String = row["sha256"]
+        return StoredOriginal(
+            id: row["id"], transactionID: tid, bytes: bytes ?? [], sha256: sha, url: row["url"],
+            httpStatus: row["http_status"], contentType: row["content_type"], fetchedAt: row["fetched_at"],
+            format: try OriginalDocument.Format(rawValue: row["format"]).orCorrupt("original format", tid),
+            hashMatches: bytes.map { IntegrityChain.sha256Hex($0) == sha } ?? false)
+    }
+
+    // MARK: - Receipt rows
+
+    static func encodeReceipt(_ receipt: FiscalReceipt, id: TransactionID) throws(ArchiveError) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            return String(decoding: try encoder.encode(receipt), as: UTF8.self)
+        } catch {
+            throw ArchiveError(.invalid, "Cannot encode the receipt of transaction \(id): \(error)", transactionID: id)
+        }
+    }
+
+    static func decodeReceipt(_ document: String, id: TransactionID) throws(ArchiveError) -> FiscalReceipt {
+        do {
+            return try JSONDecoder().decode(FiscalReceipt.self, from: Data(document.utf8))
+        } catch {
+            throw ArchiveError(.corrupt, "The stored receipt of transaction \(id) cannot be read: \(error)", transactionID: id)
+        }
+    }
+
+    /// Inserts (or rewrites in place, keeping its id) a receipt with its items and full-text row.
+    static func storeReceipt(
+        _ db: Database, receiptID: Int64?, transactionID id: TransactionID, originalID: Int64, receipt: FiscalReceipt,
+        document: String, warnings: String, now: Int64
+    ) throws {
+        let arguments: StatementArguments = [
+            receipt.kind.rawValue, receipt.source.rawValue, receipt.terminalID, receipt.receiptNumber,
+            receipt.fiscalSign, Int64(receipt.issuedAt.timeIntervalSince1970.rounded(.down)), receipt.seller.name,
+            receipt.seller.tin, receipt.commissionerTINs.first, receipt.total.minorUnits, receipt.vatTotal.minorUnits,
+            receipt.total.currency.rawValue, warnings, document,
+        ]
+        let rowID: Int64
+        if let receiptID {
+            try db.execute(
+                sql: """
+                    UPDATE receipts SET kind = ?, source = ?, terminal_id = ?, receipt_number = ?, fiscal_sign = ?,
+                        issued_at = ?, seller_name = ?, seller_tin = ?, commissioner_tin = ?, total = ?, vat_total = ?,
+                        currency = ?, warnings = ?, document = ?
+                    WHERE id = ?
+                    """,
+                arguments: arguments + [receiptID])
+            try db.execute(sql: "DELETE FROM receipt_items WHERE receipt_id = ?", arguments: [receiptID])
+            try db.execute(sql: "DELETE FROM receipt_fts WHERE rowid = ?", arguments: [receiptID])
+            rowID = receiptID
+        } else {
+            try db.execute(
+                sql: """
+                    INSERT INTO receipts(kind, source, terminal_id, receipt_number, fiscal_sign, issued_at, seller_name,
+                        seller_tin, commissioner_tin, total, vat_total, currency, warnings, document, transaction_id,
+                        original_id, archived_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: arguments + [id.rawValue, originalID, now])
+            rowID = db.lastInsertedRowID
+        }
+        try insertItems(db, receiptID: rowID, items: receipt.items)
+        try db.execute(
+            sql: "INSERT INTO receipt_fts(rowid, seller_name, item_names, mxik_names) VALUES (?, ?, ?, ?)",
+            arguments: [
+                rowID, SearchText.normalise(receipt.seller.name),
+                SearchText.normalise(receipt.items.map(\.name).joined(separator: " \n ")),
+                SearchText.normalise(receipt.items.compactMap(\.mxikName).joined(separator: " \n ")),
+            ])
+    }
+
+    /// Items in multi-row `INSERT`s of up to 50 rows (STACK.md: batching beats one statement per row).
+    private static func insertItems(_ db: Database, receiptID: Int64, items: [ReceiptItem]) throws {
+        let columns = 15
+        var position = 0
+        for chunk in stride(from: 0, to: items.count, by: 50).map({ Array(items[$0..<min($0 + 50, items.count)]) }) {
+            let placeholders = Array(
+                repeating: "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")", count: chunk.count
+            ).joined(separator: ", ")
+            var arguments = StatementArguments()
+            for item in chunk {
+                arguments += [
+                    receiptID, position, item.name, item.quantity.description, item.lineTotal.minorUnits,
+                    item.discount.minorUnits, item.other.minorUnits, item.vatRate.map(normalisedRate),
+                    item.vatAmount.minorUnits, item.barcode, item.mxikCode, item.mxikName, item.unit, item.markingCode,
+                    item.commissionerTIN,
+                ]
+                position += 1
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO receipt_items(receipt_id, position, name, quantity, line_total, discount, other,
+                        vat_rate, vat_amount, barcode, mxik_code, mxik_name, unit, marking_code, commissioner_tin)
+                    VALUES \(placeholders)
+                    """,
+                arguments: arguments)
+        }
+    }
+
+    /// A VAT rate without trailing decimal zeros (`12.0` → `12`), so equal rates group together.
+    static func normalisedRate(_ rate: ExactDecimal) -> String {
+        var significand = rate.significand
+        var scale = rate.scale
+        while scale > 0 && significand % 10 == 0 {
+            significand /= 10
+            scale -= 1
+        }
+        return ExactDecimal(significand: significand, scale: scale).description
+    }
+}

@@ -1,0 +1,126 @@
+import FiscalCore
+import GRDB
+
+extension ArchiveStore {
+    /// Streams the register of a Tashkent month: every event whose `occurred_at` falls in it, ordered by
+    /// `occurred_at`, then sequence. Rows come from a database cursor, one at a time (memory stays flat).
+    ///
+    /// Each entry carries the transaction's last known status, vendor order id, receipt URL, pipeline state and
+    /// reason, and a receipt summary: for `payment`/`p2p` the archived sale receipt; for `refund`/`cancellation` the
+    /// archived refund receipt of the same transaction whose total equals the refunded amount, else its first
+    /// refund receipt. Refunds and cancellations carry the payment's date as `relatedTransactionDate`.
+    ///
+    /// `body` runs inside a read transaction: do not call back into the archive from it.
+    public func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) throws {
+        let sql = """
+            SELECT e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
+                e.operation_id, t.type, t.status, t.vendor_order_id, t.receipt_url, t.paid_at, t.state, t.last_error,
+                r.fiscal_sign, r.terminal_id, r.receipt_number, r.total, r.vat_total, r.currency AS receipt_currency,
+                r.commissioner_tin, r.kind AS receipt_kind, o.url AS receipt_original_url
+            FROM events e
+            JOIN transactions t ON t.id = e.transaction_id
+            LEFT JOIN receipts r ON r.id = CASE WHEN e.kind IN ('payment', 'p2p')
+                THEN (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind <> 'refund'
+                      ORDER BY id LIMIT 1)
+                ELSE COALESCE(
+                    (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
+                        AND total = -e.amount ORDER BY id LIMIT 1),
+                    (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
+                        ORDER BY id LIMIT 1))
+                END
+            LEFT JOIN originals o ON o.id = r.original_id
+            WHERE e.occurred_at >= ? AND e.occurred_at < ?
+            ORDER BY e.occurred_at, e.seq
+            """
+        do {
+            try pool.read { db in
+                let rows = try Row.fetchCursor(
+                    db, sql: sql, arguments: [month.startEpochSeconds, month.endEpochSeconds])
+                while let row = try rows.next() {
+                    try body(try Self.registerEntry(row))
+                }
+            }
+        } catch let error as DatabaseError {
+            throw Self.mapError(error, "Cannot read the register of \(month)")
+        }
+    }
+
+    private static func registerEntry(_ row: Row) throws -> RegisterEntry {
+        let id = TransactionID(row["transaction_id"] as Int64)
+        let currency = try Currency(rawValue: row["currency"]).orCorrupt("event currency", id)
+        let event = try RegisterEntry.Event(rawValue: row["kind"]).orCorrupt("event kind", id)
+        var summary: RegisterEntry.ReceiptSummary?
+        if let total: Int64 = row["total"], let terminal: String = row["terminal_id"] {
+            let receiptCurrency = try Currency(rawValue: row["receipt_currency"]).orCorrupt("receipt currency", id)
+            summary = RegisterEntry.ReceiptSummary(
+                fiscalSign: row["fiscal_sign"], terminalID: terminal, receiptNumber: row["receipt_number"],
+                total: Money(minorUnits: total, currency: receiptCurrency),
+                vatAmount: Money(minorUnits: row["vat_total"], currency: receiptCurrency),
+                commissionerTIN: row["commissioner_tin"],
+                kind: try FiscalReceipt.Kind(rawValue: row["receipt_kind"]).orCorrupt("receipt kind", id))
+        }
+        let isPayment = event == .payment || event == .p2p
+        let state: String = row["state"]
+        var notes: [String] = []
+        if let operation: Int64 = row["operation_id"] { notes.append("operation #\(operation)") }
+        if let note: String = row["note"] { notes.append(note) }
+        return RegisterEntry(
+            sequence: row["seq"], event: event, transactionID: id,
+            transactionType: try TransactionType(rawValue: row["type"]).orCorrupt("type", id),
+            occurredAt: row["occurred_at"], amount: Money(minorUnits: row["amount"], currency: currency),
+            status: PaySysStatus(rawValue: row["status"] ?? PaySysStatus.completed.rawValue),
+            vendorOrderID: row["vendor_order_id"], receipt: summary,
+            receiptURL: isPayment ? row["receipt_url"] : row["receipt_original_url"],
+            relatedTransactionDate: isPayment ? nil : row["paid_at"],
+            source: try RegisterEntry.Source(rawValue: row["source"]).orCorrupt("event source", id),
+            note: notes.isEmpty ? nil : notes.joined(separator: "; "), pipelineState: state,
+            pipelineReason: state == "archived" ? nil : row["last_error"])
+    }
+
+    /// VAT by rate of the month: summed from the items of the archived **sale** receipts of the transactions whose
+    /// `payment`/`p2p` event falls in the month. Refund receipts are not netted here (they belong to the month of
+    /// the refund and appear in the register with their own VAT); items without a VAT rate are left out.
+    /// Ordered by rate.
+    public func vatBreakdown(in month: YearMonth) throws -> [VATLine] {
+        let rows = try read("Cannot compute the VAT of \(month)") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.vat_rate, r.currency, SUM(i.line_total - i.discount) AS gross, SUM(i.vat_amount) AS vat,
+                        COUNT(*) AS n
+                    FROM events e
+                    JOIN receipts r ON r.id = (SELECT id FROM receipts WHERE transaction_id = e.transaction_id
+                        AND kind <> 'refund' ORDER BY id LIMIT 1)
+                    JOIN receipt_items i ON i.receipt_id = r.id
+                    WHERE e.kind IN ('payment', 'p2p') AND e.occurred_at >= ? AND e.occurred_at < ?
+                      AND i.vat_rate IS NOT NULL
+                    GROUP BY i.vat_rate, r.currency
+                    """,
+                arguments: [month.startEpochSeconds, month.endEpochSeconds])
+        }
+        var lines: [VATLine] = []
+        for row in rows {
+            let rateText: String = row["vat_rate"]
+            guard let rate = try? ExactDecimal(parsing: rateText),
+                let currency = Currency(rawValue: row["currency"])
+            else { throw ArchiveError(.corrupt, "The archive holds an unreadable VAT rate \(rateText)") }
+            lines.append(VATLine(
+                rate: rate, gross: Money(minorUnits: row["gross"], currency: currency),
+                vat: Money(minorUnits: row["vat"], currency: currency), itemCount: row["n"]))
+        }
+        return lines.sorted { ($0.rate, $0.gross.currency.rawValue) < ($1.rate, $1.gross.currency.rawValue) }
+    }
+
+    /// The Tashkent months that have at least one event, oldest first.
+    public func monthsWithEvents() throws -> [YearMonth] {
+        try read("Cannot list the months") { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT strftime('%Y-%m', occurred_at + \(Tashkent.offsetSeconds), 'unixepoch') AS m
+                    FROM events ORDER BY m
+                    """
+            ).compactMap(YearMonth.init(parsing:))
+        }
+    }
+}

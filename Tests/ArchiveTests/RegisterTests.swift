@@ -1,0 +1,131 @@
+import Archive
+import FiscalCore
+import Foundation
+import Testing
+
+@Suite struct RegisterTests {
+    func entries(_ store: ArchiveStore, _ month: YearMonth) throws -> [RegisterEntry] {
+        var rows: [RegisterEntry] = []
+        try store.forEachRegisterEntry(in: month) { rows.append($0) }
+        return rows
+    }
+
+    @Test func monthBoundariesAreTashkentTime() throws {
+        let store = try ArchiveStore.temporary()
+        let october = YearMonth(year: 2026, month: 10)
+        // 2026-09-30 23:59:59 Tashkent is 18:59:59 UTC; 2026-10-01 00:00:00 Tashkent is 2026-09-30 19:00:00 UTC
+        // (September in UTC, October in Tashkent).
+        let cases: [(TransactionID, Int64)] = [
+            (1, Sample.tashkent(2026, 9, 30, 23, 59, 59)),
+            (2, Sample.tashkent(2026, 10, 1, 0, 0, 0)),
+            (3, Sample.tashkent(2026, 10, 31, 23, 59, 59)),
+            (4, Sample.tashkent(2026, 11, 1, 0, 0, 0)),
+        ]
+        for (id, date) in cases {
+            _ = try store.track([TrackRequest(id: id, type: id == 3 ? .p2p : .payment)], now: date)
+            try store.recordPaymentInfo(id, Sample.payment(1_000_00 * id.rawValue, date: date), now: date + 10)
+        }
+        let rows = try entries(store, october)
+        #expect(rows.map(\.transactionID) == [2, 3])
+        #expect(rows.map(\.event) == [.payment, .p2p])
+        #expect(rows.map(\.amount) == [Sample.uzs(2_000_00), Sample.uzs(3_000_00)])
+        #expect(rows.allSatisfy { $0.source == .gateway && $0.receipt == nil && $0.pipelineState == "info_fetched" })
+        #expect(try entries(store, october.previous).map(\.transactionID) == [1])
+        #expect(try entries(store, october.next).map(\.transactionID) == [4])
+        #expect(try store.monthsWithEvents() == [october.previous, october, october.next])
+    }
+
+    @Test func registerJoinsReceiptAndStatus() throws {
+        let store = try ArchiveStore.temporary()
+        let date = Sample.tashkent(2026, 10, 15, 12)
+        try Sample.archive(store, 10, amount: 853_374_00, date: date, now: date)
+        let rows = try entries(store, YearMonth(year: 2026, month: 10))
+        let row = try #require(rows.first)
+        #expect(rows.count == 1)
+        #expect(row.receipt?.fiscalSign == "088681055845")
+        #expect(row.receipt?.total == Sample.uzs(853_374_00))
+        #expect(row.receipt?.commissionerTIN == "310995649")
+        #expect(row.receiptURL == "https://ofd.soliq.uz/epi?t=T&r=10")
+        #expect(row.status == .completed)
+        #expect(row.vendorOrderID == "order-1")
+        #expect(row.pipelineState == "archived")
+        #expect(row.relatedTransactionDate == nil)
+    }
+
+    @Test func detectedCancellationAndRefundAreRecordedOnce() throws {
+        let store = try ArchiveStore.temporary()
+        let paid = Sample.tashkent(2026, 10, 30, 10)
+        try Sample.archive(store, 1, amount: 100_00, date: paid, now: paid)
+        try Sample.archive(store, 2, amount: 200_00, date: paid, now: paid)
+        let later = Sample.tashkent(2026, 11, 2, 9)
+        for now in [later, later + 100] {
+            try store.recordPaymentInfo(1, Sample.payment(100_00, date: paid, status: .cancelled), now: now)
+            try store.recordPaymentInfo(2, Sample.payment(200_00, date: paid, status: .refunded), now: now)
+        }
+        let november = try entries(store, YearMonth(year: 2026, month: 11))
+        #expect(november.count == 2)
+        let cancellation = try #require(november.first { $0.event == .cancellation })
+        #expect(cancellation.amount == Sample.uzs(-100_00))
+        #expect(cancellation.source == .detected)
+        #expect(cancellation.occurredAt == later)
+        #expect(cancellation.relatedTransactionDate == paid)
+        #expect(cancellation.status == .cancelled)
+        let refund = try #require(november.first { $0.event == .refund })
+        #expect(refund.amount == Sample.uzs(0))
+        #expect(refund.note?.contains("amount unknown") == true)
+        // The October register still has both payments, with their current status.
+        let october = try entries(store, YearMonth(year: 2026, month: 10))
+        #expect(october.map(\.status) == [.cancelled, .refunded])
+        let history = try #require(try store.transaction(1)).statusHistory.map(\.status)
+        #expect(history == [.completed, .cancelled])
+    }
+
+    @Test func refundReceiptIsLinkedToTheRefundEvent() throws {
+        let store = try ArchiveStore.temporary()
+        let paid = Sample.tashkent(2026, 10, 5, 10)
+        try Sample.archive(store, 1, amount: 500_00, date: paid, now: paid)
+        let operation = try store.beginOperation(
+            OperationIntent(transactionID: 1, kind: .refund(Sample.uzs(150_00)), user: "alice"), now: paid + 100
+        ) { _ in }
+        try store.completeOperation(operation.id, outcome: .succeeded(status: .refunded, mxID: "mx-9"), now: paid + 200)
+        let refundURL = "https://ofd.soliq.uz/epi?t=T&r=refund"
+        try store.recordReceiptLink(1, url: "https://ofd.soliq.uz/epi?t=T&r=1", refundURLs: [refundURL], now: paid + 300)
+        #expect(try store.transaction(1)?.state == .linkFetched)
+        var page = Sample.page("<html>refund</html>")
+        page.url = refundURL
+        let originalID = try store.recordOriginal(1, page, now: paid + 400)
+        try store.recordArchived(
+            1, originalID: originalID, receipt: Sample.receipt(kind: .refund, total: 150_00, fiscalSign: "999"),
+            warnings: [], now: paid + 500)
+        #expect(try store.transaction(1)?.state == .archived)
+        #expect(try store.receipt(for: 1)?.receipt.kind == .sale)
+        #expect(try store.receipts(for: 1).map(\.receipt.kind) == [.sale, .refund])
+
+        let rows = try entries(store, YearMonth(year: 2026, month: 10))
+        #expect(rows.map(\.event) == [.payment, .refund])
+        let refund = rows[1]
+        #expect(refund.source == .operation)
+        #expect(refund.amount == Sample.uzs(-150_00))
+        #expect(refund.receipt?.kind == .refund)
+        #expect(refund.receipt?.fiscalSign == "999")
+        #expect(refund.receiptURL == refundURL)
+        #expect(rows[0].receipt?.fiscalSign == "088681055845")
+        // A later re-check seeing status 6 adds nothing: the operation explains it.
+        try store.recordPaymentInfo(1, Sample.payment(500_00, date: paid, status: .refunded), now: paid + 600)
+        #expect(try store.events(of: 1).count == 2)
+    }
+
+    @Test func vatBreakdownGroupsEqualRates() throws {
+        let store = try ArchiveStore.temporary()
+        let date = Sample.tashkent(2026, 10, 15)
+        try Sample.archive(store, 1, amount: 112_00, date: date, now: date)
+        let lines = try store.vatBreakdown(in: YearMonth(year: 2026, month: 10))
+        // Both items are at 12 % ("12" and "12.0").
+        #expect(lines.count == 1)
+        #expect(lines.first?.rate == ExactDecimal(12))
+        #expect(lines.first?.gross == Sample.uzs(112_00))
+        #expect(lines.first?.itemCount == 2)
+        #expect(lines.first?.vat == Sample.uzs(56_00 * 12 / 112 * 2))
+        #expect(try store.vatBreakdown(in: YearMonth(year: 2026, month: 11)).isEmpty)
+    }
+}
