@@ -1,6 +1,7 @@
 import Archive
 import FiscalCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -27,7 +28,8 @@ struct IngestTests {
                     body: ByteBuffer(string: #"{"transaction_id": 11424156, "type": "payment"}"#)
                 ) { response in
                     #expect(response.status == .forbidden)
-                    #expect(try Self.object(response)["error"] as? String == "ingest disabled: no token configured")
+                    let object = try Self.object(response)
+                    #expect(object["error"] as? String == "ingest disabled: no token configured")
                     expectSecurityHeaders(response)
                 }
             }
@@ -164,7 +166,8 @@ struct IngestTests {
             }
             try await client.execute(uri: "/api/receipts/11424158", method: .get) { response in
                 #expect(response.status == .notFound)
-                #expect(try Self.object(response)["error"] != nil)
+                let object = try Self.object(response)
+                #expect(object["error"] != nil)
             }
         }
     }

@@ -2,6 +2,7 @@ import Archive
 import AsyncHTTPClient
 import FiscalCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing

@@ -1,6 +1,7 @@
 import Archive
 import FiscalCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
