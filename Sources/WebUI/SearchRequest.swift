@@ -108,7 +108,7 @@ struct SearchRequest: Sendable {
         let digits = text.filter { $0 != " " }
         if isDigits(digits, max: 20) {
             var lookups: [Lookup] = []
-            if digits.count <= 18, let id = TransactionID(parsing: digits) {
+            if digits.count <= 18, !digits.hasPrefix("0"), let id = TransactionID(parsing: digits) {
                 lookups.append(Lookup(criterion: .transaction(id), label: "transaction \(id)"))
             }
             lookups.append(Lookup(criterion: .fiscalSign(digits), label: "fiscal sign \(digits)"))

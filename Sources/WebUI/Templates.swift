@@ -82,7 +82,7 @@ enum Templates {
         <td><a href="{{link}}">{{id}}</a> <span class="tag">{{type}}</span>{{#matchedBy}}<div class="muted small">by {{.}}</div>{{/matchedBy}}</td>
         <td class="nowrap">{{paidAt}}</td>
         <td class="num">{{amount}}</td>
-        <td>{{status}}</td>
+        <td class="nowrap">{{status}}</td>
         <td class="text">{{seller}}<div class="muted small">{{sellerTIN}}</div></td>
         <td class="mono">{{fiscalSign}}</td>
         <td class="mono">{{terminalReceipt}}</td>

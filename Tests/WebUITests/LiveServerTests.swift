@@ -59,8 +59,11 @@ struct LiveServerTests {
         var configuration = Fixture.configuration()
         configuration.port = port
         let app = try buildWebApplication(archive: archive, configuration: configuration, logger: Fixture.logger)
-        try await app.test(.live) { _ in
+        // Run the application itself (the testing frameworks bind port 0), then stop it by cancellation.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
             try await Task.sleep(for: .seconds(seconds))
+            group.cancelAll()
         }
     }
 }
