@@ -102,6 +102,12 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FiscalCore", "ReceiptParser",
             .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .testTarget(name: "WebUITests", dependencies: [
+            "WebUI", "Archive", "Reports", "FiscalCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: [
             "Sandbox", "FiscalCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

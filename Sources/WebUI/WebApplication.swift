@@ -1,0 +1,66 @@
+import Archive
+import Hummingbird
+import Logging
+
+/// Builds the web UI and JSON API server for `fiscal-archive serve` (and `run --serve`).
+///
+/// Refuses to build when the configuration is unsafe: a non-loopback host without an access token, or a token
+/// too short (``WebConfiguration/validate()``). The returned application is a `Service`: run it with
+/// `runService()` or put it in a `ServiceGroup` beside the scheduler.
+public func buildWebApplication(
+    archive: ArchiveStore, configuration: WebConfiguration, logger: Logger
+) throws(WebConfigurationError) -> some ApplicationProtocol {
+    try configuration.validate()
+    let router = buildWebRouter(archive: archive, configuration: configuration, logger: logger)
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        logger: logger)
+}
+
+/// The router of the web UI: every route, behind the error/headers, limits and (with a token) auth middleware.
+///
+/// The test seam: `Application(router: buildWebRouter(…)).test(.router) { … }`. It does not validate the host
+/// (``buildWebApplication(archive:configuration:logger:)`` does).
+public func buildWebRouter(
+    archive: ArchiveStore, configuration: WebConfiguration, logger: Logger
+) -> Router<BasicRequestContext> {
+    let renderer: PageRenderer
+    do {
+        renderer = try PageRenderer()
+    } catch {
+        // The templates are constants compiled into the module; the tests render every one of them.
+        preconditionFailure("The web UI templates do not parse: \(error)")
+    }
+    let token = configuration.effectiveToken.map(AccessToken.init)
+    let routes = WebRoutes(
+        archive: archive, configuration: configuration, logger: logger, renderer: renderer, token: token,
+        reports: ReportGate(configuration.reportWriter))
+
+    let router = Router(context: BasicRequestContext.self)
+    // Middleware first: routes added afterwards are wrapped by it (and so is the not-found responder).
+    router.add(middleware: ErrorAndHeadersMiddleware(renderer: renderer, logger: logger))
+    router.add(
+        middleware: RequestLimitsMiddleware(
+            maxQueryBytes: configuration.maxQueryBytes, maxBodyBytes: configuration.maxBodyBytes))
+    if let token {
+        router.add(middleware: AuthMiddleware(token: token, renderer: renderer))
+    }
+
+    router.get("/") { request, _ in routes.home(request) }
+    router.get("/search") { request, _ in try routes.searchPage(request) }
+    router.get("/receipts/:id") { request, context in try routes.receiptPage(request, context: context) }
+    router.get("/receipts/:id/original") { request, context in try routes.original(request, context: context) }
+    router.get("/months") { request, _ in try routes.monthsPage(request) }
+    router.get("/months/:file") { request, context in try await routes.monthReport(request, context: context) }
+    router.get("/status") { request, _ in try routes.statusPage(request) }
+    router.get("/login") { request, _ in routes.loginForm(request) }
+    router.post("/login") { request, _ in try await routes.login(request) }
+    router.post("/logout") { request, _ in routes.logout(request) }
+
+    router.post("/api/transactions") { request, _ in try await routes.ingest(request) }
+    router.get("/api/receipts/:id") { request, context in try routes.receiptJSON(request, context: context) }
+    router.get("/api/search") { request, _ in try routes.searchJSON(request) }
+    return router
+}

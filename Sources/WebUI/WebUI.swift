@@ -1,2 +1,0 @@
-/// The `WebUI` module. See docs/DESIGN.md.
-public enum WebUIModule {}
