@@ -51,6 +51,23 @@ struct Harness {
             fetcher: fetcher, logger: logger)
     }
 
+    /// Runs `body` with a started harness and always shuts it down (an unshut `HTTPClient` traps in its deinit).
+    static func with(
+        _ configuration: SandboxConfiguration = SandboxConfiguration(transactionCount: 60),
+        archivePath: String? = nil, jsonFallback: Bool = true, gatewayTimeout: Duration = .seconds(5),
+        _ body: (Harness) async throws -> Void
+    ) async throws {
+        let harness = try await start(
+            configuration, archivePath: archivePath, jsonFallback: jsonFallback, gatewayTimeout: gatewayTimeout)
+        do {
+            try await body(harness)
+        } catch {
+            await harness.shutdown()
+            throw error
+        }
+        await harness.shutdown()
+    }
+
     func engine(
         archive: ArchiveStore? = nil, concurrency: Int = 8, retryInitial: Int64 = 1, retryMax: Int64 = 2,
         deadline: Int64 = 604_800, worker: String = "test-\(UUID().uuidString.prefix(6))"

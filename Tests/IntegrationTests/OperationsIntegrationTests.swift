@@ -36,107 +36,107 @@ struct OperationsIntegrationTests {
 
     @Test("every refusal names the rule and the numbers, and the gateway is never asked to move money")
     func refusals() async throws {
-        let harness = try await Harness.start(SandboxConfiguration(transactionCount: 1))
-        let service = harness.operations()
+        try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in
+            let service = harness.operations()
 
-        let late = await payment(harness, ageDays: 8)
-        let lateRefusal = await refusal { _ = try await service.execute(try await service.planCancel(late)) }
-        #expect(lateRefusal?.rule == .cancelWindowClosed)
-        #expect(lateRefusal?.message.contains("+05:00") == true)
-        await expectNoMoneyMoved(harness, late)
+            let late = await payment(harness, ageDays: 8)
+            let lateRefusal = await refusal { _ = try await service.execute(try await service.planCancel(late)) }
+            #expect(lateRefusal?.rule == .cancelWindowClosed)
+            #expect(lateRefusal?.message.contains("+05:00") == true)
+            await expectNoMoneyMoved(harness, late)
 
-        let over = await payment(harness, amount: 1_000_000)
-        let overRefusal = await refusal {
-            _ = try await service.execute(try await service.planRefund(over, amount: Money(minorUnits: 1_000_001, currency: .uzs)))
+            let over = await payment(harness, amount: 1_000_000)
+            let overRefusal = await refusal {
+                _ = try await service.execute(try await service.planRefund(over, amount: Money(minorUnits: 1_000_001, currency: .uzs)))
+            }
+            #expect(overRefusal?.rule == .refundExceedsPayment)
+            #expect(overRefusal?.message.contains("10000.01") == true)
+            #expect(overRefusal?.message.contains("remaining 10000.00") == true)
+            await expectNoMoneyMoved(harness, over)
+
+            let currencyRefusal = await refusal {
+                _ = try await service.execute(try await service.planRefund(over, amount: Money(minorUnits: 100, currency: .usd)))
+            }
+            #expect(currencyRefusal?.rule == .currencyMismatch)
+
+            let unpaid = await payment(harness, status: .created)
+            let unpaidRefusal = await refusal { _ = try await service.execute(try await service.planCancel(unpaid)) }
+            #expect(unpaidRefusal?.rule == .notPaid)
+
+            let unknownRefusal = await refusal { _ = try await service.execute(try await service.planCancel(TransactionID(987_654_321))) }
+            #expect(unknownRefusal?.rule == .unknownTransaction)
+            await expectNoMoneyMoved(harness, unpaid)
+
+            // a second cancel is refused locally after the first succeeded
+            let once = await payment(harness)
+            let first = try await service.execute(try await service.planCancel(once))
+            guard case .done = first else { Issue.record("first cancel: \(first)"); return }
+            let secondRefusal = await refusal { _ = try await service.execute(try await service.planCancel(once)) }
+            #expect(secondRefusal?.rule == .alreadyCancelled)
+            #expect(await harness.sandbox.world.ledger(for: once).count == 1)
         }
-        #expect(overRefusal?.rule == .refundExceedsPayment)
-        #expect(overRefusal?.message.contains("10000.01") == true)
-        #expect(overRefusal?.message.contains("remaining 10000.00") == true)
-        await expectNoMoneyMoved(harness, over)
-
-        let currencyRefusal = await refusal {
-            _ = try await service.execute(try await service.planRefund(over, amount: Money(minorUnits: 100, currency: .usd)))
-        }
-        #expect(currencyRefusal?.rule == .currencyMismatch)
-
-        let unpaid = await payment(harness, status: .created)
-        let unpaidRefusal = await refusal { _ = try await service.execute(try await service.planCancel(unpaid)) }
-        #expect(unpaidRefusal?.rule == .notPaid)
-
-        let unknownRefusal = await refusal { _ = try await service.execute(try await service.planCancel(TransactionID(987_654_321))) }
-        #expect(unknownRefusal?.rule == .unknownTransaction)
-        await expectNoMoneyMoved(harness, unpaid)
-
-        // a second cancel is refused locally after the first succeeded
-        let once = await payment(harness)
-        let first = try await service.execute(try await service.planCancel(once))
-        guard case .done = first else { Issue.record("first cancel: \(first)"); return }
-        let secondRefusal = await refusal { _ = try await service.execute(try await service.planCancel(once)) }
-        #expect(secondRefusal?.rule == .alreadyCancelled)
-        #expect(await harness.sandbox.world.ledger(for: once).count == 1)
-        await harness.shutdown()
     }
 
     @Test("partial refunds up to the amount, recorded as operation events")
     func refunds() async throws {
-        let harness = try await Harness.start(SandboxConfiguration(transactionCount: 1))
-        let service = harness.operations()
-        let id = await payment(harness, amount: 900_000)
-        for part: Int64 in [300_000, 599_999, 1] {
-            let outcome = try await service.execute(try await service.planRefund(id, amount: Money(minorUnits: part, currency: .uzs)))
-            guard case .done = outcome else { Issue.record("refund \(part): \(outcome)"); return }
+        try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in
+            let service = harness.operations()
+            let id = await payment(harness, amount: 900_000)
+            for part: Int64 in [300_000, 599_999, 1] {
+                let outcome = try await service.execute(try await service.planRefund(id, amount: Money(minorUnits: part, currency: .uzs)))
+                guard case .done = outcome else { Issue.record("refund \(part): \(outcome)"); return }
+            }
+            let tooMuch = await refusal {
+                _ = try await service.execute(try await service.planRefund(id, amount: Money(minorUnits: 1, currency: .uzs)))
+            }
+            #expect(tooMuch?.rule == .refundExceedsPayment)
+            let record = try #require(try harness.archive.transaction(id))
+            let refunds = record.events.filter { $0.kind == .refund }
+            #expect(refunds.map(\.amount.minorUnits).sorted() == [-599_999, -300_000, -1])
+            #expect(refunds.allSatisfy { $0.source == .operation })
+            #expect(await harness.sandbox.world.ledger(for: id).count == 3)
         }
-        let tooMuch = await refusal {
-            _ = try await service.execute(try await service.planRefund(id, amount: Money(minorUnits: 1, currency: .uzs)))
-        }
-        #expect(tooMuch?.rule == .refundExceedsPayment)
-        let record = try #require(try harness.archive.transaction(id))
-        let refunds = record.events.filter { $0.kind == .refund }
-        #expect(refunds.map(\.amount.minorUnits).sorted() == [-599_999, -300_000, -1])
-        #expect(refunds.allSatisfy { $0.source == .operation })
-        #expect(await harness.sandbox.world.ledger(for: id).count == 3)
-        await harness.shutdown()
     }
 
     @Test("an operation applied whose answer is lost is reconciled, never repeated", arguments: [false, true])
     func lostAnswer(cancel: Bool) async throws {
-        let harness = try await Harness.start(SandboxConfiguration(transactionCount: 1))
-        let method: GatewayMethod = cancel ? .paymentCancel : .paymentAdjustments
-        await harness.sandbox.world.setFaults(.fault(.appliedButAnswerLost), for: method)
-        let service = harness.operations()
-        let id = await payment(harness, amount: 500_000)
-        let plan = cancel
-            ? try await service.planCancel(id)
-            : try await service.planRefund(id, amount: Money(minorUnits: 200_000, currency: .uzs))
-        let outcome = try await service.execute(plan)
-        guard case .done(_, _, _, let reconciled) = outcome else { Issue.record("\(outcome)"); return }
-        #expect(reconciled)
-        #expect(await harness.sandbox.world.ledger(for: id).count == 1)
-        #expect(await harness.sandbox.world.callCount(method) == 1)
-        let record = try #require(try harness.archive.transaction(id))
-        #expect(record.events.filter { $0.kind == (cancel ? .cancellation : .refund) }.count == 1)
-        #expect(try harness.archive.pendingOperations().isEmpty)
-        await harness.shutdown()
+        try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in
+            let method: GatewayMethod = cancel ? .paymentCancel : .paymentAdjustments
+            await harness.sandbox.world.setFaults(.fault(.appliedButAnswerLost), for: method)
+            let service = harness.operations()
+            let id = await payment(harness, amount: 500_000)
+            let plan = cancel
+                ? try await service.planCancel(id)
+                : try await service.planRefund(id, amount: Money(minorUnits: 200_000, currency: .uzs))
+            let outcome = try await service.execute(plan)
+            guard case .done(_, _, _, let reconciled) = outcome else { Issue.record("\(outcome)"); return }
+            #expect(reconciled)
+            #expect(await harness.sandbox.world.ledger(for: id).count == 1)
+            #expect(await harness.sandbox.world.callCount(method) == 1)
+            let record = try #require(try harness.archive.transaction(id))
+            #expect(record.events.filter { $0.kind == (cancel ? .cancellation : .refund) }.count == 1)
+            #expect(try harness.archive.pendingOperations().isEmpty)
+        }
     }
 
     @Test("two processes racing for the last remaining amount: exactly one refund happens")
     func racingRefunds() async throws {
-        let harness = try await Harness.start(SandboxConfiguration(transactionCount: 1))
-        let id = await payment(harness, amount: 1_000_000)
-        let otherArchive = try ArchiveStore(path: harness.archivePath)
-        let first = harness.operations()
-        let second = MoneyOperations(archive: otherArchive, gateway: harness.gateway, logger: harness.logger)
-        let amount = Money(minorUnits: 600_000, currency: .uzs)
-        let planA = try await first.planRefund(id, amount: amount)
-        let planB = try await second.planRefund(id, amount: amount)
-        async let a: Result<MoneyOperations.Outcome, any Error> = { do { return .success(try await first.execute(planA)) } catch { return .failure(error) } }()
-        async let b: Result<MoneyOperations.Outcome, any Error> = { do { return .success(try await second.execute(planB)) } catch { return .failure(error) } }()
-        let results = await [a, b]
-        let done = results.filter { if case .success(.done) = $0 { true } else { false } }
-        let refused = results.filter { if case .failure(let error) = $0 { error is OperationRefusal } else { false } }
-        #expect(done.count == 1)
-        #expect(refused.count == 1)
-        #expect(await harness.sandbox.world.ledger(for: id).count == 1)
-        await harness.shutdown()
+        try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in
+            let id = await payment(harness, amount: 1_000_000)
+            let otherArchive = try ArchiveStore(path: harness.archivePath)
+            let first = harness.operations()
+            let second = MoneyOperations(archive: otherArchive, gateway: harness.gateway, logger: harness.logger)
+            let amount = Money(minorUnits: 600_000, currency: .uzs)
+            let planA = try await first.planRefund(id, amount: amount)
+            let planB = try await second.planRefund(id, amount: amount)
+            async let a: Result<MoneyOperations.Outcome, any Error> = { do { return .success(try await first.execute(planA)) } catch { return .failure(error) } }()
+            async let b: Result<MoneyOperations.Outcome, any Error> = { do { return .success(try await second.execute(planB)) } catch { return .failure(error) } }()
+            let results = await [a, b]
+            let done = results.filter { if case .success(.done) = $0 { true } else { false } }
+            let refused = results.filter { if case .failure(let error) = $0 { error is OperationRefusal } else { false } }
+            #expect(done.count == 1)
+            #expect(refused.count == 1)
+            #expect(await harness.sandbox.world.ledger(for: id).count == 1)
+        }
     }
 }

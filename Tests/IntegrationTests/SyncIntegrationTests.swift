@@ -28,17 +28,17 @@ struct SyncIntegrationTests {
 
     @Test("a whole month is archived, once, and verifies")
     func fullMonth() async throws {
-        let harness = try await Harness.start(SandboxConfiguration(transactionCount: 120))
-        let transactions = try await harness.trackAll()
-        let summary = try await harness.engine().run()
-        #expect(summary.progress.failed == transactions.filter { $0.receipt == nil && $0.status == .error }.count)
-        try expectCompleteArchive(harness, transactions)
-        // A second run finds nothing to do and changes nothing.
-        let head = try harness.archive.chainHead()
-        let again = try await harness.engine().run()
-        #expect(again.progress.archived == 0)
-        #expect(try harness.archive.chainHead() == head)
-        await harness.shutdown()
+        try await Harness.with(SandboxConfiguration(transactionCount: 120)) { harness in
+            let transactions = try await harness.trackAll()
+            let summary = try await harness.engine().run()
+            #expect(summary.progress.failed == transactions.filter { $0.receipt == nil && $0.status == .error }.count)
+            try expectCompleteArchive(harness, transactions)
+            // A second run finds nothing to do and changes nothing.
+            let head = try harness.archive.chainHead()
+            let again = try await harness.engine().run()
+            #expect(again.progress.archived == 0)
+            #expect(try harness.archive.chainHead() == head)
+        }
     }
 
     @Test("faults on every step still end with every receipt archived exactly once")
@@ -60,55 +60,55 @@ struct SyncIntegrationTests {
             FaultRule(.notYetRegistered, .probability(0.15)),
             FaultRule(.spaShell, .probability(0.15)),
         ])
-        let harness = try await Harness.start(configuration, gatewayTimeout: .seconds(1))
-        let transactions = try await harness.trackAll()
-        _ = try await harness.engine(retryInitial: 1, retryMax: 1).run(wait: true, maxWait: 120)
-        try expectCompleteArchive(harness, transactions)
-        await harness.shutdown()
+        try await Harness.with(configuration, gatewayTimeout: .seconds(1)) { harness in
+            let transactions = try await harness.trackAll()
+            _ = try await harness.engine(retryInitial: 1, retryMax: 1).run(wait: true, maxWait: 120)
+            try expectCompleteArchive(harness, transactions)
+        }
     }
 
     @Test("two syncs on one archive at once neither corrupt nor duplicate")
     func concurrentSyncs() async throws {
-        let harness = try await Harness.start(SandboxConfiguration(transactionCount: 80))
-        let transactions = try await harness.trackAll()
-        let second = try ArchiveStore(path: harness.archivePath)
-        async let a = harness.engine(concurrency: 4, worker: "a").run()
-        async let b = harness.engine(archive: second, concurrency: 4, worker: "b").run()
-        let (first, other) = try await (a, b)
-        #expect(first.progress.archived + other.progress.archived
-            == transactions.filter { $0.receipt != nil }.count)
-        try expectCompleteArchive(harness, transactions)
-        await harness.shutdown()
+        try await Harness.with(SandboxConfiguration(transactionCount: 80)) { harness in
+            let transactions = try await harness.trackAll()
+            let second = try ArchiveStore(path: harness.archivePath)
+            async let a = harness.engine(concurrency: 4, worker: "a").run()
+            async let b = harness.engine(archive: second, concurrency: 4, worker: "b").run()
+            let (first, other) = try await (a, b)
+            #expect(first.progress.archived + other.progress.archived
+                == transactions.filter { $0.receipt != nil }.count)
+            try expectCompleteArchive(harness, transactions)
+        }
     }
 
     @Test("a receipt link to a foreign host is recorded as failed and never fetched")
     func foreignHost() async throws {
         var configuration = SandboxConfiguration(transactionCount: 5)
         configuration.receiptHost = "evil.example.com:8443"
-        let harness = try await Harness.start(configuration)
-        let transactions = try await harness.trackAll()
-        _ = try await harness.engine().run()
-        for transaction in transactions where transaction.receipt != nil {
-            let record = try #require(try harness.archive.transaction(transaction.id))
-            #expect(record.state == .failed)
-            #expect(record.lastError?.contains("allowlist") == true, "\(record.lastError ?? "")")
-            #expect(try harness.archive.original(for: transaction.id) == nil)
+        try await Harness.with(configuration) { harness in
+            let transactions = try await harness.trackAll()
+            _ = try await harness.engine().run()
+            for transaction in transactions where transaction.receipt != nil {
+                let record = try #require(try harness.archive.transaction(transaction.id))
+                #expect(record.state == .failed)
+                #expect(record.lastError?.contains("allowlist") == true, "\(record.lastError ?? "")")
+                #expect(try harness.archive.original(for: transaction.id) == nil)
+            }
         }
-        await harness.shutdown()
     }
 
     @Test("a receipt that never appears fails after the deadline, with the reason")
     func receiptDeadline() async throws {
         var configuration = SandboxConfiguration(transactionCount: 3)
         configuration.receiptFaults = ReceiptFaultPlan(rules: [FaultRule(.notYetRegistered, .always)])
-        let harness = try await Harness.start(configuration)
-        let transactions = try await harness.trackAll()
-        _ = try await harness.engine(retryInitial: 1, retryMax: 1, deadline: 2).run(wait: true, maxWait: 30)
-        for transaction in transactions where transaction.receipt != nil {
-            let record = try #require(try harness.archive.transaction(transaction.id))
-            #expect(record.state == .failed)
-            #expect(record.lastError?.contains("not registered") == true, "\(record.lastError ?? "")")
+        try await Harness.with(configuration) { harness in
+            let transactions = try await harness.trackAll()
+            _ = try await harness.engine(retryInitial: 1, retryMax: 1, deadline: 2).run(wait: true, maxWait: 30)
+            for transaction in transactions where transaction.receipt != nil {
+                let record = try #require(try harness.archive.transaction(transaction.id))
+                #expect(record.state == .failed)
+                #expect(record.lastError?.contains("not registered") == true, "\(record.lastError ?? "")")
+            }
         }
-        await harness.shutdown()
     }
 }

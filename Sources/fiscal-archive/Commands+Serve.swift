@@ -1,0 +1,54 @@
+import Archive
+import ArgumentParser
+import FiscalCore
+import Foundation
+import Hummingbird
+import Reports
+import ServiceLifecycle
+import WebUI
+
+/// `serve [--host 127.0.0.1] [--port 8080]`: the auditors' web UI and the JSON API.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the auditors' web UI and JSON API (binding beyond loopback needs FISCAL_ARCHIVE_WEB_TOKEN).")
+
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "The address to bind.") var host = "127.0.0.1"
+    @Option(help: "The port.") var port = 8080
+
+    func validate() throws {
+        if !(1...65535).contains(port) { throw ValidationError("--port must be 1…65535.") }
+    }
+
+    func run() async throws {
+        try await Runtime.with(options) { runtime in
+            let archive = try runtime.openArchive()
+            let service = try WebServerFactory.service(runtime: runtime, archive: archive, host: host, port: port)
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: runtime.logger))
+            Terminal.error("fiscal-archive serve: http://\(host):\(port)/ (Ctrl-C to stop)")
+            try await group.run()
+        }
+    }
+}
+
+/// Builds the web application from the runtime's configuration, with monthly reports generated on demand.
+enum WebServerFactory {
+    static func service(runtime: Runtime, archive: ArchiveStore, host: String, port: Int) throws -> any Service {
+        let directory = runtime.configuration.reportsDirectory
+        let language = ReportLanguage(code: runtime.configuration.language) ?? .en
+        let configuration = WebConfiguration(
+            host: host, port: port, token: runtime.configuration.webToken,
+            reportWriter: { month, format in
+                let result = try MonthlyExport.write(month: month, archive: archive, directory: directory, language: language)
+                return format == "csv" ? result.csv.path : result.html.path
+            })
+        do {
+            return try buildWebApplication(archive: archive, configuration: configuration, logger: runtime.logger)
+        } catch {
+            throw Exit.fail("The web server was not started: \(error)")
+        }
+    }
+}
