@@ -246,7 +246,7 @@ public final class SyncEngine: Sendable {
             logger.error("Could not record a failed step", metadata: ["transaction.id": "\(job.id)", "error": "\(error)"])
             try? archive.releaseLease(job.id, worker: configuration.worker)
         }
-        logger.warning("Transaction failed", metadata: ["transaction.id": "\(job.id)", "reason": "\(reason)"])
+        logger.info("Transaction failed", metadata: ["transaction.id": "\(job.id)", "reason": "\(reason)"])
         return .failed(reason)
     }
 

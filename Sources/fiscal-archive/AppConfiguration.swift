@@ -27,6 +27,8 @@ struct AppConfiguration: Sendable {
     var reportsDirectory = "reports"
     /// Sync concurrency default.
     var concurrency = 8
+    /// Requests per second to the receipt site at most (0: unlimited).
+    var receiptRate = 10
 
     /// Every variable this tool reads.
     static let variableNames = [
@@ -35,7 +37,7 @@ struct AppConfiguration: Sendable {
         "FISCAL_ARCHIVE_RETRY_INITIAL", "FISCAL_ARCHIVE_RETRY_MAX", "FISCAL_ARCHIVE_RECEIPT_DEADLINE",
         "FISCAL_ARCHIVE_LANG", "FISCAL_ARCHIVE_WEB_TOKEN", "FISCAL_ARCHIVE_PAYMENT_INFO_AMOUNT_UNIT",
         "FISCAL_ARCHIVE_SYNC_INTERVAL", "FISCAL_ARCHIVE_EXPORT_HOUR", "FISCAL_ARCHIVE_REPORTS_DIR",
-        "FISCAL_ARCHIVE_CONCURRENCY",
+        "FISCAL_ARCHIVE_CONCURRENCY", "FISCAL_ARCHIVE_RECEIPT_RATE",
     ]
 
     /// Loads the file (if given or present as `fiscal-archive.conf`) and then the environment.
@@ -131,6 +133,12 @@ struct AppConfiguration: Sendable {
                 throw ConfigurationError("FISCAL_ARCHIVE_CONCURRENCY must be 1…256, not \"\(value)\"")
             }
             concurrency = number
+        }
+        if let value = text("FISCAL_ARCHIVE_RECEIPT_RATE") {
+            guard let number = Int(value), (0...10_000).contains(number) else {
+                throw ConfigurationError("FISCAL_ARCHIVE_RECEIPT_RATE must be 0…10000 requests per second, not \"\(value)\"")
+            }
+            receiptRate = number
         }
         if retryMax < retryInitial {
             throw ConfigurationError("FISCAL_ARCHIVE_RETRY_MAX (\(retryMax)) is below FISCAL_ARCHIVE_RETRY_INITIAL (\(retryInitial))")

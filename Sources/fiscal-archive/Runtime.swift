@@ -104,7 +104,8 @@ final class Runtime: Sendable {
             jsonAPI = .init(url: url, signingKey: key)
         }
         return ReceiptFetcher(
-            configuration: .init(allowlist: allowlist, jsonAPI: jsonAPI), httpClient: httpClient, logger: logger)
+            configuration: .init(allowlist: allowlist, requestsPerSecond: configuration.receiptRate, jsonAPI: jsonAPI),
+            httpClient: httpClient, logger: logger)
     }
 
     /// The sync engine over this runtime's components.
