@@ -46,7 +46,7 @@ if arguments.count == 3, let events = Int(arguments[1]) {
 } else {
     print("Report generation, one process per case (\(ProcessInfo.processInfo.operatingSystemVersionString), "
         + "\(ProcessInfo.processInfo.activeProcessorCount) cores)")
-    fflush(stdout)
+    fflush(nil)  // flushes every output stream, so the header comes before the children's lines
     for events in [1_000, 100_000, 1_000_000] {
         for format in ["csv", "html"] {
             let process = Process()
