@@ -37,6 +37,7 @@ extension HTMLReportRenderer {
 
         var svg = """
             <figure>
+            <h3>\(esc(currency))</h3>
             <svg viewBox="0 0 \(Self.width) \(Self.height)" role="img" aria-labelledby="\(id)-t \(id)-d" \
             xmlns="http://www.w3.org/2000/svg">
             <title id="\(id)-t">\(esc(labels.daily)), \(esc(currency))</title>

@@ -1,5 +1,6 @@
 import Archive
 import FiscalCore
+import Foundation
 
 /// The exceptions list and the register table.
 extension HTMLReportRenderer {
@@ -24,7 +25,7 @@ extension HTMLReportRenderer {
             html += "<p class=\"notice\">\(esc(notice))</p>\n"
         }
         html += """
-            <table class="list"><thead><tr><th>\(esc(labels.exceptions))</th><th>\(esc(labels.dateTime))</th>\
+            <table class="list"><thead><tr><th>\(esc(labels.exception))</th><th>\(esc(labels.dateTime))</th>\
             <th>\(esc(labels.event))</th><th>\(esc(labels.transaction))</th><th class="num">\(esc(labels.amount))</th>\
             <th>\(esc(labels.currency))</th><th>\(esc(labels.vendorOrder))</th><th>\(esc(labels.details))</th></tr></thead>
             <tbody>
@@ -46,7 +47,9 @@ extension HTMLReportRenderer {
             let difference = receipt.currency == exception.amount.currency ? receipt - exception.amount : receipt
             details = esc(labels.mismatch(language.format(receipt), language.format(difference)))
         case .cancellationWithoutRefundReceipt, .refundWithoutRefundReceipt:
-            details = esc(labels.deadline(exception.deadline.map(language.date) ?? ""))
+            // The date must not break across lines: put it in after escaping the sentence around it.
+            let date = "<span class=\"id\">\(esc(exception.deadline.map(language.date) ?? ""))</span>"
+            details = esc(labels.deadline("\u{0}")).replacingOccurrences(of: "\u{0}", with: date)
             if exception.isOverdue { details += " <span class=\"chip late\">\(esc(labels.overdue))</span>" }
             if let reason = exception.pipelineReason, !reason.isEmpty { details += "<small>\(esc(reason))</small>" }
         case .unknownStatus:
@@ -83,31 +86,37 @@ extension HTMLReportRenderer {
     func registerRow(number: Int, entry: RegisterEntry, kinds: [ReportException.Kind]) -> String {
         var row = kinds.isEmpty ? "<tr>" : "<tr class=\"x\">"
         row += "<td class=\"num muted\">\(number)</td>"
-        row += "<td class=\"id\">\(esc(language.dateTime(epochSeconds: entry.occurredAt)))</td>"
-        row += "<td>\(esc(labels.eventTypeSingular(entry.event)))</td>"
-        row += "<td class=\"id\">\(esc(entry.transactionID.description))"
+        row += "<td class=\"id\">\(dateTimeCell(entry.occurredAt))</td>"
+        row += "<td>\(esc(labels.eventTypeSingular(entry.event)))"
         if entry.transactionType.rawValue != entry.event.rawValue {
             row += "<small>\(esc(entry.transactionType.rawValue))</small>"
         }
         row += "</td>"
+        row += "<td class=\"id\">\(esc(entry.transactionID.description))</td>"
         row += amountCell(entry.amount)
         row += "<td>\(esc(entry.amount.currency.alphaCode))</td>"
         row += "<td>\(esc(labels.statusName(entry.status)))<small>\(esc(String(entry.status.rawValue)))</small></td>"
         row += "<td class=\"wrap\">\(esc(entry.vendorOrderID ?? ""))</td>"
-        row += "<td class=\"wrap\">\(receiptCell(entry))</td>"
+        row += "<td class=\"id\">\(receiptCell(entry))</td>"
         if let receipt = entry.receipt {
             row += amountCell(RegisterRow.signed(receipt.total, like: entry))
             row += amountCell(RegisterRow.signed(receipt.vatAmount, like: entry))
         } else {
             row += "<td></td><td></td>"
         }
-        row += "<td class=\"id\">\(esc(entry.relatedTransactionDate.map { language.dateTime(epochSeconds: $0) } ?? ""))</td>"
+        row += "<td class=\"id\">\(entry.relatedTransactionDate.map(dateTimeCell) ?? "")</td>"
         row += "<td>\(esc(labels.sourceName(entry.source)))"
         if let note = entry.note, !note.isEmpty { row += "<small>\(esc(note))</small>" }
         row += "</td><td>"
         for kind in kinds { row += "<span class=\"chip\">\(esc(labels.exceptionKindShort(kind)))</span>" }
         row += "</td></tr>\n"
         return row
+    }
+
+    /// A date with its time below it, to keep the register narrow.
+    private func dateTimeCell(_ epochSeconds: Int64) -> String {
+        let text = language.dateTime(epochSeconds: epochSeconds)
+        return "\(esc(String(text.prefix(10))))<small>\(esc(String(text.dropFirst(11))))</small>"
     }
 
     private func receiptCell(_ entry: RegisterEntry) -> String {

@@ -7,7 +7,7 @@ enum HTMLStyle {
         html{-webkit-text-size-adjust:100%}
         body{margin:0;color:var(--ink);background:#fff;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,\
         "Noto Sans","Helvetica Neue",Arial,sans-serif}
-        .wrap{max-width:1240px;margin:0 auto;padding:0 32px}
+        .wrap{max-width:1280px;margin:0 auto;padding:0 28px}
         header.top{border-bottom:3px solid var(--accent);padding:28px 0 18px}
         .kicker{font-size:12px;letter-spacing:.08em;text-transform:uppercase;color:var(--muted)}
         h1{font-size:28px;line-height:1.2;margin:4px 0 18px;font-weight:650}
@@ -32,7 +32,7 @@ enum HTMLStyle {
         .card .value{font-size:24px;font-weight:650;font-variant-numeric:tabular-nums;white-space:nowrap}
         .card .value small{font-size:14px;font-weight:500;color:var(--muted);margin-left:4px}
         .card .sub{font-size:12px;color:var(--muted);font-variant-numeric:tabular-nums}
-        .cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(360px,1fr));gap:10px 32px;align-items:start}
+        .cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:22px 40px;align-items:start}
         table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
         caption{caption-side:top;text-align:left;font-weight:650;padding:0 0 6px}
         th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
@@ -63,15 +63,15 @@ enum HTMLStyle {
         p.notice{background:var(--warnbg);border-left:4px solid #e8a33d;padding:8px 12px;font-size:13px}
         table.list{font-size:12.5px}
         table.list td,table.list th{padding:5px 8px}
-        table.register{font-size:12px}
-        table.register td,table.register th{padding:4px 6px}
+        table.register{font-size:11.5px}
+        table.register td,table.register th{padding:4px 5px}
         table.register tbody tr:nth-child(even){background:#fafbfc}
         table.register tbody tr.x{background:var(--warnbg)}
         td.id{white-space:nowrap}
         td small,td .small{display:block;color:var(--muted);font-size:11px}
-        td.wrap{word-break:break-word;max-width:220px}
+        td.wrap{overflow-wrap:anywhere;min-width:84px;max-width:200px}
         .chip{display:inline-block;padding:0 7px;border-radius:9px;background:var(--warnchip);color:var(--warn);\
-        font-size:11px;white-space:nowrap;margin:1px 2px 1px 0}
+        font-size:11px;margin:1px 2px 1px 0}
         .chip.late{background:#fbd5d0;color:var(--neg)}
         a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
         footer{border-top:1px solid var(--line);margin-top:26px;padding:14px 0 36px;font-size:12px;color:var(--muted)}

@@ -46,7 +46,7 @@ public enum RegisterCSV {
         number(entry.event.rawValue)
         number(String(entry.transactionID.rawValue))
         number(entry.transactionType.rawValue)
-        number(Tashkent.iso8601(epochSeconds: entry.occurredAt))
+        number(RegisterRow.iso8601(epochSeconds: entry.occurredAt))
         number(entry.amount.decimalString)
         number(entry.amount.currency.alphaCode)
         number(String(entry.status.rawValue))
@@ -58,7 +58,7 @@ public enum RegisterCSV {
         number(receipt.map { RegisterRow.signed($0.vatAmount, like: entry).decimalString } ?? "")
         text(receipt?.commissionerTIN)
         text(entry.receiptURL)
-        number(entry.relatedTransactionDate.map { Tashkent.iso8601(epochSeconds: $0) } ?? "")
+        number(entry.relatedTransactionDate.map { RegisterRow.iso8601(epochSeconds: $0) } ?? "")
         number(entry.source.rawValue)
         line += textCell(entry.note ?? "")
         line += lineEnd

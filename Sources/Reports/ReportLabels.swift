@@ -37,6 +37,7 @@ struct ReportLabels: Sendable {
     var chartDescription: @Sendable (Currency) -> String
     var day: String
     var exceptions: String
+    var exception: String
     var noExceptions: String
     var exceptionsTruncated: @Sendable (_ shown: String, _ total: String) -> String
     var exceptionKind: @Sendable (ReportException.Kind) -> String
@@ -109,6 +110,7 @@ extension ReportLabels {
         chartDescription: { "Daily payments and p2p transfers (up) and refunds and cancellations (down) in \($0.alphaCode)" },
         day: "Day",
         exceptions: "Exceptions",
+        exception: "Exception",
         noExceptions: "No exceptions: every event has its receipt and a known status.",
         exceptionsTruncated: { "Showing the first \($0) of \($1). Every affected row is flagged in the register." },
         exceptionKind: {
@@ -154,7 +156,7 @@ extension ReportLabels {
             default: "unknown"
             }
         },
-        vendorOrder: "Vendor order", receipt: "Receipt", receiptLink: "link", receiptTotal: "Receipt total",
+        vendorOrder: "Vendor order", receipt: "Receipt", receiptLink: "receipt link", receiptTotal: "Receipt total",
         originalPayment: "Original payment", source: "Source",
         sourceName: {
             switch $0 {
@@ -209,6 +211,7 @@ extension ReportLabels {
         chartDescription: { "Платежи и p2p-переводы по дням (вверх), возвраты и отмены (вниз), \($0.alphaCode)" },
         day: "День",
         exceptions: "Исключения",
+        exception: "Исключение",
         noExceptions: "Исключений нет: у каждого события есть чек и известный статус.",
         exceptionsTruncated: { "Показаны первые \($0) из \($1). Все такие строки отмечены в реестре." },
         exceptionKind: {
@@ -254,7 +257,7 @@ extension ReportLabels {
             default: "неизвестен"
             }
         },
-        vendorOrder: "Заказ продавца", receipt: "Чек", receiptLink: "ссылка", receiptTotal: "Сумма чека",
+        vendorOrder: "Заказ продавца", receipt: "Чек", receiptLink: "ссылка на чек", receiptTotal: "Сумма чека",
         originalPayment: "Исходный платёж", source: "Источник",
         sourceName: {
             switch $0 {
@@ -309,6 +312,7 @@ extension ReportLabels {
         chartDescription: { "Kunlik toʻlovlar va p2p oʻtkazmalar (yuqoriga), qaytarishlar va bekor qilishlar (pastga), \($0.alphaCode)" },
         day: "Kun",
         exceptions: "Istisnolar",
+        exception: "Istisno",
         noExceptions: "Istisnolar yoʻq: har bir hodisaning cheki va maʼlum holati bor.",
         exceptionsTruncated: { "\($1) tadan birinchi \($0) tasi koʻrsatilgan. Barcha bunday qatorlar reyestrda belgilangan." },
         exceptionKind: {
@@ -354,7 +358,7 @@ extension ReportLabels {
             default: "nomaʼlum"
             }
         },
-        vendorOrder: "Sotuvchi buyurtmasi", receipt: "Chek", receiptLink: "havola", receiptTotal: "Chek summasi",
+        vendorOrder: "Sotuvchi buyurtmasi", receipt: "Chek", receiptLink: "chek havolasi", receiptTotal: "Chek summasi",
         originalPayment: "Asl toʻlov", source: "Manba",
         sourceName: {
             switch $0 {

@@ -70,7 +70,7 @@ public enum ReportLanguage: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// A Tashkent date and time to the second: `2026-10-31 23:30:00`.
     public func dateTime(epochSeconds: Int64) -> String {
-        let iso = Tashkent.iso8601(epochSeconds: epochSeconds)
+        let iso = RegisterRow.iso8601(epochSeconds: epochSeconds)
         return String(iso.prefix(10)) + " " + String(iso.dropFirst(11).prefix(8))
     }
 }

@@ -175,4 +175,17 @@ struct CSVRegisterTests {
         #expect(uzs.registerTotal == .zero(.uzs))
         #expect(written.summary.currencies.count == 1)
     }
+
+    @Test("Times are written exactly as Tashkent.iso8601 writes them")
+    func timeFormat() throws {
+        var random = SplitMix64(state: 11)
+        let times: [Int64] = [0, Fixture.at(2026, 10, 31, 23, 59, 59), Fixture.at(2024, 2, 29, 0, 0, 0), 4_102_444_799]
+            + (0..<2_000).map { _ in Int64.random(in: 0..<4_102_444_800, using: &random) }
+        for time in times {
+            let entry = Fixture.entry(1, .refund, id: 1, at: time, amount: Fixture.uzs("-1.00"), related: time - 86_399)
+            let cells = CSVReader.rows(RegisterCSV.line(for: entry))[0]
+            #expect(cells[3] == Tashkent.iso8601(epochSeconds: time))
+            #expect(cells[15] == Tashkent.iso8601(epochSeconds: time - 86_399))
+        }
+    }
 }

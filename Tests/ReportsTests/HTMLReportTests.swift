@@ -88,7 +88,7 @@ struct HTMLReportTests {
         #expect(html.contains("113,000.00"))
         #expect(html.contains("1,000.22"))
         // Exceptions with their deadline and reason.
-        #expect(html.contains("register a refund receipt by 2026-11-10"))
+        #expect(html.contains("register a refund receipt by <span class=\"id\">2026-11-10</span>"))
         #expect(html.contains("receipt page not found"))
         #expect(html.contains("receipt 19,000.00, difference \u{2212}1,000.00"))
         // Every register row with an exception is flagged.

@@ -7,7 +7,11 @@ import Reports
 
 func peakRSSKilobytes() -> Int {
     var usage = rusage()
+    #if os(Linux)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    #else
     getrusage(RUSAGE_SELF, &usage)
+    #endif
     return usage.ru_maxrss  // kilobytes on Linux
 }
 
@@ -40,7 +44,9 @@ let arguments = CommandLine.arguments
 if arguments.count == 3, let events = Int(arguments[1]) {
     try runOne(events: events, format: arguments[2])
 } else {
-    print("Report generation, one process per case (Swift \(ProcessInfo.processInfo.operatingSystemVersionString))")
+    print("Report generation, one process per case (\(ProcessInfo.processInfo.operatingSystemVersionString), "
+        + "\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+    fflush(nil)  // flushes every output stream, so the header comes before the children's lines
     for events in [1_000, 100_000, 1_000_000] {
         for format in ["csv", "html"] {
             let process = Process()
