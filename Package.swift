@@ -112,6 +112,11 @@ let package = Package(
             "Sandbox", "FiscalCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], swiftSettings: strict),
+        .testTarget(name: "SyncTests", dependencies: [
+            "Sync", "Scheduler", "ReceiptFetcher", "ReceiptParser", "Archive", "FiscalCore", "Sandbox",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: [
             "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "Reports",
             "Sync", "Scheduler", "Sandbox", "WebUI", "Operations",

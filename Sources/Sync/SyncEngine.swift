@@ -139,7 +139,8 @@ public final class SyncEngine: Sendable {
         case .error:
             return fail(job, reason: "PaySys reports the payment failed (status -1); no receipt exists")
         case .created:
-            return await wait(job, reason: "the payment is not completed yet (status 0)", step: .paymentInfo)
+            // A payment left unpaid gives up like a receipt that never appears: after the receipt deadline.
+            return await waitForReceipt(job, reason: "the payment is not completed yet (status 0)")
         default:
             return .advanced
         }

@@ -62,7 +62,8 @@ struct SyncIntegrationTests {
         ])
         try await Harness.with(configuration, gatewayTimeout: .seconds(1)) { harness in
             let transactions = try await harness.trackAll()
-            _ = try await harness.engine(retryInitial: 1, retryMax: 1).run(wait: true, maxWait: 120)
+            // Unpaid (status 0) seeded transactions give up after the 20 s deadline; every receipt must be in by then.
+                _ = try await harness.engine(retryInitial: 1, retryMax: 1, deadline: 20).run(wait: true, maxWait: 90)
             try expectCompleteArchive(harness, transactions)
         }
     }
