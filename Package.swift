@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "fiscal-archive", targets: ["fiscal-archive"]),
+        // For the separate Benchmarks/ package, which can only depend on products.
+        .library(name: "ReceiptParser", targets: ["ReceiptParser"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),

@@ -63,7 +63,7 @@ enum Fixture {
         let right = ReceiptJSONFormat.line(file: "", state: .receipt, parsed: ParsedReceipt(receipt: rhs, warnings: []))
         if left == right { return "equal JSON lines (difference in issuedAt sub-second, quantity scale or source?)" }
         let l = Array(left), r = Array(right)
-        let index = zip(l, r).firstIndex(where: { $0 != $1 }) ?? min(l.count, r.count)
+        let index = zip(l, r).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset ?? min(l.count, r.count)
         let start = max(0, index - 60)
         return "expected …\(String(l[start..<min(l.count, index + 60)]))…\n got …\(String(r[start..<min(r.count, index + 60)]))…"
     }
