@@ -80,6 +80,18 @@ struct JSONParserTests {
         #expect(JSONDecimal.exact(text)?.description == expected)
     }
 
+    @Test("amounts that overflow are a clear error, not a crash")
+    func overflow() {
+        let text = Self.payload.replacingOccurrences(of: "\"cashTotal\":0", with: "\"cashTotal\":92233720368547758.07")
+            .replacingOccurrences(of: "\"cardTotal\":8.5337400E5", with: "\"cardTotal\":92233720368547758.07")
+        do {
+            _ = try ReceiptJSONParser.parse(json: Array(text.utf8))
+            Issue.record("parsed")
+        } catch {
+            #expect(error.state == .receipt && error.field == "total")
+        }
+    }
+
     @Test("missing required fields name the key")
     func missing() {
         let text = Self.payload.replacingOccurrences(of: "\"paymentDate\":\"29.03.2026 18:58:07\",", with: "")
