@@ -12,8 +12,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "fiscal-archive", targets: ["fiscal-archive"]),
-        // For Benchmarks/ReportBench, which depends on this package by path.
+        // For the separate benchmark packages under Benchmarks/, which can only depend on products.
         .library(name: "Reports", targets: ["FiscalCore", "Archive", "Reports"]),
+        .library(name: "ReceiptParser", targets: ["ReceiptParser"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),

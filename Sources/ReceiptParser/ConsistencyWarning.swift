@@ -43,7 +43,9 @@ public struct ConsistencyWarning: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `actual − expected`.
-    public var difference: Money { actual - expected }
+    public var difference: Money {
+        Money(minorUnits: actual.minorUnits &- expected.minorUnits, currency: actual.currency)
+    }
 
     /// A sentence with the numbers.
     public var description: String {

@@ -105,10 +105,33 @@ struct HTMLNode {
     }
 
     /// Whether the `class` attribute lists `className` as one of its space-separated classes.
+    ///
+    /// Reads the attribute's text node in place (no copy): this runs for every row and cell of a page.
     func hasClass(_ className: String) -> Bool {
-        guard let classes = attribute("class") else { return false }
-        return classes.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-            .contains { $0 == className }
+        guard isElement, let attribute = xmlHasProp(pointer, "class") else { return false }
+        guard let text = attribute.pointee.children, text.pointee.next == nil, let content = text.pointee.content
+        else {
+            // An attribute split into several nodes (entity references): take the copying path.
+            return (self.attribute("class") ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+                .contains { $0 == className }
+        }
+        var wanted = Array(className.utf8)
+        wanted.append(0)
+        var start = content
+        while true {
+            while start.pointee == 0x20 || start.pointee == 0x09 || start.pointee == 0x0A || start.pointee == 0x0D {
+                start += 1
+            }
+            if start.pointee == 0 { return false }
+            var end = start
+            while end.pointee != 0 && end.pointee != 0x20 && end.pointee != 0x09 && end.pointee != 0x0A
+                && end.pointee != 0x0D
+            {
+                end += 1
+            }
+            if end - start == wanted.count - 1, xmlStrncmp(start, wanted, Int32(wanted.count - 1)) == 0 { return true }
+            start = end
+        }
     }
 
     /// The direct children, all node types, in order.

@@ -102,7 +102,6 @@ struct PageExtraction {
             cardType: cells[Label.cardType].flatMap(TextNormalization.nonEmpty),
             rrn: cells[Label.rrn].flatMap(TextNormalization.nonEmpty))
         let total = try money(cells, Label.total, field: "total", row: "Jami to`lov:")
-        let vatTotal = try money(cells, Label.vatTotal, field: "vatTotal", row: "Umumiy QQS qiymati")
         // libxml2 closes whatever a truncated download left open, so a cut inside the receipt table would still
         // give values (a shortened VAT total or fiscal sign). The real template always has content after the
         // receipt table (the QR block): without it, the page is treated as truncated.
@@ -115,6 +114,9 @@ struct PageExtraction {
         guard !items.isEmpty else {
             throw .missing("items", at: "table.products-tables tr.products-row")
         }
+        // A receipt whose items carry no VAT may omit the VAT total row; otherwise it is required.
+        let vatTotal = cells[Label.vatTotal] == nil && items.allSatisfy({ $0.vatAmount.minorUnits == 0 })
+            ? Money.zero(.uzs) : try money(cells, Label.vatTotal, field: "vatTotal", row: "Umumiy QQS qiymati")
         return FiscalReceipt(
             kind: kind, source: .html, terminalID: terminal, receiptNumber: receiptNumber, fiscalSign: fiscalSign,
             issuedAt: issuedAt.date, seller: seller, marketplace: marketplace, cashRegister: cashRegister,

@@ -64,7 +64,11 @@ public enum ReceiptJSONParser {
         let cash = try money(data, "cashTotal", key: "data.cashTotal", field: "payment.cash")
         let card = try money(data, "cardTotal", key: "data.cardTotal", field: "payment.card")
         let vatTotal = try money(data, "vatTotal", key: "data.vatTotal", field: "vatTotal")
-        var total = cash + card
+        let (sum, overflow) = cash.minorUnits.addingReportingOverflow(card.minorUnits)
+        guard !overflow else {
+            throw .invalid("total", at: "data.cashTotal + data.cardTotal", text: "\(cash) + \(card)", "too large")
+        }
+        var total = Money(minorUnits: sum, currency: .uzs)
         for key in ["total", "totalSum"] where data[key]?.scalarText != nil {
             total = try money(data, key, key: "data.\(key)", field: "total")
             break

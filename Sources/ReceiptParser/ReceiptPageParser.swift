@@ -53,7 +53,14 @@ public enum ReceiptPageParser {
     // MARK: - Classification
 
     static func classify(_ document: HTMLDocument, scan: PageScan) -> PageState {
-        if scan.hasTicketWrap { return .receipt }
+        if scan.hasTicketWrap {
+            // The template without any item and with a "not found" message is the viewer's answer for an unknown
+            // receipt, not a broken receipt.
+            if !scan.innermostRows.contains(where: { $0.hasClass("products-row") }), looksNotFound(document) {
+                return .notFound
+            }
+            return .receipt
+        }
         if scan.innermostRows.contains(where: { row in
             let cells = row.children(named: "td")
             return cells.count >= 2 && TextNormalization.labelKey(cells[0].text) == "jami to'lov"

@@ -12,11 +12,14 @@ struct ClassificationTests {
         ("not-found page", Array(SandboxReceipts.notFoundPage.utf8), .notFound),
         ("Yii2 404 page", Array("<html><head><title>Not Found (#404)</title></head><body><h1>Not Found (#404)</h1></body></html>".utf8), .notFound),
         ("Uzbek not-found message", Array("<html><body><div class=\"alert\">Chek topilmadi</div></body></html>".utf8), .notFound),
+        ("empty template with a not-found message", Array("<html><body><div class=\"ticket-wrap\"><table><tr><td><div class=\"tickets\"><h3>Chek topilmadi</h3></div></td></tr></table></div></body></html>".utf8), .notFound),
+        ("receipt template without data", Array("<html><body><div class=\"ticket-wrap\"><table><tr><td><div class=\"tickets\"><table><tr><td><h3>Savdo cheki/Sotuv</h3></td></tr></table></div></td></tr></table></div></body></html>".utf8), .receipt),
         ("random HTML", Array("<html><body><h1>Welcome</h1><p>Hello, world</p><table><tr><td>a</td><td>b</td></tr></table></body></html>".utf8), .unrecognized),
         ("empty input", [], .unrecognized),
         ("whitespace", Array("   \n\t ".utf8), .unrecognized),
         ("binary garbage", (0..<512).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }, .unrecognized),
-        ("a JSON payload is not a page", SandboxReceipts.apiNotFoundPayload, .unrecognized),
+        ("the JSON not-found answer served as a page", SandboxReceipts.apiNotFoundPayload, .notFound),
+        ("a JSON receipt served as a page", SandboxReceipts.apiPayload(SandboxReceipts.receipt(for: Fixture.spec(seed: 1))), .unrecognized),
     ]
 
     @Test("pages", arguments: 0..<pages.count)

@@ -9,14 +9,14 @@ import Testing
 struct JSONParserTests {
     static let payload = #"""
         {"data":{"terminalId":"EP000000000510","paymentNo":104636849,"paymentDate":"29.03.2026 18:58:07",
-        "tin":307578794,"cashTotal":0,"cardTotal":8.5337400E5,"vatTotal":91432.210000001,"isRefund":0,
+        "tin":307578794,"cashTotal":0,"cardTotal":8.5337400E5,"vatTotal":91432.920000001,"isRefund":0,
         "receiptType":0,"refundPaymentId":null,"fiscalSignHash":"ab12","kkmName":"MULTICARD","kkmSerialNumber":null,
         "paymentDetails":[
          {"name":"Kiyim \u2018Ipak\u2019 \"Yo‘l\"","barcode":"","productCode":"10202001010000003","productName":"Kiyim",
           "vatPercent":12.0,"packageCode":"1495086","packageName":"dona","price":76000.0,"vat":8142.85,"amount":2.0,
           "discount":0,"other":0,"comitentTin":"310995649","labels":["010478\u00260002", "0104780000002"]},
          {"name":"Guruch","barcode":null,"productCode":"00601001001000000","productName":"Guruch","vatPercent":12,
-          "packageName":"kilogramm","price":"777,374.00","vat":83289.36,"amount":1.2680,"discount":null,"other":null,
+          "packageName":"kilogramm","price":"777,374.00","vat":83290.07,"amount":1.2680,"discount":null,"other":null,
           "comitentTin":"310995649"}],
         "labels":[],"extraInfo":{"companyName":"MULTICARD PAYMENT MCHJ","address":"Toshkent","cardType":2,
         "fiscalSign":"059200054220"}},"message":"Successfully","status":200,"success":true}
@@ -34,7 +34,7 @@ struct JSONParserTests {
         #expect(receipt.marketplace == "MULTICARD" && receipt.cashRegister == nil)
         #expect(receipt.payment == .init(cash: .zero(.uzs), card: Fixture.money("853,374.00"), cardType: "Shaxsiy", rrn: nil))
         #expect(receipt.total == Fixture.money("853,374.00"))
-        #expect(receipt.vatTotal == Fixture.money("91,432.21"))
+        #expect(receipt.vatTotal == Fixture.money("91,432.92"))
         let first = receipt.items[0]
         #expect(first.name == "Kiyim ‘Ipak’ \"Yo‘l\"")
         #expect(first.quantity.description == "2" && first.vatRate?.description == "12")
@@ -80,6 +80,18 @@ struct JSONParserTests {
         #expect(JSONDecimal.exact(text)?.description == expected)
     }
 
+    @Test("amounts that overflow are a clear error, not a crash")
+    func overflow() {
+        let text = Self.payload.replacingOccurrences(of: "\"cashTotal\":0", with: "\"cashTotal\":92233720368547758.07")
+            .replacingOccurrences(of: "\"cardTotal\":8.5337400E5", with: "\"cardTotal\":92233720368547758.07")
+        do {
+            _ = try ReceiptJSONParser.parse(json: Array(text.utf8))
+            Issue.record("parsed")
+        } catch {
+            #expect(error.state == .receipt && error.field == "total")
+        }
+    }
+
     @Test("missing required fields name the key")
     func missing() {
         let text = Self.payload.replacingOccurrences(of: "\"paymentDate\":\"29.03.2026 18:58:07\",", with: "")
@@ -103,7 +115,7 @@ struct JSONParserTests {
         #expect(positions.allSatisfy { $0 != nil })
         #expect(positions.compactMap { $0 }.sorted() == positions.compactMap { $0 })
         #expect(line.hasPrefix(#"{"file":"a \"b\".json","state":"receipt","source":"json","kind":"sale","terminalId":"EP000000000510""#))
-        #expect(line.contains(#""total":"853374.00","vatTotal":"91432.21"}"#))
+        #expect(line.contains(#""total":"853374.00","vatTotal":"91432.92"}"#))
         #expect(line.contains(#""quantity":"1.268""#))
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
         #expect(object?["fiscalSign"] as? String == "059200054220")
