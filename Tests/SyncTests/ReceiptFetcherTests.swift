@@ -74,12 +74,12 @@ struct ReceiptFetcherTests {
         await site.stop()
     }
 
-    private func failure(_ body: () async throws(FetchError) -> FetchedReceipt) async -> FetchError? {
+    private func failure(_ body: () async throws -> FetchedReceipt) async -> FetchError? {
         do {
             _ = try await body()
             return nil
         } catch {
-            return error
+            return error as? FetchError
         }
     }
 
