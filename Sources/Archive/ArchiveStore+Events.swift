@@ -41,7 +41,9 @@ extension ArchiveStore {
                 try Self.appendStatus(db, id, info.status, now)
             }
             let waitsForInfo = state == .waiting && (row["step"] as String?) == PipelineStep.paymentInfo.rawValue
-            if state == .tracked || waitsForInfo {
+            // "Created" (status 0) is not paid yet: the pipeline does not move on, and a waiting job keeps its
+            // first waiting time (the deadline counts from it).
+            if (state == .tracked || waitsForInfo) && info.status != .created {
                 try db.execute(
                     sql: """
                         UPDATE transactions SET state = 'info_fetched', step = NULL, attempts = 0,

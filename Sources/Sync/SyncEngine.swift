@@ -180,6 +180,21 @@ public final class SyncEngine: Sendable {
             let original = OriginalDocument(
                 bytes: fetched.bytes, url: fetched.url, httpStatus: fetched.httpStatus, contentType: fetched.contentType,
                 fetchedAt: fetched.fetchedAt, format: fetched.format == .json ? .json : .html)
+            // A page cut off in transit still looks like a receipt: if it does not parse and does not end like a
+            // whole page, fetch it again later. A whole page that does not parse is kept (the parse step records
+            // why), so a parser bug never costs the original: `reparse` recovers it after a fix.
+            if original.format == .html && !Self.endsLikeWholePage(fetched.bytes) {
+                let stored = StoredOriginal(
+                    id: 0, transactionID: job.id, bytes: fetched.bytes, sha256: "", url: fetched.url,
+                    httpStatus: fetched.httpStatus, contentType: fetched.contentType, fetchedAt: fetched.fetchedAt,
+                    format: original.format, hashMatches: true)
+                do {
+                    _ = try ReceiptDocument.parse(stored)
+                } catch {
+                    return await waitForReceipt(
+                        job, reason: "the receipt page arrived truncated (\(fetched.bytes.count) bytes, \(error))")
+                }
+            }
             _ = try archive.recordOriginal(job.id, original, now: clock())
             return .advanced
         case .spaShell:
@@ -209,6 +224,12 @@ public final class SyncEngine: Sendable {
             now: clock())
         return job.unparsedOriginalIDs.count > 1 || job.refundURLs.contains(where: { !job.storedURLs.contains($0) })
             ? .advanced : .archived
+    }
+
+    /// Whether an HTML document ends with its closing `</html>` tag (whitespace aside).
+    static func endsLikeWholePage(_ bytes: [UInt8]) -> Bool {
+        let tail = String(decoding: bytes.suffix(64), as: UTF8.self).lowercased()
+        return tail.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("</html>")
     }
 
     // MARK: - Waiting and failing
