@@ -59,7 +59,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "Sync", dependencies: [
-            "FiscalCore", "PaySysClient", "ReceiptFetcher", "ReceiptParser", "Archive",
+            "FiscalCore", "PaySysClient", "ReceiptFetcher", "ReceiptParser", "Archive", "Operations",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Scheduler", dependencies: [

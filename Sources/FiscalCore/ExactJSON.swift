@@ -114,21 +114,32 @@ public enum ExactJSON: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func writeString(_ text: String, into output: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case UInt8(ascii: "\n"): output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case UInt8(ascii: "\r"): output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case UInt8(ascii: "\t"): output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20:
-                output += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: output.append(byte)
+        output += Array(quoted(text).utf8)
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped (also DEL, U+2028 and U+2029,
+    /// which break JavaScript embedding), everything else as UTF-8. The one string writer of the project.
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
-        output.append(UInt8(ascii: "\""))
+        return out + "\""
     }
 }
 
@@ -145,4 +156,9 @@ public struct ExactJSONError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     public var description: String { "Invalid JSON at byte \(offset): \(reason)" }
+}
+
+extension ExactJSON {
+    /// A string, or `null` when absent.
+    public static func optional(_ text: String?) -> ExactJSON { text.map { .string($0) } ?? .null }
 }

@@ -162,9 +162,7 @@ public final class MoneyOperations: Sendable {
             try archive.completeOperation(record.id, outcome: .unknown(reason: reason), now: clock())
             return .unknown(operationID: record.id, reason: reason)
         }
-        let snapshot = PaymentSnapshot(
-            amount: info.amount, status: info.status, date: info.date, vendorOrderID: info.vendorUserID,
-            bankTransactionID: info.bankTransactionID.map { String($0) }, mxID: info.mxID)
+        let snapshot = PaymentSnapshot(info)
         switch record.kind {
         case .cancel:
             if info.status == .cancelled {
@@ -221,9 +219,7 @@ public final class MoneyOperations: Sendable {
         case .failure(let error):
             throw error
         }
-        let snapshot = PaymentSnapshot(
-            amount: info.amount, status: info.status, date: info.date, vendorOrderID: info.vendorUserID,
-            bankTransactionID: info.bankTransactionID.map { String($0) }, mxID: info.mxID)
+        let snapshot = PaymentSnapshot(info)
         _ = try archive.track([TrackRequest(id: id, type: type, vendorOrderID: info.vendorUserID)], now: clock())
         try archive.recordPaymentInfo(id, snapshot, now: clock())
         return snapshot
@@ -241,5 +237,14 @@ public final class MoneyOperations: Sendable {
                 paymentURL: invoice.paymentURL, gatewayDate: invoice.date),
             now: clock())
         return invoice
+    }
+}
+
+extension PaymentSnapshot {
+    /// What the archive keeps of a `payment_info` answer.
+    public init(_ info: PaymentInfo) {
+        self.init(
+            amount: info.amount, status: info.status, date: info.date, vendorOrderID: info.vendorUserID,
+            bankTransactionID: info.bankTransactionID.map { String($0) }, mxID: info.mxID)
     }
 }

@@ -2,6 +2,7 @@ import Archive
 import FiscalCore
 import Foundation
 import Logging
+import Operations
 import PaySysClient
 import ReceiptFetcher
 import ReceiptParser
@@ -319,15 +320,6 @@ public final class SyncEngine: Sendable {
             ])
             return false
         }
-    }
-}
-
-extension PaymentSnapshot {
-    /// What the archive keeps of a `payment_info` answer.
-    init(_ info: PaymentInfo) {
-        self.init(
-            amount: info.amount, status: info.status, date: info.date, vendorOrderID: info.vendorUserID,
-            bankTransactionID: info.bankTransactionID.map { String($0) }, mxID: info.mxID)
     }
 }
 

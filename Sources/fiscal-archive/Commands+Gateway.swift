@@ -49,63 +49,17 @@ enum GatewayText {
     }
 
     static func json(_ info: PaymentInfo) -> String {
-        JSONText.object([
-            ("transaction_id", .raw(String(info.transactionID.rawValue))),
-            ("amount", .string(info.amount.decimalString)),
-            ("currency", .string(info.amount.currency.alphaCode)),
-            ("status", .raw(String(info.status.rawValue))),
-            ("status_name", .string(info.status.name)),
-            ("date", .string(Tashkent.iso8601(epochSeconds: info.date))),
-            ("vendor_order_id", info.vendorUserID.map { .string($0) } ?? .null),
-            ("bank_transaction_id", info.bankTransactionID.map { .raw(String($0)) } ?? .null),
-            ("mx_id", info.mxID.map { .string($0) } ?? .null),
-        ])
-    }
-}
-
-/// A tiny ordered JSON writer for command output (keys keep their order; strings are escaped).
-enum JSONText {
-    enum Value {
-        case string(String)
-        case raw(String)
-        case null
-        case object([(String, Value)])
-        case array([Value])
-    }
-
-    static func object(_ members: [(String, Value)]) -> String { render(.object(members)) }
-
-    static func render(_ value: Value) -> String {
-        switch value {
-        case .string(let text): return quote(text)
-        case .raw(let text): return text
-        case .null: return "null"
-        case .object(let members):
-            return "{" + members.map { "\(quote($0.0)): \(render($0.1))" }.joined(separator: ", ") + "}"
-        case .array(let values): return "[" + values.map(render).joined(separator: ", ") + "]"
-        }
-    }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        ExactJSON.object([
+            "transaction_id": .integer(info.transactionID.rawValue),
+            "amount": .string(info.amount.decimalString),
+            "currency": .string(info.amount.currency.alphaCode),
+            "status": .integer(Int64(info.status.rawValue)),
+            "status_name": .string(info.status.name),
+            "date": .string(Tashkent.iso8601(epochSeconds: info.date)),
+            "vendor_order_id": .optional(info.vendorUserID),
+            "bank_transaction_id": info.bankTransactionID.map { .integer($0) } ?? .null,
+            "mx_id": .optional(info.mxID),
+        ]).description
     }
 }
 

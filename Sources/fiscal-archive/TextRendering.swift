@@ -72,26 +72,25 @@ enum LookupText {
     }
 
     static func json(_ hit: LookupHit) -> String {
-        func string(_ value: String?) -> JSONText.Value { value.map { .string($0) } ?? .null }
-        return JSONText.object([
-            ("transaction_id", .raw(String(hit.transactionID.rawValue))),
-            ("type", .string(hit.type.rawValue)),
-            ("state", .string(hit.state.rawValue)),
-            ("paid_at", string(hit.paidAt.map { Tashkent.iso8601(epochSeconds: $0) })),
-            ("amount", string(hit.amount?.decimalString)),
-            ("currency", string(hit.amount?.currency.alphaCode)),
-            ("status", hit.status.map { .raw(String($0.rawValue)) } ?? .null),
-            ("vendor_order_id", string(hit.vendorOrderID)),
-            ("receipt_kind", string(hit.receiptKind?.rawValue)),
-            ("fiscal_sign", string(hit.fiscalSign)),
-            ("terminal_id", string(hit.terminalID)),
-            ("receipt_number", string(hit.receiptNumber)),
-            ("seller_name", string(hit.sellerName)),
-            ("seller_tin", string(hit.sellerTIN)),
-            ("receipt_total", string(hit.receiptTotal?.decimalString)),
-            ("issued_at", string(hit.issuedAt.map { Tashkent.iso8601(epochSeconds: $0) })),
-            ("receipt_url", string(hit.receiptURL)),
-        ])
+        ExactJSON.object([
+            "transaction_id": .integer(hit.transactionID.rawValue),
+            "type": .string(hit.type.rawValue),
+            "state": .string(hit.state.rawValue),
+            "paid_at": .optional(hit.paidAt.map { Tashkent.iso8601(epochSeconds: $0) }),
+            "amount": .optional(hit.amount?.decimalString),
+            "currency": .optional(hit.amount?.currency.alphaCode),
+            "status": hit.status.map { .integer(Int64($0.rawValue)) } ?? .null,
+            "vendor_order_id": .optional(hit.vendorOrderID),
+            "receipt_kind": .optional(hit.receiptKind?.rawValue),
+            "fiscal_sign": .optional(hit.fiscalSign),
+            "terminal_id": .optional(hit.terminalID),
+            "receipt_number": .optional(hit.receiptNumber),
+            "seller_name": .optional(hit.sellerName),
+            "seller_tin": .optional(hit.sellerTIN),
+            "receipt_total": .optional(hit.receiptTotal?.decimalString),
+            "issued_at": .optional(hit.issuedAt.map { Tashkent.iso8601(epochSeconds: $0) }),
+            "receipt_url": .optional(hit.receiptURL),
+        ]).description
     }
 }
 
@@ -116,26 +115,26 @@ enum StatusText {
     static func render(_ status: ArchiveStatus, json: Bool) -> String {
         let order: [PipelineState] = [.tracked, .infoFetched, .linkFetched, .pageFetched, .waiting, .archived, .failed]
         if json {
-            return JSONText.object([
-                ("counts", .object(order.map { ($0.rawValue, .raw(String(status.countsByState[$0] ?? 0))) })),
-                ("due_now", .raw(String(status.dueNow))),
-                ("originals", .raw(String(status.originals))),
-                ("receipts", .raw(String(status.receipts))),
-                ("events", .raw(String(status.events))),
-                ("pending_operations", .raw(String(status.pendingOperations))),
-                ("last_sync_at", status.lastSyncAt.map { .string(Tashkent.iso8601(epochSeconds: $0)) } ?? .null),
-                ("last_export_month", status.lastExportMonth.map { .string($0) } ?? .null),
-                ("chain_head", .string(status.chainHead)),
-                ("failures", .array(status.failures.map { line in
-                    .object([("transaction_id", .raw(String(line.id.rawValue))), ("reason", .string(line.reason ?? ""))])
-                })),
-                ("waiting", .array(status.waiting.map { line in
+            return ExactJSON.object([
+                "counts": .object(order.map { ExactJSON.Member($0.rawValue, .integer(Int64(status.countsByState[$0] ?? 0))) }),
+                "due_now": .integer(Int64(status.dueNow)),
+                "originals": .integer(Int64(status.originals)),
+                "receipts": .integer(Int64(status.receipts)),
+                "events": .integer(Int64(status.events)),
+                "pending_operations": .integer(Int64(status.pendingOperations)),
+                "last_sync_at": .optional(status.lastSyncAt.map { Tashkent.iso8601(epochSeconds: $0) }),
+                "last_export_month": .optional(status.lastExportMonth),
+                "chain_head": .string(status.chainHead),
+                "failures": .array(status.failures.map { line in
+                    .object(["transaction_id": .integer(line.id.rawValue), "reason": .string(line.reason ?? "")])
+                }),
+                "waiting": .array(status.waiting.map { line in
                     .object([
-                        ("transaction_id", .raw(String(line.id.rawValue))), ("reason", .string(line.reason ?? "")),
-                        ("next_attempt_at", line.nextAttemptAt.map { .string(Tashkent.iso8601(epochSeconds: $0)) } ?? .null),
+                        "transaction_id": .integer(line.id.rawValue), "reason": .string(line.reason ?? ""),
+                        "next_attempt_at": .optional(line.nextAttemptAt.map { Tashkent.iso8601(epochSeconds: $0) }),
                     ])
-                })),
-            ])
+                }),
+            ]).description
         }
         var lines = ["Transactions: \(status.total) (due now: \(status.dueNow))"]
         for state in order { lines.append("  \(state.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(status.countsByState[state] ?? 0)") }
