@@ -31,6 +31,7 @@ public struct OperationIntent: Sendable, Hashable {
         let environment = ProcessInfo.processInfo.environment
         if let user = environment["USER"], !user.isEmpty { return user }
         if let user = environment["LOGNAME"], !user.isEmpty { return user }
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
         return "uid:\(getuid())"
     }
 }

@@ -12,6 +12,23 @@ struct FiscalArchive: AsyncParsableCommand {
             Show.self, Verify.self, Info.self, Cancel.self, Refund.self, InvoiceCommand.self, OperationsCommand.self,
             Serve.self, Status.self, Reparse.self,
         ])
+
+    /// Runs the command line; usage errors exit with 2 (DESIGN.md), not ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            guard code == .validationFailure else { exit(withError: error) }
+            Terminal.error(fullMessage(for: error))
+            Foundation.exit(Exit.usage)
+        }
+    }
 }
 
 /// Options every command that touches the archive or the gateway shares.
