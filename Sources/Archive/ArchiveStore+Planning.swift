@@ -34,16 +34,75 @@ extension ArchiveStore {
     /// The time of the archive's latest change (Unix seconds), `nil` when it is empty: what reports are dated by,
     /// so that the same archive always gives byte-identical reports.
     public func lastChangeAt() throws -> Int64? {
-        try read("Cannot read the archive") { db in
-            try Int64.fetchOne(
-                db,
-                sql: """
-                    SELECT MAX(t) FROM (
-                        SELECT MAX(updated_at) AS t FROM transactions
-                        UNION ALL SELECT MAX(recorded_at) FROM events
-                        UNION ALL SELECT MAX(stored_at) FROM originals
-                        UNION ALL SELECT MAX(COALESCE(completed_at, created_at)) FROM operations)
-                    """)
+        try read("Cannot read the archive") { db in try Self.lastChangeAt(db) }
+    }
+
+    static func lastChangeAt(_ db: Database) throws -> Int64? {
+        try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT MAX(t) FROM (
+                    SELECT MAX(updated_at) AS t FROM transactions
+                    UNION ALL SELECT MAX(recorded_at) FROM events
+                    UNION ALL SELECT MAX(stored_at) FROM originals
+                    UNION ALL SELECT MAX(COALESCE(completed_at, created_at)) FROM operations)
+                """)
+    }
+
+    /// A frozen, read-only view of the archive for writing reports: every read through it sees the same state,
+    /// whatever syncs commit meanwhile (a report reads its month twice: summary first, then the register).
+    public func registerSnapshot() throws -> RegisterSnapshot {
+        do {
+            return RegisterSnapshot(reader: try pool.makeSnapshot())
+        } catch {
+            throw Self.mapError(error, "Cannot take a snapshot of the archive")
+        }
+    }
+}
+
+/// The register, VAT and chain head of one frozen moment of the archive (see ``ArchiveStore/registerSnapshot()``).
+public struct RegisterSnapshot: Sendable {
+    let reader: DatabaseSnapshot
+
+    /// Streams a month's register as ``ArchiveStore/forEachRegisterEntry(in:_:)`` does, from the snapshot.
+    public func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) throws {
+        try ArchiveStore.forEachRegisterEntry(reader, in: month, body)
+    }
+
+    /// VAT by rate, as ``ArchiveStore/vatBreakdown(in:)``, from the snapshot.
+    public func vatBreakdown(in month: YearMonth) throws -> [VATLine] {
+        try ArchiveStore.vatBreakdown(reader, in: month)
+    }
+
+    /// The integrity-chain head at the snapshot.
+    public func chainHead() throws -> String {
+        try reader.read { db in try IntegrityChain.head(db) }
+    }
+
+    /// The archive's last change at the snapshot.
+    public func lastChangeAt() throws -> Int64? {
+        try reader.read { db in try ArchiveStore.lastChangeAt(db) }
+    }
+}
+
+extension ArchiveStore {
+    /// The workers holding unexpired leases at `now` (to find those of crashed processes).
+    public func leaseHolders(now: Int64) throws -> [String] {
+        try read("Cannot read the pipeline leases") { db in
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT lease_owner FROM transactions WHERE lease_owner IS NOT NULL AND lease_until > ?",
+                arguments: [now])
+        }
+    }
+
+    /// Frees every lease a worker holds (a worker known to be dead), returning how many jobs it held.
+    @discardableResult
+    public func releaseLeases(heldBy worker: String) throws -> Int {
+        try write("Cannot release the leases of \(worker)") { db in
+            try db.execute(
+                sql: "UPDATE transactions SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
+                arguments: [worker])
+            return db.changesCount
         }
     }
 }

@@ -12,6 +12,12 @@ extension ArchiveStore {
     ///
     /// `body` runs inside a read transaction: do not call back into the archive from it.
     public func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) throws {
+        try Self.forEachRegisterEntry(pool, in: month, body)
+    }
+
+    static func forEachRegisterEntry(
+        _ reader: some DatabaseReader, in month: YearMonth, _ body: (RegisterEntry) throws -> Void
+    ) throws {
         let sql = """
             SELECT e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
                 e.operation_id, t.type, t.status, t.vendor_order_id, t.receipt_url, t.paid_at, t.state, t.last_error,
@@ -33,7 +39,7 @@ extension ArchiveStore {
             ORDER BY e.occurred_at, e.seq
             """
         do {
-            try pool.read { db in
+            try reader.read { db in
                 let rows = try Row.fetchCursor(
                     db, sql: sql, arguments: [month.startEpochSeconds, month.endEpochSeconds])
                 while let row = try rows.next() {
@@ -82,8 +88,14 @@ extension ArchiveStore {
     /// the refund and appear in the register with their own VAT); items without a VAT rate are left out.
     /// Ordered by rate.
     public func vatBreakdown(in month: YearMonth) throws -> [VATLine] {
-        let rows = try read("Cannot compute the VAT of \(month)") { db in
-            try Row.fetchAll(
+        try Self.vatBreakdown(pool, in: month)
+    }
+
+    static func vatBreakdown(_ reader: some DatabaseReader, in month: YearMonth) throws -> [VATLine] {
+        let rows: [Row]
+        do {
+            rows = try reader.read { db in
+                try Row.fetchAll(
                 db,
                 sql: """
                     SELECT i.vat_rate, r.currency, SUM(i.line_total - i.discount) AS gross, SUM(i.vat_amount) AS vat,
@@ -96,7 +108,10 @@ extension ArchiveStore {
                       AND i.vat_rate IS NOT NULL
                     GROUP BY i.vat_rate, r.currency
                     """,
-                arguments: [month.startEpochSeconds, month.endEpochSeconds])
+                    arguments: [month.startEpochSeconds, month.endEpochSeconds])
+            }
+        } catch let error as DatabaseError {
+            throw Self.mapError(error, "Cannot compute the VAT of \(month)")
         }
         var lines: [VATLine] = []
         for row in rows {

@@ -3,6 +3,7 @@ import FiscalCore
 import Foundation
 
 extension ArchiveStore: RegisterSource {}
+extension RegisterSnapshot: RegisterSource {}
 
 /// Writes a month's HTML and CSV reports from the archive into a directory, as `report`, `run`, `demo` and the
 /// web UI all do.
@@ -16,16 +17,18 @@ public enum MonthlyExport {
     /// Writes `<directory>/<YYYY-MM>.html` and `.csv` (each with its `.sha256`).
     ///
     /// The reports are dated by the archive's last change, not by the clock, so the same archive always gives
-    /// byte-identical files.
+    /// byte-identical files. Both are written from one snapshot of the archive.
     public static func write(
         month: YearMonth, archive: ArchiveStore, directory: String, language: ReportLanguage
     ) throws -> Result {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let asOf = try archive.lastChangeAt() ?? month.startEpochSeconds
+        // One frozen view for both files: a sync committing meanwhile changes neither, nor the two passes of the HTML.
+        let snapshot = try archive.registerSnapshot()
+        let asOf = try snapshot.lastChangeAt() ?? month.startEpochSeconds
         let generator = ReportGenerator()
         let base = (directory as NSString).appendingPathComponent(month.description)
-        let html = try generator.writeHTML(month: month, source: archive, language: language, asOf: asOf, to: base + ".html")
-        let csv = try generator.writeCSV(month: month, source: archive, language: language, asOf: asOf, to: base + ".csv")
+        let html = try generator.writeHTML(month: month, source: snapshot, language: language, asOf: asOf, to: base + ".html")
+        let csv = try generator.writeCSV(month: month, source: snapshot, language: language, asOf: asOf, to: base + ".csv")
         return Result(html: html, csv: csv)
     }
 }

@@ -41,6 +41,7 @@ public final class SyncEngine: Sendable {
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> SyncSummary {
         let stopping: @Sendable () -> Bool = { Task.isCancelled || shouldStop() }
+        try reclaimLeasesOfDeadWorkers()
         let initial = try archive.status(now: clock())
         let pending = initial.total - (initial.countsByState[.archived] ?? 0) - (initial.countsByState[.failed] ?? 0)
         let tracker = ProgressTracker(started: ContinuousClock.now, expected: pending)
@@ -64,6 +65,15 @@ public final class SyncEngine: Sendable {
         summary.waiting = try archive.status(now: clock()).waiting.map { ($0.id, $0.reason ?? "waiting", $0.nextAttemptAt ?? 0) }
         try archive.setMeta("last_sync_at", String(clock()))
         return summary
+    }
+
+    /// Takes back the jobs claimed by sync processes of this host that died (killed, crashed) mid-step: their
+    /// steps were not recorded, so doing them again duplicates nothing.
+    private func reclaimLeasesOfDeadWorkers() throws {
+        for worker in try archive.leaseHolders(now: clock()) where WorkerIdentity.isDeadLocalProcess(worker) {
+            let count = try archive.releaseLeases(heldBy: worker)
+            logger.notice("Took back the jobs of a sync that died", metadata: ["worker": "\(worker)", "jobs": "\(count)"])
+        }
     }
 
     // MARK: - Pipeline steps

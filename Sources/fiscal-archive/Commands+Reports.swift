@@ -36,13 +36,15 @@ struct Report: AsyncParsableCommand {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            let asOf = try archive.lastChangeAt() ?? month.startEpochSeconds
             let generator = ReportGenerator()
             let written: WrittenReport
             do {
+                // A frozen view: a sync running meanwhile cannot make the two passes of the HTML disagree.
+                let snapshot = try archive.registerSnapshot()
+                let asOf = try snapshot.lastChangeAt() ?? month.startEpochSeconds
                 switch format {
-                case .html: written = try generator.writeHTML(month: month, source: archive, language: language, asOf: asOf, to: path)
-                case .csv: written = try generator.writeCSV(month: month, source: archive, language: language, asOf: asOf, to: path)
+                case .html: written = try generator.writeHTML(month: month, source: snapshot, language: language, asOf: asOf, to: path)
+                case .csv: written = try generator.writeCSV(month: month, source: snapshot, language: language, asOf: asOf, to: path)
                 }
             } catch {
                 throw Exit.fail("The report for \(month) was not written: \(error)")

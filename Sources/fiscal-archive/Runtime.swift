@@ -110,13 +110,12 @@ final class Runtime: Sendable {
 
     /// The sync engine over this runtime's components.
     func syncEngine(archive: ArchiveStore, concurrency: Int? = nil) throws -> SyncEngine {
-        let host = ProcessInfo.processInfo.hostName
         return SyncEngine(
             archive: archive, gateway: try gateway(), fetcher: try fetcher(),
             configuration: SyncConfiguration(
                 concurrency: concurrency ?? configuration.concurrency, retryInitial: configuration.retryInitial,
                 retryMax: configuration.retryMax, receiptDeadline: configuration.receiptDeadline,
-                worker: "\(host):\(getpid()):\(UUID().uuidString.prefix(8))"),
+                worker: WorkerIdentity.make()),
             logger: logger)
     }
 
