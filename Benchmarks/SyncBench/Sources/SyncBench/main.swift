@@ -44,7 +44,7 @@ func ingest(_ pages: [Page]) throws -> Double {
     let now = Int64(Date().timeIntervalSince1970)
     let clock = ContinuousClock()
     let elapsed = try clock.measure {
-        let ids = pages.indices.map { TransactionID(rawValue: Int64(1_000_000 + $0)) }
+        let ids = pages.indices.map { TransactionID(Int64(1_000_000 + $0)) }
         _ = try archive.track(ids.map { TrackRequest(id: $0, type: .payment) }, now: now)
         for (id, page) in zip(ids, pages) {
             try archive.recordPaymentInfo(id, PaymentSnapshot(amount: page.total, status: .completed, date: page.date), now: now)
@@ -102,7 +102,6 @@ func runSync(concurrencies: [Int], count: Int, latency: Duration) async throws {
     let sandbox = try await SandboxServer.start(configuration: configuration, logger: logger)
     var http = HTTPClient.Configuration()
     http.redirectConfiguration = .disallow
-    http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     let gateway = PaySysClient(
         configuration: .init(
