@@ -15,6 +15,9 @@ let package = Package(
         // For the separate benchmark packages under Benchmarks/, which can only depend on products.
         .library(name: "Reports", targets: ["FiscalCore", "Archive", "Reports"]),
         .library(name: "ReceiptParser", targets: ["ReceiptParser"]),
+        .library(name: "FiscalArchiveKit", targets: [
+            "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "Sync", "Sandbox",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),

@@ -1,0 +1,164 @@
+import Archive
+import AsyncHTTPClient
+import FiscalCore
+import Foundation
+import Logging
+import PaySysClient
+import ReceiptFetcher
+import ReceiptParser
+import Sandbox
+import Sync
+
+// Usage: SyncBench [INGEST_PAGES]      (default 2000)
+//
+// a. ingest: parse + compress + archive N sandbox-rendered legacy pages through the archive API; median of 5 runs.
+// b. sync: a loopback sandbox with 50 ms latency on payment_info, get_fiscal_cheque and the receipt site,
+//    300 transactions, SyncEngine.run() at concurrency 1, 4, 16, 32; ideal = C / (3 L).
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func temporaryArchivePath(_ name: String) -> String {
+    let directory = NSTemporaryDirectory() + "sync-bench-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    return directory + "/\(name)-\(UUID().uuidString).sqlite"
+}
+
+func removeArchive(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+}
+
+struct Page {
+    var url: String
+    var html: [UInt8]
+    var total: Money
+    var date: Int64
+}
+
+/// One ingest run over `pages` into a fresh archive; returns the elapsed seconds.
+func ingest(_ pages: [Page]) throws -> Double {
+    let path = temporaryArchivePath("ingest")
+    defer { removeArchive(path) }
+    let archive = try ArchiveStore(path: path)
+    let now = Int64(Date().timeIntervalSince1970)
+    let clock = ContinuousClock()
+    let elapsed = try clock.measure {
+        let ids = pages.indices.map { TransactionID(Int64(1_000_000 + $0)) }
+        _ = try archive.track(ids.map { TrackRequest(id: $0, type: .payment) }, now: now)
+        for (id, page) in zip(ids, pages) {
+            try archive.recordPaymentInfo(id, PaymentSnapshot(amount: page.total, status: .completed, date: page.date), now: now)
+            try archive.recordReceiptLink(id, url: page.url, refundURLs: [], now: now)
+            let parsed = try ReceiptPageParser.parse(html: page.html, reference: try? ReceiptReference(url: page.url))
+            let originalID = try archive.recordOriginal(
+                id,
+                OriginalDocument(
+                    bytes: page.html, url: page.url, httpStatus: 200, contentType: "text/html; charset=utf-8",
+                    fetchedAt: now, format: .html),
+                now: now)
+            try archive.recordArchived(
+                id, originalID: originalID, receipt: parsed.receipt, warnings: parsed.warnings.map(\.description), now: now)
+        }
+    }
+    return seconds(elapsed)
+}
+
+func runIngest(count: Int) async throws {
+    let world = SandboxWorld(configuration: SandboxConfiguration(transactionCount: count))
+    var specs: [(SandboxReceiptSpec, Int64)] = []
+    for transaction in await world.allTransactions {
+        if let spec = transaction.receipt { specs.append((spec, transaction.date)) }
+    }
+    guard !specs.isEmpty else { throw BenchError("the sandbox rendered no receipts") }
+    var pages: [Page] = []
+    var bytes = 0
+    for index in 0..<count {
+        let (spec, date) = specs[index % specs.count]
+        let html = Array(SandboxReceipts.legacyPage(SandboxReceipts.receipt(for: spec)).utf8)
+        bytes += html.count
+        pages.append(Page(url: await world.receiptURL(spec), html: html, total: spec.total, date: date))
+    }
+    var times: [Double] = []
+    for run in 1...5 {
+        let time = try ingest(pages)
+        times.append(time)
+        print(String(format: "  ingest run %d: %.2f s, %.0f pages/s", run, time, Double(count) / time))
+    }
+    let median = times.sorted()[times.count / 2]
+    print(String(format: "ingest: %d pages (%.1f KB average), median of 5: %.2f s = %.0f pages/s (%.2f MB/s of HTML)",
+        count, Double(bytes) / Double(count) / 1024, median, Double(count) / median,
+        Double(bytes) / median / 1_048_576))
+}
+
+func runSync(concurrencies: [Int], count: Int, latency: Duration) async throws {
+    var logger = Logger(label: "sync-bench")
+    logger.logLevel = .critical
+    var configuration = SandboxConfiguration(transactionCount: count, recentTransactionCount: 0)
+    configuration.gatewayFaults = [
+        .paymentInfo: FaultPlan(latency: latency),
+        .fiscalCheque: FaultPlan(latency: latency),
+    ]
+    configuration.receiptFaults = ReceiptFaultPlan(latency: latency)
+    let sandbox = try await SandboxServer.start(configuration: configuration, logger: logger)
+    var http = HTTPClient.Configuration()
+    http.redirectConfiguration = .disallow
+    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+    let gateway = PaySysClient(
+        configuration: .init(
+            endpoint: sandbox.gatewayURL,
+            credentials: PaySysCredentials(serviceID: sandbox.serviceID, secretKey: sandbox.secretKey),
+            requestTimeout: .seconds(10)),
+        httpClient: httpClient, logger: logger)
+    let fetcher = ReceiptFetcher(
+        configuration: .init(
+            allowlist: HostAllowlist([HostAllowlist.Entry(host: "127.0.0.1", port: sandbox.port)]),
+            timeout: .seconds(10), requestsPerSecond: 0,
+            jsonAPI: .init(url: sandbox.receiptAPIURL, signingKey: sandbox.configuration.receiptAPIKey)),
+        httpClient: httpClient, logger: logger)
+    let transactions = await sandbox.world.allTransactions
+    let L = seconds(latency)
+    print(String(format: "sync: %d transactions, latency L = %.0f ms on payment_info, get_fiscal_cheque and the receipt page",
+        transactions.count, L * 1000))
+    print("  C   elapsed    archived  other   tx/s    ideal C/(3L)   of ideal")
+    do {
+        for concurrency in concurrencies {
+            let path = temporaryArchivePath("sync-c\(concurrency)")
+            defer { removeArchive(path) }
+            let archive = try ArchiveStore(path: path)
+            _ = try archive.track(
+                transactions.map { TrackRequest(id: $0.id, type: $0.type, vendorOrderID: $0.vendorUserID) },
+                now: Int64(Date().timeIntervalSince1970))
+            let engine = SyncEngine(
+                archive: archive, gateway: gateway, fetcher: fetcher,
+                configuration: SyncConfiguration(
+                    concurrency: concurrency, retryInitial: 1, retryMax: 2, receiptDeadline: 604_800,
+                    worker: "bench-\(concurrency)"),
+                logger: logger)
+            let clock = ContinuousClock()
+            let started = clock.now
+            let summary = try await engine.run()
+            let elapsed = seconds(clock.now - started)
+            let rate = Double(transactions.count) / elapsed
+            let ideal = Double(concurrency) / (3 * L)
+            let p = summary.progress
+            print(String(format: "%3d  %7.2f s  %8d  %5d  %6.1f  %12.1f   %6.0f %%",
+                concurrency, elapsed, p.archived, p.waiting + p.failed, rate, ideal, rate / ideal * 100))
+        }
+    } catch {
+        try? await httpClient.shutdown()
+        await sandbox.shutdown()
+        throw error
+    }
+    try? await httpClient.shutdown()
+    await sandbox.shutdown()
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 2000 : 2000
+print("SyncBench (\(ProcessInfo.processInfo.operatingSystemVersionString), \(ProcessInfo.processInfo.activeProcessorCount) cores, release)")
+try await runIngest(count: count)
+try await runSync(concurrencies: [1, 4, 16, 32], count: 300, latency: .milliseconds(50))
