@@ -23,6 +23,8 @@ final class Runtime: Sendable {
         // The fetcher follows redirects itself, checking each hop against the receipt host allowlist.
         http.redirectConfiguration = .disallow
         http.timeout = .init(connect: .seconds(10), read: .seconds(30))
+        // The default pool keeps 8 connections per host, which would cap a sync at concurrency 8.
+        http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     }
 

@@ -101,6 +101,8 @@ func runSync(concurrencies: [Int], count: Int, latency: Duration) async throws {
     configuration.receiptFaults = ReceiptFaultPlan(latency: latency)
     let sandbox = try await SandboxServer.start(configuration: configuration, logger: logger)
     var http = HTTPClient.Configuration()
+    // As the tool's runtime: enough pooled connections per host for the sync's concurrency.
+    http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
     http.redirectConfiguration = .disallow
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     let gateway = PaySysClient(
