@@ -2,6 +2,7 @@ import Archive
 import FiscalCore
 import Foundation
 import Operations
+import PaySysClient
 import Sandbox
 import Testing
 
@@ -137,6 +138,26 @@ struct OperationsIntegrationTests {
             #expect(done.count == 1)
             #expect(refused.count == 1)
             #expect(await harness.sandbox.world.ledger(for: id).count == 1)
+        }
+    }
+}
+
+@Suite("Invoices through the sandbox")
+struct InvoiceIntegrationTests {
+    @Test("an invoice is created with its exact amount, stored, and listed")
+    func invoice() async throws {
+        try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in
+            let request = InvoiceRequest(
+                orderID: "ORD-77", vendorID: harness.sandbox.configuration.vendorID,
+                amount: Money(minorUnits: 100_022, currency: .usd), orderNote: "Kofe <script>")
+            let invoice = try await harness.operations().createInvoice(request)
+            #expect(invoice.amount == request.amount)
+            #expect(!invoice.paymentURL.isEmpty)
+            let stored = try harness.archive.invoices()
+            #expect(stored.count == 1)
+            #expect(stored.first?.orderID == "ORD-77")
+            #expect(stored.first?.amount.decimalString == "1000.22")
+            #expect(stored.first?.paymentURL == invoice.paymentURL)
         }
     }
 }
