@@ -220,7 +220,10 @@ public final class MoneyOperations: Sendable {
             throw error
         }
         let snapshot = PaymentSnapshot(info)
-        _ = try archive.track([TrackRequest(id: id, type: type, vendorOrderID: info.vendorUserID)], now: clock())
+        // Known transactions keep their type; `type` only matters for one the archive has not seen yet.
+        if try archive.transaction(id) == nil {
+            _ = try archive.track([TrackRequest(id: id, type: type, vendorOrderID: info.vendorUserID)], now: clock())
+        }
         try archive.recordPaymentInfo(id, snapshot, now: clock())
         return snapshot
     }

@@ -78,6 +78,19 @@ struct OperationsIntegrationTests {
         }
     }
 
+    @Test("a tracked p2p transaction is cancelled without repeating its type")
+    func knownType() async throws {
+        try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in
+            let transfer = await harness.sandbox.world.addTransaction(
+                type: .p2p, amount: Money(minorUnits: 250_000, currency: .uzs), date: Self.now - Self.day)
+            _ = try harness.archive.track([TrackRequest(id: transfer.id, type: .p2p)], now: Self.now)
+            let service = harness.operations()
+            let outcome = try await service.execute(try await service.planCancel(transfer.id))
+            guard case .done = outcome else { Issue.record("\(outcome)"); return }
+            #expect(try harness.archive.transaction(transfer.id)?.type == .p2p)
+        }
+    }
+
     @Test("partial refunds up to the amount, recorded as operation events")
     func refunds() async throws {
         try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in

@@ -8,24 +8,13 @@ import Testing
 /// outcome is a full receipt, a clear error or a non-receipt classification — never an empty receipt.
 @Suite("Mutated and truncated pages")
 struct MutationTests {
-    /// SplitMix64, seeded: failures are reproducible.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-    }
+
 
     enum Mutation: String, CaseIterable {
         case truncate, flipBytes, deleteChunk, duplicateChunk, insertMarkup
     }
 
-    static func mutate(_ page: [UInt8], _ mutation: Mutation, _ random: inout Random) -> [UInt8] {
+    static func mutate(_ page: [UInt8], _ mutation: Mutation, _ random: inout SplitMix64) -> [UInt8] {
         var bytes = page
         switch mutation {
         case .truncate:
@@ -74,7 +63,7 @@ struct MutationTests {
     @Test("random mutations never crash and always end in a receipt, an error or a classification",
           arguments: Mutation.allCases)
     func mutations(_ mutation: Mutation) throws {
-        var random = Random(state: 0xF15C_A1 &+ UInt64(Mutation.allCases.firstIndex(of: mutation) ?? 0))
+        var random = SplitMix64(seed: 0xF15C_A1 &+ UInt64(Mutation.allCases.firstIndex(of: mutation) ?? 0))
         var tally: [String: Int] = [:]
         for (name, page) in try Self.pages() {
             for round in 0..<220 {
@@ -106,7 +95,7 @@ struct MutationTests {
 
     @Test("JSON payloads survive cuts and flips")
     func jsonMutations() {
-        var random = Random(state: 42)
+        var random = SplitMix64(seed: 42)
         let payload = SandboxReceipts.apiPayload(RoundTripTests.crafted[0].1)
         for round in 0..<1_000 {
             let mutation: Mutation = round % 2 == 0 ? .truncate : .flipBytes
@@ -121,4 +110,9 @@ struct MutationTests {
             }
         }
     }
+}
+
+extension SplitMix64 {
+    /// An index in `0..<bound`.
+    fileprivate mutating func below(_ bound: Int) -> Int { Int(below(Int64(bound))) }
 }

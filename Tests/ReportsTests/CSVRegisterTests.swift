@@ -178,7 +178,7 @@ struct CSVRegisterTests {
 
     @Test("Times are written exactly as Tashkent.iso8601 writes them")
     func timeFormat() throws {
-        var random = SplitMix64(state: 11)
+        var random = SplitMix64(seed: 11)
         let times: [Int64] = [0, Fixture.at(2026, 10, 31, 23, 59, 59), Fixture.at(2024, 2, 29, 0, 0, 0), 4_102_444_799]
             + (0..<2_000).map { _ in Int64.random(in: 0..<4_102_444_800, using: &random) }
         for time in times {

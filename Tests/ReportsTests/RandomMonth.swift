@@ -2,23 +2,13 @@ import Archive
 import FiscalCore
 import Reports
 
-/// A deterministic pseudo-random generator (SplitMix64), so a failing random month can be reproduced by seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+
 
 enum RandomMonth {
     /// A month of payments, p2p transfers, partial refunds and cancellations in several currencies, with events
     /// right at the month's edges, missing receipts and unknown statuses; plus events of the neighbouring months.
     static func make(month: YearMonth, count: Int, seed: UInt64) -> InMemoryRegisterSource {
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         var entries: [RegisterEntry] = []
         var sequence: Int64 = 0
         let start = month.previous.startEpochSeconds

@@ -61,7 +61,7 @@ public enum SandboxReceipts {
     /// marking codes, and a 0 % service-fee line. `Σ (line total − discount)` equals `spec.total` exactly; VAT
     /// per item is `(line total − discount) × 12 / 112`, truncated to the tiyin. Paid by card.
     public static func receipt(for spec: SandboxReceiptSpec) -> FiscalReceipt {
-        var random = RenderingRandom(seed: spec.seed)
+        var random = SplitMix64(seed: spec.seed)
         let total = spec.total.minorUnits
         let fee = max(0, total / 10_000 * 100)  // 1 %, whole so'm
         var remaining = total - fee
@@ -118,7 +118,7 @@ public enum SandboxReceipts {
     }
 
     /// A GS1-style marking code with characters that need escaping in HTML (`&`, `<`, `'`, `"`).
-    private static func markingCode(_ random: inout RenderingRandom) -> String {
+    private static func markingCode(_ random: inout SplitMix64) -> String {
         let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz0123456789&<'\"")
         var code = "0104780" + String(100_000 + random.below(900_000)) + "21"
         for _ in 0..<8 { code.append(random.pick(alphabet)) }

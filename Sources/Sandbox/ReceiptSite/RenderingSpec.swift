@@ -35,23 +35,7 @@ public struct SandboxReceiptSpec: Sendable, Hashable {
     }
 }
 
-/// SplitMix64: a tiny deterministic generator, so the same seed always renders the same receipt.
-struct RenderingRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in `0..<bound` (`bound` > 0).
-    mutating func below(_ bound: Int64) -> Int64 { Int64(next() % UInt64(max(bound, 1))) }
-
+extension SplitMix64 {
     /// True with probability `1 / oneIn`.
     mutating func chance(_ oneIn: Int64) -> Bool { below(oneIn) == 0 }
 
