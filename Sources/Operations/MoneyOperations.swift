@@ -144,11 +144,16 @@ public final class MoneyOperations: Sendable {
     /// Marks a pending intent by hand after checking with PaySys support (its `mx_id`): for the cases
     /// `payment_info` cannot settle, such as a second refund of an already partly refunded payment.
     public func settle(_ operationID: Int64, applied: Bool, note: String) throws -> Outcome {
+        guard let record = try archive.operation(operationID) else {
+            throw OperationSettleError(message: "No operation \(operationID) in the operations log")
+        }
+        // A cancel that happened leaves the payment cancelled; a refund leaves it refunded.
+        let status: PaySysStatus = record.kind == .cancel ? .cancelled : .refunded
         let outcome: OperationOutcome = applied
-            ? .succeeded(status: .refunded, mxID: nil) : .failed(reason: "settled by hand: \(note)")
+            ? .succeeded(status: status, mxID: nil) : .failed(reason: "settled by hand: \(note)")
         try archive.completeOperation(operationID, outcome: outcome, now: clock())
         return applied
-            ? .done(operationID: operationID, status: .refunded, mxID: nil, reconciled: true)
+            ? .done(operationID: operationID, status: status, mxID: nil, reconciled: true)
             : .notDone(operationID: operationID, reason: "settled by hand: \(note)")
     }
 
@@ -189,7 +194,7 @@ public final class MoneyOperations: Sendable {
             }
             let reason = "outcome unknown (\(cause)): the payment was already partly refunded, so its status "
                 + "(\(info.status)) cannot tell whether this refund happened; ask PaySys support, then run "
-                + "`fiscal-archive operations resolve --settle \(record.id) done|not-done`"
+                + "`fiscal-archive operations resolve --settle \(record.id) --as done|not-done`"
             try archive.completeOperation(record.id, outcome: .unknown(reason: reason), now: clock())
             return .unknown(operationID: record.id, reason: reason)
         }
@@ -200,9 +205,7 @@ public final class MoneyOperations: Sendable {
     private func collectRefundReceiptLinks(_ id: TransactionID) async {
         do {
             guard let record = try archive.transaction(id) else { return }
-            let cheque = try await gateway.fiscalCheque(id, type: record.type)
-            guard !cheque.refundURLs.isEmpty else { return }
-            try archive.recordReceiptLink(id, url: cheque.url, refundURLs: cheque.refundURLs, now: clock())
+            try await RefundReceiptLinks.collect(id, type: record.type, gateway: gateway, archive: archive, now: clock())
         } catch {
             logger.info("Refund receipt links not known yet", metadata: ["transaction.id": "\(id)", "error": "\(error)"])
         }
@@ -250,4 +253,10 @@ extension PaymentSnapshot {
             amount: info.amount, status: info.status, date: info.date, vendorOrderID: info.vendorUserID,
             bankTransactionID: info.bankTransactionID.map { String($0) }, mxID: info.mxID)
     }
+}
+
+/// A hand settlement that names no known operation.
+public struct OperationSettleError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }

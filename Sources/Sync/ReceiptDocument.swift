@@ -7,11 +7,16 @@ import ReceiptParser
 public enum ReceiptDocument {
     /// Parses an original; the link it came from supplies what the page itself lacks (fiscal sign, seconds).
     public static func parse(_ original: StoredOriginal) throws -> ParsedReceipt {
-        switch original.format {
+        try parse(original.bytes, format: original.format, url: original.url)
+    }
+
+    /// Parses document bytes of a format, fetched from (or standing for) the receipt link `url`.
+    public static func parse(_ bytes: [UInt8], format: OriginalDocument.Format, url: String) throws -> ParsedReceipt {
+        switch format {
         case .html:
-            return try ReceiptPageParser.parse(html: original.bytes, reference: try? ReceiptReference(url: original.url))
+            return try ReceiptPageParser.parse(html: bytes, reference: try? ReceiptReference(url: url))
         case .json:
-            return try ReceiptJSONParser.parse(json: original.bytes)
+            return try ReceiptJSONParser.parse(json: bytes)
         }
     }
 }

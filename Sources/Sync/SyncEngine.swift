@@ -195,12 +195,8 @@ public final class SyncEngine: Sendable {
             // whole page, fetch it again later. A whole page that does not parse is kept (the parse step records
             // why), so a parser bug never costs the original: `reparse` recovers it after a fix.
             if original.format == .html && !Self.endsLikeWholePage(fetched.bytes) {
-                let stored = StoredOriginal(
-                    id: 0, transactionID: job.id, bytes: fetched.bytes, sha256: "", url: fetched.url,
-                    httpStatus: fetched.httpStatus, contentType: fetched.contentType, fetchedAt: fetched.fetchedAt,
-                    format: original.format, hashMatches: true)
                 do {
-                    _ = try ReceiptDocument.parse(stored)
+                    _ = try ReceiptDocument.parse(fetched.bytes, format: original.format, url: fetched.url)
                 } catch {
                     return await waitForReceipt(
                         job, reason: "the receipt page arrived truncated (\(fetched.bytes.count) bytes, \(error))")
@@ -245,15 +241,13 @@ public final class SyncEngine: Sendable {
 
     // MARK: - Waiting and failing
 
-    private func wait(
-        _ job: PipelineJob, reason: String, retryAfter: Int64? = nil, step: PipelineStep? = nil
-    ) async -> StepOutcome {
+    private func wait(_ job: PipelineJob, reason: String, retryAfter: Int64? = nil) async -> StepOutcome {
         var generator = SystemRandomNumberGenerator()
         let backoff = Backoff(initial: configuration.retryInitial, max: configuration.retryMax)
         let now = clock()
         let next = now + backoff.delay(attempt: job.attempts, minimum: retryAfter ?? 0, using: &generator)
         do {
-            try archive.recordWaiting(job.id, step: step ?? job.step, reason: reason, nextAttemptAt: next, now: now)
+            try archive.recordWaiting(job.id, step: job.step, reason: reason, nextAttemptAt: next, now: now)
         } catch {
             logger.error("Could not record a waiting step", metadata: ["transaction.id": "\(job.id)", "error": "\(error)"])
             try? archive.releaseLease(job.id, worker: configuration.worker)
@@ -309,7 +303,8 @@ public final class SyncEngine: Sendable {
     /// One re-check; returns whether the status changed.
     private func recheck(_ id: TransactionID) async -> Bool {
         do {
-            let before = try archive.transaction(id)?.payment?.status
+            guard let record = try archive.transaction(id) else { return false }
+            let before = record.payment?.status
             let info = try await gateway.paymentInfo(id)
             try archive.recordPaymentInfo(id, PaymentSnapshot(info), now: clock())
             guard info.status != before else { return false }
@@ -317,11 +312,10 @@ public final class SyncEngine: Sendable {
                 "transaction.id": "\(id)", "status.before": "\(before.map(\.description) ?? "none")",
                 "status.after": "\(info.status)",
             ])
-            if info.status == .cancelled || info.status == .refunded,
-                let type = try archive.transaction(id)?.type,
-                let cheque = try? await gateway.fiscalCheque(id, type: type), !cheque.refundURLs.isEmpty
-            {
-                try archive.recordReceiptLink(id, url: cheque.url, refundURLs: cheque.refundURLs, now: clock())
+            if info.status == .cancelled || info.status == .refunded {
+                // Best effort: without the links the refund is reported as lacking its receipt.
+                _ = try? await RefundReceiptLinks.collect(
+                    id, type: record.type, gateway: gateway, archive: archive, now: clock())
             }
             return true
         } catch {

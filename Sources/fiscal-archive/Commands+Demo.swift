@@ -24,7 +24,7 @@ struct Demo: AsyncParsableCommand {
     }
 
     func run() async throws {
-        Runtime.bootstrapLogging(verbose: verbose)
+        Runtime.bootstrapLogging()
         var logger = Logger(label: "demo")
         logger.logLevel = verbose ? .debug : .warning
         for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: db + suffix) }

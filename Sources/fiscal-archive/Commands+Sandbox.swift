@@ -20,7 +20,7 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        Runtime.bootstrapLogging(verbose: false)
+        Runtime.bootstrapLogging()
         let configuration = SandboxConfiguration(port: port, seed: seed, month: month, transactionCount: count)
         try await SandboxServer.runForeground(configuration: configuration, logger: Logger(label: "sandbox")) { lines in
             var text = lines.joined(separator: "\n") + "\n"

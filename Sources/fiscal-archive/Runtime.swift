@@ -33,7 +33,7 @@ final class Runtime: Sendable {
         _ options: GlobalOptions, configuration override: AppConfiguration? = nil,
         _ body: (Runtime) async throws -> T
     ) async throws -> T {
-        bootstrapLogging(verbose: options.verbose)
+        bootstrapLogging()
         let configuration: AppConfiguration
         do {
             configuration = try override ?? options.load()
@@ -61,7 +61,8 @@ final class Runtime: Sendable {
         }
     }()
 
-    static func bootstrapLogging(verbose: Bool) {
+    /// Sends logs to stderr, once per process; each logger's level (`-v`: debug) is set where it is made.
+    static func bootstrapLogging() {
         _ = loggingBootstrapped
     }
 

@@ -91,6 +91,23 @@ struct OperationsIntegrationTests {
         }
     }
 
+    @Test("a pending cancel settled by hand as done leaves the payment cancelled, once")
+    func settleCancel() async throws {
+        try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in
+            let id = await payment(harness, amount: 300_000)
+            let service = harness.operations()
+            let plan = try await service.planCancel(id)
+            let pending = try harness.archive.beginOperation(plan.intent, now: Self.now) { _ in }
+            let outcome = try service.settle(pending.id, applied: true, note: "confirmed by support")
+            guard case .done(_, let status, _, _) = outcome else { Issue.record("\(outcome)"); return }
+            #expect(status == .cancelled)
+            let record = try #require(try harness.archive.transaction(id))
+            #expect(record.payment?.status == .cancelled)
+            #expect(record.events.filter { $0.kind == .cancellation }.count == 1)
+            #expect(throws: (any Error).self) { try service.settle(999_999, applied: true, note: "none") }
+        }
+    }
+
     @Test("partial refunds up to the amount, recorded as operation events")
     func refunds() async throws {
         try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in
