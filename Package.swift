@@ -54,7 +54,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Operations", dependencies: [
-            "FiscalCore", "PaySysClient", "Archive",
+            "FiscalCore", "PaySysClient", "Archive", "Sync",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Reports", dependencies: [
@@ -62,7 +62,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "Sync", dependencies: [
-            "FiscalCore", "PaySysClient", "ReceiptFetcher", "ReceiptParser", "Archive", "Operations",
+            "FiscalCore", "PaySysClient", "ReceiptFetcher", "ReceiptParser", "Archive",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Scheduler", dependencies: [

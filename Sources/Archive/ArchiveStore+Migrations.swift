@@ -8,6 +8,19 @@ extension ArchiveStore {
             try db.execute(sql: schemaV1)
             try db.execute(sql: appendOnlyTriggersV1)
         }
+        // Money operations whose answer was lost are settled on a schedule: when the next check is due, how many
+        // were made, what the gateway showed before the call (to recognise the call's effect), and why the outcome
+        // became unknown in the first place.
+        migrator.registerMigration("v2-operation-settling") { db in
+            try db.execute(sql: """
+                ALTER TABLE operations ADD COLUMN next_check_at INTEGER;
+                ALTER TABLE operations ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE operations ADD COLUMN status_before INTEGER;
+                ALTER TABLE operations ADD COLUMN refund_links_before INTEGER;
+                ALTER TABLE operations ADD COLUMN cause TEXT;
+                CREATE INDEX operations_pending ON operations(next_check_at) WHERE state = 'pending';
+                """)
+        }
         return migrator
     }
 

@@ -39,12 +39,13 @@ extension ArchiveStore {
                 }
                 try db.execute(
                     sql: """
-                        INSERT INTO operations(transaction_id, kind, amount, currency, user, note, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO operations(transaction_id, kind, amount, currency, user, note, created_at,
+                            status_before, refund_links_before)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         id.rawValue, kind.rawValue, amount?.minorUnits, amount?.currency.rawValue, intent.user,
-                        intent.note, now,
+                        intent.note, now, intent.statusBefore?.rawValue, intent.refundLinksBefore,
                     ])
                 let operationID = db.lastInsertedRowID
                 let row = try Self.operationRow(db, operationID)
@@ -63,7 +64,8 @@ extension ArchiveStore {
     ///   re-check does not report it again), and its `refund`/`cancellation` event (source `operation`, at `now`)
     ///   is added exactly once (a cancellation already recorded, e.g. detected, is not duplicated).
     /// - `.failed`: completed as failed with the reason; no event.
-    /// - `.unknown`: stays `pending` with the reason noted; `operations resolve` settles it later.
+    /// - `.unknown`: stays `pending` with the reason noted (the first one is kept as its `cause`), one more check
+    ///   counted and the next one scheduled; the settle checks (`operations resolve`, `sync`, `run`) decide it later.
     ///
     /// Completing an operation again with the same final state is a no-op; with another state, an error.
     public func completeOperation(_ id: Int64, outcome: OperationOutcome, now: Int64) throws {
@@ -83,8 +85,14 @@ extension ArchiveStore {
                     transactionID: tid)
             }
             switch outcome {
-            case .unknown(let reason):
-                try db.execute(sql: "UPDATE operations SET reason = ? WHERE id = ?", arguments: [reason, id])
+            case .unknown(let reason, let nextCheckAt):
+                try db.execute(
+                    sql: """
+                        UPDATE operations SET reason = ?, cause = COALESCE(cause, ?), next_check_at = ?,
+                            checks = checks + 1
+                        WHERE id = ?
+                        """,
+                    arguments: [reason, reason, nextCheckAt, id])
                 return
             case .failed(let reason):
                 try db.execute(
@@ -144,10 +152,21 @@ extension ArchiveStore {
         }
     }
 
-    /// Operations still pending (their outcome unknown), oldest first.
-    public func pendingOperations() throws -> [OperationRecord] {
+    /// Operations still pending (their outcome unknown), oldest first; with `dueBy`, only those whose next
+    /// settle check is due by then (or was never scheduled).
+    public func pendingOperations(dueBy: Int64? = nil) throws -> [OperationRecord] {
         try read("Cannot read pending operations") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM operations WHERE state = 'pending' ORDER BY id").map(Self.operation)
+            if let dueBy {
+                return try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM operations WHERE state = 'pending' AND (next_check_at IS NULL OR next_check_at <= ?)
+                        ORDER BY id
+                        """,
+                    arguments: [dueBy]
+                ).map(Self.operation)
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM operations WHERE state = 'pending' ORDER BY id").map(Self.operation)
         }
     }
 
@@ -224,15 +243,26 @@ extension ArchiveStore {
         let cancelled = try Bool.fetchOne(
             db, sql: "SELECT EXISTS(SELECT 1 FROM events WHERE transaction_id = ? AND kind = 'cancellation')",
             arguments: [id]) ?? false
-        let cancelPending = try Bool.fetchOne(
+        let pendingOperations = try Row.fetchAll(
+            db, sql: "SELECT * FROM operations WHERE transaction_id = ? AND state = 'pending' ORDER BY id",
+            arguments: [id]
+        ).map(operation)
+        let receipt = try Row.fetchOne(
             db,
-            sql: "SELECT EXISTS(SELECT 1 FROM operations WHERE transaction_id = ? AND kind = 'cancel' AND state = 'pending')",
-            arguments: [id]) ?? false
+            sql: """
+                SELECT total, currency FROM receipts WHERE transaction_id = ? AND kind <> 'refund' ORDER BY id LIMIT 1
+                """,
+            arguments: [id])
+        let receiptTotal = receipt.flatMap { row -> Money? in
+            guard let code: String = row["currency"], let currency = Currency(rawValue: code) else { return nil }
+            return Money(minorUnits: row["total"], currency: currency)
+        }
         return OperationContext(
             intent: intent, isTracked: true, type: TransactionType(rawValue: row["type"]), payment: payment,
             refundedSoFar: currency.map { Money(minorUnits: refunded, currency: $0) },
             pendingRefunds: currency.map { Money(minorUnits: pending, currency: $0) }, cancellationDone: cancelled,
-            cancellationPending: cancelPending, now: now)
+            cancellationPending: pendingOperations.contains { $0.kind == .cancel }, pendingOperations: pendingOperations,
+            receiptTotal: receiptTotal, now: now)
     }
 
     static func operationRow(_ db: Database, _ id: Int64) throws -> Row {
@@ -252,6 +282,8 @@ extension ArchiveStore {
             user: row["user"], note: row["note"], createdAt: row["created_at"],
             state: try OperationRecord.State(rawValue: row["state"]).orCorrupt("operation state", tid),
             completedAt: row["completed_at"], resultStatus: (row["result_status"] as Int?).map(PaySysStatus.init(rawValue:)),
-            mxID: row["mx_id"], reason: row["reason"])
+            mxID: row["mx_id"], reason: row["reason"], nextCheckAt: row["next_check_at"], checks: row["checks"],
+            statusBefore: (row["status_before"] as Int?).map(PaySysStatus.init(rawValue:)),
+            refundLinksBefore: row["refund_links_before"], cause: row["cause"])
     }
 }

@@ -70,17 +70,29 @@ extension ArchiveStore {
         var notes: [String] = []
         if let operation: Int64 = row["operation_id"] { notes.append("operation #\(operation)") }
         if let note: String = row["note"] { notes.append(note) }
+        var amount = Money(minorUnits: row["amount"], currency: currency)
+        let source = try RegisterEntry.Source(rawValue: row["source"]).orCorrupt("event source", id)
+        // A refund seen only as status 6 was recorded with amount 0 (the status does not say how much). Its refund
+        // receipt, once archived, tells: the register shows that amount. Without one the amount stays unknown.
+        var amountUnknown = false
+        if event == .refund, source == .detected, amount.minorUnits == 0 {
+            if let receipt = summary, receipt.kind == .refund, receipt.total.currency == currency {
+                amount = -receipt.total
+                notes.append("amount from refund receipt \(receipt.terminalID)/\(receipt.receiptNumber)")
+            } else {
+                amountUnknown = true
+            }
+        }
         return RegisterEntry(
             sequence: row["seq"], event: event, transactionID: id,
             transactionType: try TransactionType(rawValue: row["type"]).orCorrupt("type", id),
-            occurredAt: row["occurred_at"], amount: Money(minorUnits: row["amount"], currency: currency),
+            occurredAt: row["occurred_at"], amount: amount,
             status: PaySysStatus(rawValue: row["status"] ?? PaySysStatus.completed.rawValue),
             vendorOrderID: row["vendor_order_id"], receipt: summary,
             receiptURL: isPayment ? row["receipt_url"] : row["receipt_original_url"],
             relatedTransactionDate: isPayment ? nil : row["paid_at"],
-            source: try RegisterEntry.Source(rawValue: row["source"]).orCorrupt("event source", id),
-            note: notes.isEmpty ? nil : notes.joined(separator: "; "), pipelineState: state,
-            pipelineReason: state == "archived" ? nil : row["last_error"])
+            source: source, note: notes.isEmpty ? nil : notes.joined(separator: "; "), pipelineState: state,
+            pipelineReason: state == "archived" ? nil : row["last_error"], amountUnknown: amountUnknown)
     }
 
     /// VAT by rate of the month: summed from the items of the archived **sale** receipts of the transactions whose

@@ -17,13 +17,24 @@ public struct OperationIntent: Sendable, Hashable {
     public var user: String
     /// Free text (e.g. the command line), kept with the intent.
     public var note: String?
+    /// The payment's status as PaySys reported it just before the call: a change away from it shows the call's
+    /// effect when its answer is lost.
+    public var statusBefore: PaySysStatus?
+    /// How many refund-receipt links `get_fiscal_cheque` listed just before the call (`nil`: not known): one more
+    /// afterwards shows a refund happened even when the status cannot (a second partial refund).
+    public var refundLinksBefore: Int?
 
     /// Creates an intent; `user` defaults to the OS user running the process.
-    public init(transactionID: TransactionID, kind: Kind, user: String = OperationIntent.currentUser(), note: String? = nil) {
+    public init(
+        transactionID: TransactionID, kind: Kind, user: String = OperationIntent.currentUser(), note: String? = nil,
+        statusBefore: PaySysStatus? = nil, refundLinksBefore: Int? = nil
+    ) {
         self.transactionID = transactionID
         self.kind = kind
         self.user = user
         self.note = note
+        self.statusBefore = statusBefore
+        self.refundLinksBefore = refundLinksBefore
     }
 
     /// The OS user name of this process (`USER`, `LOGNAME`, else the uid).
@@ -54,13 +65,18 @@ public struct OperationContext: Sendable, Hashable {
     public var cancellationDone: Bool
     /// Whether a cancel intent is still pending.
     public var cancellationPending: Bool
+    /// The operations on this payment whose outcome is still unknown, oldest first.
+    public var pendingOperations: [OperationRecord]
+    /// The total of the archived sale receipt, when one is archived: refunds are cross-checked against it.
+    public var receiptTotal: Money?
     /// The time the operation is recorded at.
     public var now: Int64
 
     /// Creates a context.
     public init(
         intent: OperationIntent, isTracked: Bool, type: TransactionType?, payment: PaymentSnapshot?,
-        refundedSoFar: Money?, pendingRefunds: Money?, cancellationDone: Bool, cancellationPending: Bool, now: Int64
+        refundedSoFar: Money?, pendingRefunds: Money?, cancellationDone: Bool, cancellationPending: Bool,
+        pendingOperations: [OperationRecord] = [], receiptTotal: Money? = nil, now: Int64
     ) {
         self.intent = intent
         self.isTracked = isTracked
@@ -70,6 +86,8 @@ public struct OperationContext: Sendable, Hashable {
         self.pendingRefunds = pendingRefunds
         self.cancellationDone = cancellationDone
         self.cancellationPending = cancellationPending
+        self.pendingOperations = pendingOperations
+        self.receiptTotal = receiptTotal
         self.now = now
     }
 
@@ -89,8 +107,9 @@ public enum OperationOutcome: Sendable, Hashable {
     case succeeded(status: PaySysStatus, mxID: String?)
     /// The gateway refused it or it certainly did not happen.
     case failed(reason: String)
-    /// Not known yet (lost answer): the operation stays pending, with this note.
-    case unknown(reason: String)
+    /// Not known yet (lost answer): the operation stays pending, with this note, and is checked again at
+    /// `nextCheckAt` (`nil`: only when asked).
+    case unknown(reason: String, nextCheckAt: Int64?)
 }
 
 /// One entry of the append-only operations log.
@@ -120,12 +139,23 @@ public struct OperationRecord: Sendable, Hashable {
     public var mxID: String?
     /// Why it failed, or the last "unknown" note of a pending one.
     public var reason: String?
+    /// A pending operation: when its outcome is checked again.
+    public var nextCheckAt: Int64?
+    /// How many settle checks were made.
+    public var checks: Int
+    /// The payment's status just before the call.
+    public var statusBefore: PaySysStatus?
+    /// Refund-receipt links known just before the call.
+    public var refundLinksBefore: Int?
+    /// Why the outcome became unknown (the first "unknown" reason), kept while later checks update ``reason``.
+    public var cause: String?
 
     /// Creates a record.
     public init(
         id: Int64, transactionID: TransactionID, kind: Kind, amount: Money?, user: String, note: String?,
         createdAt: Int64, state: State, completedAt: Int64?, resultStatus: PaySysStatus?, mxID: String?,
-        reason: String?
+        reason: String?, nextCheckAt: Int64? = nil, checks: Int = 0, statusBefore: PaySysStatus? = nil,
+        refundLinksBefore: Int? = nil, cause: String? = nil
     ) {
         self.id = id
         self.transactionID = transactionID
@@ -139,6 +169,11 @@ public struct OperationRecord: Sendable, Hashable {
         self.resultStatus = resultStatus
         self.mxID = mxID
         self.reason = reason
+        self.nextCheckAt = nextCheckAt
+        self.checks = checks
+        self.statusBefore = statusBefore
+        self.refundLinksBefore = refundLinksBefore
+        self.cause = cause
     }
 }
 

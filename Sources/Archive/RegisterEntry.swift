@@ -72,12 +72,15 @@ public struct RegisterEntry: Sendable, Hashable {
     public var pipelineState: String
     /// The last error or waiting reason of the pipeline, if any.
     public var pipelineReason: String?
+    /// A refund seen only as a status change (refunded outside this tool) whose amount no archived refund receipt
+    /// tells yet: ``amount`` is zero and the reports list it as an exception, never as a silent zero.
+    public var amountUnknown: Bool
 
     public init(
         sequence: Int64, event: Event, transactionID: TransactionID, transactionType: TransactionType,
         occurredAt: Int64, amount: Money, status: PaySysStatus, vendorOrderID: String?, receipt: ReceiptSummary?,
         receiptURL: String?, relatedTransactionDate: Int64?, source: Source, note: String?, pipelineState: String,
-        pipelineReason: String?
+        pipelineReason: String?, amountUnknown: Bool = false
     ) {
         self.sequence = sequence
         self.event = event
@@ -94,6 +97,7 @@ public struct RegisterEntry: Sendable, Hashable {
         self.note = note
         self.pipelineState = pipelineState
         self.pipelineReason = pipelineReason
+        self.amountUnknown = amountUnknown
     }
 }
 

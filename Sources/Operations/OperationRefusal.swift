@@ -13,6 +13,7 @@ public struct OperationRefusal: Error, Sendable, Hashable, CustomStringConvertib
         case currencyMismatch = "currency mismatch"
         case nonPositiveAmount = "amount not positive"
         case operationPending = "operation pending"
+        case amountMismatch = "payment and receipt amounts disagree"
     }
 
     public var rule: Rule

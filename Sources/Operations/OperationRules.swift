@@ -6,19 +6,35 @@ public enum OperationRules {
     /// PaySys allows a cancel (reversal) within 7 days (168 hours) of the payment.
     public static let cancelWindow: Int64 = 7 * 86_400
 
+    /// How far `payment_info.amount` may be from the archived receipt's total before a refund is refused: less
+    /// than one major unit (rounding), far less than the factor 100 of a wrong amount unit.
+    public static let amountTolerance: Int64 = 99
+
+    /// Refuses any new operation while an earlier one on the same payment has an unknown outcome: whatever it
+    /// turns out to be changes what is still possible, and the gateway may still apply it.
+    public static func checkNothingPending(_ context: OperationContext) throws(OperationRefusal) {
+        guard let first = context.pendingOperations.first else { return }
+        let id = context.intent.transactionID
+        let list = context.pendingOperations.map { operation in
+            "#\(operation.id) (\(operation.kind.rawValue)\(operation.amount.map { " of \($0)" } ?? ""))"
+        }.joined(separator: ", ")
+        let noun = context.pendingOperations.count == 1 ? "operation" : "operations"
+        throw OperationRefusal(
+            .operationPending, id,
+            "Transaction \(id) has the pending \(noun) \(list) whose outcome PaySys has not shown yet; no new refund "
+                + "or cancel of it is possible until it is settled. Run `fiscal-archive operations resolve` "
+                + "(or wait for the next sync), then try again if operation #\(first.id) turns out not done.")
+    }
+
     /// Checks a cancel against what the archive knows (inside the write transaction that records the intent).
     public static func checkCancel(_ context: OperationContext) throws(OperationRefusal) {
         let id = context.intent.transactionID
         guard let payment = context.payment else {
             throw OperationRefusal(.unknownTransaction, id, "Transaction \(id) is not known: PaySys has not described it.")
         }
+        try checkNothingPending(context)
         if context.cancellationDone || payment.status == .cancelled {
             throw OperationRefusal(.alreadyCancelled, id, "Transaction \(id) is already cancelled; a payment can be cancelled once.")
-        }
-        if context.cancellationPending {
-            throw OperationRefusal(
-                .operationPending, id,
-                "A cancel of transaction \(id) is already pending with an unknown outcome; run `fiscal-archive operations resolve` first.")
         }
         if payment.status == .refunded || (context.refundedSoFar?.minorUnits ?? 0) > 0
             || (context.pendingRefunds?.minorUnits ?? 0) > 0
@@ -52,19 +68,38 @@ public enum OperationRules {
                 .currencyMismatch, id,
                 "Transaction \(id) was paid in \(payment.amount.currency); a refund in \(amount.currency) is not possible.")
         }
-        if context.cancellationDone || payment.status == .cancelled || context.cancellationPending {
+        try checkNothingPending(context)
+        if context.cancellationDone || payment.status == .cancelled {
             throw OperationRefusal(.alreadyCancelled, id, "Transaction \(id) is cancelled; nothing is left to refund.")
         }
         guard payment.status.isPaid else {
             throw OperationRefusal(.notPaid, id, "Transaction \(id) is not paid (status \(payment.status)); nothing can be refunded.")
         }
+        // The amount PaySys reports is read in the configured unit: cross-check it with the receipt, so that a
+        // wrong unit setting can never widen what may be refunded.
+        var ceiling = payment.amount.minorUnits
+        if let receipt = context.receiptTotal {
+            guard receipt.currency == payment.amount.currency,
+                abs(receipt.minorUnits - payment.amount.minorUnits) <= amountTolerance
+            else {
+                throw OperationRefusal(
+                    .amountMismatch, id,
+                    "PaySys reports transaction \(id) as \(payment.amount), but its archived receipt totals \(receipt). "
+                        + "Check FISCAL_ARCHIVE_PAYMENT_INFO_AMOUNT_UNIT (minor or major: the unit payment_info.amount "
+                        + "is read in); nothing is refunded while the two disagree.")
+            }
+            ceiling = min(ceiling, receipt.minorUnits)
+        }
         let refunded = context.refundedSoFar?.minorUnits ?? 0
         let pending = context.pendingRefunds?.minorUnits ?? 0
-        let remaining = payment.amount.minorUnits - refunded - pending
+        let remaining = ceiling - refunded - pending
         guard amount.minorUnits <= remaining else {
             let currency = payment.amount.currency
-            var message = "Refund of \(amount) exceeds what is left of transaction \(id): paid \(payment.amount), "
-                + "already refunded \(Money(minorUnits: refunded, currency: currency))"
+            var message = "Refund of \(amount) exceeds what is left of transaction \(id): paid \(payment.amount)"
+            if let receipt = context.receiptTotal, receipt.minorUnits < payment.amount.minorUnits {
+                message += " (receipt total \(receipt))"
+            }
+            message += ", already refunded \(Money(minorUnits: refunded, currency: currency))"
             if pending > 0 { message += ", pending \(Money(minorUnits: pending, currency: currency))" }
             message += ", remaining \(Money(minorUnits: max(0, remaining), currency: currency))."
             throw OperationRefusal(.refundExceedsPayment, id, message)

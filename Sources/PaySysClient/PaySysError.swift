@@ -4,8 +4,8 @@ import FiscalCore
 ///
 /// Two questions matter to callers. ``isTransient``: may the same call succeed later? ``isOutcomeUnknown``: for a
 /// money-moving call, could the gateway have applied it even though no answer arrived? When it is `true`, ask
-/// `payment_info` before doing anything else (DESIGN.md rule 3). A gateway error object means the call was refused,
-/// so its outcome is known. The description never contains the secret key: none of these fields can hold it.
+/// `payment_info` before doing anything else (DESIGN.md rule 3). Only the answers of ``refusalProof`` make the
+/// outcome known. The description never contains the secret key: none of these fields can hold it.
 public struct PaySysError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is.
     public enum Kind: Sendable, Hashable {
@@ -91,6 +91,16 @@ public struct PaySysError: Error, Sendable, CustomStringConvertible {
         /// Whether retrying later may succeed.
         public var isTransient: Bool { self == .processingUnavailable || self == .internalError }
 
+        /// Whether this code says a money-moving call was refused, i.e. certainly not applied. `-32400` (internal
+        /// error), `-32318` (processing centre unavailable) and undocumented codes do not: the call may have been
+        /// applied before the error.
+        public var refusesCall: Bool { Self.refusing.contains(rawValue) }
+
+        /// The codes of ``refusesCall``.
+        public static let refusing: Set<Int> = [
+            -32300, -32312, -32313, -32314, -32315, -32316, -32317, -32319, -32320, -32504, -32600, -32601, -32700,
+        ]
+
         public var description: String { meaning.map { "\(rawValue) (\($0))" } ?? "\(rawValue)" }
     }
 
@@ -136,15 +146,33 @@ public struct PaySysError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether a money-moving call may have been applied although no usable answer arrived: a timeout, a dropped
-    /// connection, a 5xx, or an unreadable answer after the request was sent. `false` means the gateway refused it
-    /// (an error object, 429, 4xx) or the request never left.
-    public var isOutcomeUnknown: Bool {
-        guard requestMayHaveBeenSent else { return false }
+    /// Whether a money-moving call may have been applied although no usable answer arrived.
+    ///
+    /// Only an answer that *proves* the call was not applied makes the outcome known (``refusalProof``); everything
+    /// else — a timeout, a dropped connection, a 5xx, 408, 499, any other HTTP status, an unreadable answer, a
+    /// JSON-RPC error whose code does not say "not applied" (`-32400`, `-32318`, codes PaySys never documented) —
+    /// leaves it unknown, and the caller must not conclude "not done" from it.
+    public var isOutcomeUnknown: Bool { refusalProof == nil }
+
+    /// Why this error proves that a money-moving call was **not** applied, or `nil` when it does not.
+    ///
+    /// The table (docs/DESIGN.md, "Which answers mean refused"):
+    /// - the request never left (the connection could not be opened);
+    /// - a JSON-RPC error object with a business code that refuses the call before applying it: `-32300`,
+    ///   `-32312`…`-32317`, `-32319`, `-32320`, `-32504`, `-32600`, `-32601`, `-32700`;
+    /// - HTTP 401 or 403 (authentication refused by the gateway or its proxy before the method ran);
+    /// - HTTP 429 (rate limited: the request was not processed).
+    public var refusalProof: String? {
+        guard requestMayHaveBeenSent else { return "the request never left (the connection could not be opened)" }
         switch kind {
-        case .gateway, .rateLimited: return false
-        case .http(let status): return !(400...499).contains(status)
-        case .timeout, .connection, .protocolViolation, .malformedResponse, .responseTooLarge: return true
+        case .gateway(let code, _, _):
+            return code.refusesCall ? "PaySys answered with error \(code), which refuses the call" : nil
+        case .rateLimited:
+            return "PaySys answered HTTP 429 (rate limited): the request was not processed"
+        case .http(let status) where status == 401 || status == 403:
+            return "PaySys answered HTTP \(status): the request was refused before it was processed"
+        case .http, .timeout, .connection, .protocolViolation, .malformedResponse, .responseTooLarge:
+            return nil
         }
     }
 

@@ -52,6 +52,8 @@ extension HTMLReportRenderer {
             details = esc(labels.deadline("\u{0}")).replacingOccurrences(of: "\u{0}", with: date)
             if exception.isOverdue { details += " <span class=\"chip late\">\(esc(labels.overdue))</span>" }
             if let reason = exception.pipelineReason, !reason.isEmpty { details += "<small>\(esc(reason))</small>" }
+        case .refundOfUnknownAmount:
+            details = esc(labels.exceptionKindShort(exception.kind))
         case .unknownStatus:
             details = esc(labels.unknownStatus(String(exception.status.rawValue)))
         }

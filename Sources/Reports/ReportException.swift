@@ -16,6 +16,8 @@ public struct ReportException: Sendable, Hashable {
         case cancellationWithoutRefundReceipt
         /// A refund with no archived refund receipt (due by the 10th of the next month).
         case refundWithoutRefundReceipt
+        /// A refund seen only as a status change (made outside this tool) whose amount nothing archived tells.
+        case refundOfUnknownAmount
         /// A PaySys status this project does not know the meaning of.
         case unknownStatus
     }
@@ -126,6 +128,9 @@ public struct ReportException: Sendable, Hashable {
             exception.isOverdue = asOf >= deadline.epochSeconds + 86_400
             exception.pipelineReason = entry.pipelineReason
             found.append(exception)
+        }
+        if entry.amountUnknown {
+            found.append(make(.refundOfUnknownAmount))
         }
         if !entry.status.isKnown {
             found.append(make(.unknownStatus))

@@ -119,6 +119,7 @@ extension ReportLabels {
             case .receiptTotalMismatch: "Receipt total differs from the amount"
             case .cancellationWithoutRefundReceipt: "Cancellation without a refund receipt"
             case .refundWithoutRefundReceipt: "Refund without a refund receipt"
+            case .refundOfUnknownAmount: "Refund of unknown amount (made outside fiscal-archive)"
             case .unknownStatus: "Unknown PaySys status"
             }
         },
@@ -127,6 +128,7 @@ extension ReportLabels {
             case .missingReceipt: "no receipt"
             case .receiptTotalMismatch: "total differs"
             case .cancellationWithoutRefundReceipt, .refundWithoutRefundReceipt: "no refund receipt"
+            case .refundOfUnknownAmount: "amount unknown"
             case .unknownStatus: "unknown status"
             }
         },
@@ -220,6 +222,7 @@ extension ReportLabels {
             case .receiptTotalMismatch: "Сумма чека не совпадает с суммой операции"
             case .cancellationWithoutRefundReceipt: "Отмена без чека возврата"
             case .refundWithoutRefundReceipt: "Возврат без чека возврата"
+            case .refundOfUnknownAmount: "Возврат неизвестной суммы (сделан вне fiscal-archive)"
             case .unknownStatus: "Неизвестный статус PaySys"
             }
         },
@@ -228,6 +231,7 @@ extension ReportLabels {
             case .missingReceipt: "нет чека"
             case .receiptTotalMismatch: "сумма чека"
             case .cancellationWithoutRefundReceipt, .refundWithoutRefundReceipt: "нет чека возврата"
+            case .refundOfUnknownAmount: "сумма неизвестна"
             case .unknownStatus: "неизв. статус"
             }
         },
@@ -321,6 +325,7 @@ extension ReportLabels {
             case .receiptTotalMismatch: "Chek summasi operatsiya summasidan farq qiladi"
             case .cancellationWithoutRefundReceipt: "Qaytarish cheki yoʻq bekor qilish"
             case .refundWithoutRefundReceipt: "Qaytarish cheki yoʻq qaytarish"
+            case .refundOfUnknownAmount: "Summasi nomaʼlum qaytarish (fiscal-archive tashqarisida)"
             case .unknownStatus: "Nomaʼlum PaySys holati"
             }
         },
@@ -329,6 +334,7 @@ extension ReportLabels {
             case .missingReceipt: "chek yoʻq"
             case .receiptTotalMismatch: "chek summasi"
             case .cancellationWithoutRefundReceipt, .refundWithoutRefundReceipt: "qaytarish cheki yoʻq"
+            case .refundOfUnknownAmount: "summa nomaʼlum"
             case .unknownStatus: "nomaʼlum holat"
             }
         },

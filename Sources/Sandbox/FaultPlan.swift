@@ -45,6 +45,15 @@ public enum GatewayFault: Sendable, Hashable {
     case appliedButAnswerLost
     /// Refuse with this JSON-RPC error; nothing is applied.
     case gatewayError(code: Int, message: String)
+    /// Close the connection at once without an answer, then apply the operation this long afterwards (a gateway
+    /// still processing when its answer is lost). A call that fails the gateway's rules then applies nothing.
+    case dropThenApply(after: Duration)
+    /// Apply the operation, then answer this HTTP status (5xx) with a plain-text body.
+    case applyThenError(status: Int)
+    /// Answer this HTTP status (5xx) without applying, but keep the call queued: the next call of the same method
+    /// for the same transaction applies the queued call first and then itself. A client that retries blindly gets
+    /// the operation twice; one that asks `payment_info` instead sees it never happened.
+    case errorThenApplyOnRetry(status: Int)
 }
 
 /// A fault and when it fires.
@@ -67,11 +76,15 @@ public struct FaultPlan: Sendable, Hashable {
     public var latency: Duration
     /// The rules.
     public var rules: [FaultRule<GatewayFault>]
+    /// `payment_info` only: answer with the status the transaction had this long ago (a gateway whose status
+    /// lags its own operations).
+    public var statusLag: Duration
 
     /// Creates a plan.
-    public init(latency: Duration = .zero, rules: [FaultRule<GatewayFault>] = []) {
+    public init(latency: Duration = .zero, rules: [FaultRule<GatewayFault>] = [], statusLag: Duration = .zero) {
         self.latency = latency
         self.rules = rules
+        self.statusLag = statusLag
     }
 
     /// A plan with one rule.

@@ -10,6 +10,12 @@ enum GatewayReply: Sendable {
     case drop
 }
 
+/// A call held back by ``GatewayFault/errorThenApplyOnRetry(status:)``.
+struct QueuedCall: Sendable {
+    var method: GatewayMethod
+    var params: ExactJSON
+}
+
 /// The `/gateway` endpoint: envelope, `Auth`, faults and the five methods.
 struct SandboxGateway: Sendable {
     let configuration: SandboxConfiguration
@@ -45,11 +51,31 @@ struct SandboxGateway: Sendable {
                 body: Array("{\"id\": \(id), \"error\": null, \"result\": {\"transaction_id\": 1".utf8))
         case .gatewayError(let code, let message)?:
             return Self.error(id: id, code: code, message: message, mxID: mxID)
-        case .mismatchedID?, .oversizedResponse?, .appliedButAnswerLost?, nil:
+        case .errorThenApplyOnRetry(let status)?:
+            if verify(auth: auth) == nil, let target = params["transaction_id"]?.int64Value {
+                await world.queue(QueuedCall(method: method, params: params), transaction: TransactionID(target))
+            }
+            return .answer(status: status, headers: [("Content-Type", "text/plain")], body: Array("Bad Gateway".utf8))
+        case .dropThenApply(let delay)?:
+            if verify(auth: auth) == nil {
+                let gateway = self
+                Task {
+                    try? await Task.sleep(for: delay)
+                    _ = try? await gateway.dispatch(method, params: params)
+                }
+            }
+            return .drop
+        case .mismatchedID?, .oversizedResponse?, .appliedButAnswerLost?, .applyThenError?, nil:
             break
         }
         if let refusal = verify(auth: auth) {
             return Self.error(id: id, code: refusal.code, message: refusal.message, mxID: mxID)
+        }
+        // A call queued by `errorThenApplyOnRetry` is applied when the same call comes again.
+        if let target = params["transaction_id"]?.int64Value,
+            let queued = await world.takeQueued(method, transaction: TransactionID(target))
+        {
+            _ = try? await dispatch(queued.method, params: queued.params)
         }
         let result: ExactJSON
         do throws(SandboxRefusal) {
@@ -60,6 +86,8 @@ struct SandboxGateway: Sendable {
         switch fault {
         case .appliedButAnswerLost?:
             return .drop
+        case .applyThenError(let status)?:
+            return .answer(status: status, headers: [("Content-Type", "text/plain")], body: Array("Internal Server Error".utf8))
         case .mismatchedID?:
             return Self.success(id: .string(UUID().uuidString.lowercased()), result: result, mxID: mxID)
         case .oversizedResponse(let bytes)?:
@@ -89,13 +117,13 @@ struct SandboxGateway: Sendable {
         return nil
     }
 
-    private func dispatch(_ method: GatewayMethod, params: ExactJSON) async throws(SandboxRefusal) -> ExactJSON {
+    func dispatch(_ method: GatewayMethod, params: ExactJSON) async throws(SandboxRefusal) -> ExactJSON {
         if method == .invoiceCreate { return try await invoice(params) }
         guard let raw = params["transaction_id"]?.int64Value, raw > 0 else { throw .missing("transaction_id") }
         let id = TransactionID(raw)
         switch method {
         case .paymentInfo:
-            guard let transaction = await world.transaction(id) else { throw .notFound(id) }
+            guard let transaction = await world.reportedTransaction(id) else { throw .notFound(id) }
             return .object([
                 "transaction_id": .integer(id.rawValue), "vendor_user_id": .string(transaction.vendorUserID),
                 "bank_transaction_id": .integer(transaction.bankTransactionID),

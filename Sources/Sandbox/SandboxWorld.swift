@@ -111,6 +111,10 @@ public actor SandboxWorld {
     private var nextTransactionID: Int64
     private var nextReceiptNumber: [String: Int64]
     private var mxCounter: UInt64 = 0
+    /// Status changes with the (monotonic) time they happened, for a `payment_info` that lags.
+    private var statusChanges: [TransactionID: [(at: ContinuousClock.Instant, status: PaySysStatus)]] = [:]
+    /// Calls held back by `errorThenApplyOnRetry`, per method and transaction.
+    private var queuedCalls: [String: QueuedCall] = [:]
     /// `host[:port]` of receipt links.
     private(set) var receiptHost: String
 
@@ -153,6 +157,32 @@ public actor SandboxWorld {
 
     /// One transaction.
     public func transaction(_ id: TransactionID) -> SandboxTransaction? { transactions[id] }
+
+    /// A transaction as `payment_info` reports it: with the status it had `statusLag` ago when the method's fault
+    /// plan sets one.
+    func reportedTransaction(_ id: TransactionID) -> SandboxTransaction? {
+        guard var transaction = transactions[id] else { return nil }
+        let lag = gatewayFaults[.paymentInfo]?.statusLag ?? .zero
+        guard lag > .zero, let changes = statusChanges[id] else { return transaction }
+        let horizon = ContinuousClock.now - lag
+        // The status before the first change is recorded as its first entry.
+        transaction.status = changes.last(where: { $0.at <= horizon })?.status ?? changes[0].status
+        return transaction
+    }
+
+    func queue(_ call: QueuedCall, transaction: TransactionID) {
+        queuedCalls["\(call.method.rawValue)|\(transaction.rawValue)"] = call
+    }
+
+    func takeQueued(_ method: GatewayMethod, transaction: TransactionID) -> QueuedCall? {
+        queuedCalls.removeValue(forKey: "\(method.rawValue)|\(transaction.rawValue)")
+    }
+
+    private func noteStatus(_ id: TransactionID, from old: PaySysStatus, to new: PaySysStatus) {
+        var changes = statusChanges[id] ?? [(at: ContinuousClock.now - .seconds(86_400 * 365), status: old)]
+        changes.append((at: ContinuousClock.now, status: new))
+        statusChanges[id] = changes
+    }
 
     /// The operations applied so far, in order.
     public var ledger: [SandboxLedgerEntry] { ledgerEntries }
@@ -286,6 +316,7 @@ public actor SandboxWorld {
         guard now - transaction.date <= 7 * 24 * 3600 else {
             throw SandboxRefusal(code: -32312, message: "Transaction \(id) is older than 7 days and can no longer be cancelled")
         }
+        noteStatus(id, from: transaction.status, to: .cancelled)
         transaction.status = .cancelled
         transactions[id] = transaction
         record(.cancel, transaction: transaction, amount: transaction.amount, at: now)
@@ -307,6 +338,7 @@ public actor SandboxWorld {
                 code: -32312,
                 message: "Refunds would exceed the payment: \(transaction.amount.minorUnits - refunded) minor units remain")
         }
+        noteStatus(id, from: transaction.status, to: .refunded)
         transaction.status = .refunded
         transactions[id] = transaction
         record(.refund, transaction: transaction, amount: amount, at: configuration.nowEpochSeconds)

@@ -33,26 +33,33 @@ public struct SchedulerService: Service {
     private let configuration: Configuration
     private let logger: Logger
     private let clock: @Sendable () -> Int64
+    private let beforeSync: @Sendable () async -> Int64?
 
+    /// Creates the service; `beforeSync` runs at the start of every sync round (the executable settles pending
+    /// money operations there) and returns when it next needs a round (Unix seconds), if it does: the scheduler
+    /// then wakes early.
     public init(
         archive: ArchiveStore, engine: SyncEngine, configuration: Configuration, logger: Logger,
-        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+        beforeSync: @escaping @Sendable () async -> Int64? = { nil }
     ) {
         self.archive = archive
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
         self.clock = clock
+        self.beforeSync = beforeSync
     }
 
     public func run() async throws {
         let stop = StopFlag()
         await withGracefulShutdownHandler {
             while !stop.isSet {
-                await tick(stop: stop)
+                let requested = await tick(stop: stop)
                 if stop.isSet { break }
                 let now = clock()
-                let wake = min(now + configuration.syncInterval, configuration.calendar.nextExportTime(after: now))
+                let scheduled = min(now + configuration.syncInterval, configuration.calendar.nextExportTime(after: now))
+                let wake = requested.map { min(scheduled, $0) } ?? scheduled
                 // The pause ends early on SIGTERM.
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(max(1, wake - now))) }
             }
@@ -62,10 +69,13 @@ public struct SchedulerService: Service {
         }
     }
 
-    /// One round: catch up on exports, then sync. Errors are logged; the next round tries again.
-    public func tick(stop: StopFlag = StopFlag()) async {
+    /// One round: catch up on exports, then sync. Errors are logged; the next round tries again. Returns when
+    /// `beforeSync` asked for the next round, if it did.
+    @discardableResult
+    public func tick(stop: StopFlag = StopFlag()) async -> Int64? {
         exportDueMonths()
-        guard !stop.isSet else { return }
+        guard !stop.isSet else { return nil }
+        let requested = await beforeSync()
         do {
             let summary = try await engine.run(shouldStop: { stop.isSet })
             let p = summary.progress
@@ -76,6 +86,7 @@ public struct SchedulerService: Service {
         } catch {
             logger.error("Sync round failed", metadata: ["error": "\(error)"])
         }
+        return requested
     }
 
     /// Writes every month whose export is due and not done yet (catching up after downtime).

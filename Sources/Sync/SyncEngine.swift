@@ -2,7 +2,6 @@ import Archive
 import FiscalCore
 import Foundation
 import Logging
-import Operations
 import PaySysClient
 import ReceiptFetcher
 import ReceiptParser

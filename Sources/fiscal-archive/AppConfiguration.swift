@@ -1,4 +1,5 @@
 import Foundation
+import Operations
 
 /// The tool's configuration: a config file plus environment variables, the variables winning (DESIGN.md).
 ///
@@ -29,6 +30,9 @@ struct AppConfiguration: Sendable {
     var concurrency = 8
     /// Requests per second to the receipt site at most (0: unlimited).
     var receiptRate = 10
+    /// When money operations whose answer was lost are checked again (offsets from the call); the last closes
+    /// the settle window.
+    var settleChecks = "5s,30s,2m,10m,1h"
 
     /// Every variable this tool reads.
     static let variableNames = [
@@ -37,7 +41,7 @@ struct AppConfiguration: Sendable {
         "FISCAL_ARCHIVE_RETRY_INITIAL", "FISCAL_ARCHIVE_RETRY_MAX", "FISCAL_ARCHIVE_RECEIPT_DEADLINE",
         "FISCAL_ARCHIVE_LANG", "FISCAL_ARCHIVE_WEB_TOKEN", "FISCAL_ARCHIVE_PAYMENT_INFO_AMOUNT_UNIT",
         "FISCAL_ARCHIVE_SYNC_INTERVAL", "FISCAL_ARCHIVE_EXPORT_HOUR", "FISCAL_ARCHIVE_REPORTS_DIR",
-        "FISCAL_ARCHIVE_CONCURRENCY", "FISCAL_ARCHIVE_RECEIPT_RATE",
+        "FISCAL_ARCHIVE_CONCURRENCY", "FISCAL_ARCHIVE_RECEIPT_RATE", "FISCAL_ARCHIVE_SETTLE_CHECKS",
     ]
 
     /// Loads the file (if given or present as `fiscal-archive.conf`) and then the environment.
@@ -139,6 +143,14 @@ struct AppConfiguration: Sendable {
                 throw ConfigurationError("FISCAL_ARCHIVE_RECEIPT_RATE must be 0…10000 requests per second, not \"\(value)\"")
             }
             receiptRate = number
+        }
+        if let value = text("FISCAL_ARCHIVE_SETTLE_CHECKS") {
+            do {
+                _ = try SettleSchedule(parsing: value)
+            } catch {
+                throw ConfigurationError("\(error)")
+            }
+            settleChecks = value
         }
         if retryMax < retryInitial {
             throw ConfigurationError("FISCAL_ARCHIVE_RETRY_MAX (\(retryMax)) is below FISCAL_ARCHIVE_RETRY_INITIAL (\(retryInitial))")

@@ -44,6 +44,8 @@ struct Demo: AsyncParsableCommand {
         configuration.reportsDirectory = out
         // The sandbox is on loopback: no need to spare it like the tax authority's site.
         configuration.receiptRate = 0
+        // The demo's lost answer is applied within 1.5 s: check it sooner than a real gateway needs.
+        configuration.settleChecks = "1s,3s,6s"
         var options = try GlobalOptions.parse([])
         options.verbose = verbose
 
@@ -111,6 +113,29 @@ struct DemoJob {
         if let late = older.dropFirst(4).first {
             await attempt("cancel \(late.id) (paid more than 7 days ago)") {
                 try await service.execute(try await service.planCancel(late.id))
+            }
+        }
+
+        // 3b. A gateway that drops its answer and applies the refund 1.5 s later: the refund stays pending (never
+        // "not done", never called again), a second refund of the same payment is refused meanwhile, and the
+        // settle checks see it done.
+        if let victim = older.dropFirst(5).first {
+            var plans: [GatewayMethod: FaultPlan] = [:]
+            try FaultSpec(parsing: "payment_adjustments:drop_then_apply:1500").apply(to: &plans)
+            await sandbox.world.setFaults(plans[.paymentAdjustments] ?? .none, for: .paymentAdjustments)
+            let amount = Money(minorUnits: victim.amount.minorUnits / 2, currency: victim.amount.currency)
+            var pendingID: Int64?
+            await attempt("refund \(victim.id) \(amount.decimalString) (the gateway drops its answer)") {
+                let outcome = try await service.execute(try await service.planRefund(victim.id, amount: amount))
+                if case .unknown(let id, _) = outcome { pendingID = id }
+                return outcome
+            }
+            await sandbox.world.setFaults(.none, for: .paymentAdjustments)
+            await attempt("refund \(victim.id) 1.00 (while the first is pending)") {
+                try await service.execute(try await service.planRefund(victim.id, amount: Money(minorUnits: 100, currency: amount.currency)))
+            }
+            if let pendingID, let settled = try await service.awaitSettlement(of: pendingID, upTo: 10) {
+                await attempt("operation \(pendingID) after watching payment_info") { settled }
             }
         }
 

@@ -67,6 +67,12 @@ enum GatewayText {
 struct OperationOptions: ParsableArguments {
     @Flag(help: "Do not ask for confirmation (required without a terminal).") var yes = false
     @Option(help: "payment or p2p, used if the archive does not know the transaction yet.") var type: TransactionType = .payment
+    @Option(help: "If the gateway's answer is lost, keep checking with payment_info for up to this many seconds before answering \"unknown\".")
+    var settleWait: Int64 = 60
+
+    func validate() throws {
+        if !(0...3600).contains(settleWait) { throw ValidationError("--settle-wait must be 0…3600 seconds.") }
+    }
 }
 
 /// `cancel ID`.
@@ -82,7 +88,7 @@ struct Cancel: AsyncParsableCommand {
         try await Runtime.with(options) { runtime in
             let service = try runtime.operations(archive: try runtime.openArchive())
             let plan = try await OperationFlow.plan { try await service.planCancel(id, type: operation.type) }
-            try await OperationFlow.confirmAndExecute(plan, service: service, yes: operation.yes)
+            try await OperationFlow.confirmAndExecute(plan, service: service, options: operation)
         }
     }
 }
@@ -111,19 +117,24 @@ struct Refund: AsyncParsableCommand {
 
     func run() async throws {
         try await Runtime.with(options) { runtime in
-            let service = try runtime.operations(archive: try runtime.openArchive())
+            let archive = try runtime.openArchive()
+            let service = try runtime.operations(archive: archive)
             let plan = try await OperationFlow.plan {
-                // The currency defaults to the payment's: ask PaySys first when it is not given.
+                // A pending operation on the payment refuses before anything is asked of the gateway.
+                try service.checkNothingPending(id)
+                // The currency defaults to the payment's: the archive's, else PaySys's.
                 let paymentCurrency: Currency
                 if let currency, let parsed = Currency(code: currency) {
                     paymentCurrency = parsed
+                } else if let known = try archive.transaction(id)?.payment?.amount.currency {
+                    paymentCurrency = known
                 } else {
                     paymentCurrency = try await runtime.gateway().paymentInfo(id).amount.currency
                 }
                 let money = try Money(parsing: amount, currency: paymentCurrency)
                 return try await service.planRefund(id, amount: money, type: operation.type)
             }
-            try await OperationFlow.confirmAndExecute(plan, service: service, yes: operation.yes)
+            try await OperationFlow.confirmAndExecute(plan, service: service, options: operation)
         }
     }
 }
@@ -140,9 +151,11 @@ enum OperationFlow {
         }
     }
 
-    static func confirmAndExecute(_ plan: MoneyOperations.Plan, service: MoneyOperations, yes: Bool) async throws {
+    static func confirmAndExecute(
+        _ plan: MoneyOperations.Plan, service: MoneyOperations, options: OperationOptions
+    ) async throws {
         print(plan.summary)
-        if !yes {
+        if !options.yes {
             guard Terminal.stdinIsTTY else {
                 throw Exit.fail("Not on a terminal: add --yes to confirm. Nothing was done.", code: Exit.usage)
             }
@@ -156,7 +169,15 @@ enum OperationFlow {
         } catch let refusal as OperationRefusal {
             throw Exit.fail("\(refusal)\nThe gateway was not asked to move any money.")
         }
-        try report(outcome)
+        guard case .unknown(let operationID, _) = outcome, options.settleWait > 0 else { return try report(outcome) }
+        // The answer was lost: PaySys may still be applying the call. Watch for its effect a little before
+        // answering "unknown" — never by calling again.
+        print("The gateway's answer was lost; operation \(operationID) is pending. Watching payment_info for its effect "
+            + "(up to \(options.settleWait) s; it is never called twice)…")
+        let settled = try await service.awaitSettlement(of: operationID, upTo: options.settleWait) { wait in
+            print("  checking again in \(wait) s…")
+        }
+        try report(settled ?? outcome)
     }
 
     static func report(_ outcome: MoneyOperations.Outcome) throws {
@@ -168,7 +189,9 @@ enum OperationFlow {
             throw Exit.fail("Not done: operation \(id): \(reason)")
         case .unknown(let id, let reason):
             throw Exit.fail(
-                "Outcome unknown: operation \(id): \(reason)\nDo not retry. Check later with `fiscal-archive operations resolve`.")
+                "Outcome unknown: operation \(id): \(reason)\nDo not retry: no new refund or cancel of this payment is "
+                    + "possible until it is settled. Every `sync` and `run` checks it on schedule; "
+                    + "`fiscal-archive operations resolve` checks it now.")
         }
     }
 }

@@ -107,23 +107,28 @@ struct OperationsCommand: AsyncParsableCommand {
                 }
                 let results = try await service.resolvePending()
                 if results.isEmpty { print("No pending operations.") }
-                var unresolved = 0
-                for (record, outcome) in results {
-                    switch outcome {
-                    case .done(_, let status, _, _): print("\(OperationText.line(record)) → done (status \(status))")
-                    case .notDone(_, let reason): print("\(OperationText.line(record)) → not done: \(reason)")
-                    case .unknown(_, let reason):
-                        unresolved += 1
-                        print("\(OperationText.line(record)) → still unknown: \(reason)")
-                    }
-                }
-                if unresolved > 0 { throw ExitCode(Exit.failure) }
+                if OperationText.printSettled(results) > 0 { throw ExitCode(Exit.failure) }
             }
         }
     }
 }
 
 enum OperationText {
+    /// Prints what settle checks found; returns how many operations are still unknown.
+    static func printSettled(_ results: [(OperationRecord, MoneyOperations.Outcome)]) -> Int {
+        var unresolved = 0
+        for (record, outcome) in results {
+            switch outcome {
+            case .done(_, let status, _, _): print("\(line(record)) → done (status \(status))")
+            case .notDone(_, let reason): print("\(line(record)) → not done: \(reason)")
+            case .unknown(_, let reason):
+                unresolved += 1
+                print("\(line(record)) → still unknown: \(reason)")
+            }
+        }
+        return unresolved
+    }
+
     static func line(_ record: OperationRecord) -> String {
         let amount = record.amount.map { " \($0)" } ?? ""
         let completed = record.completedAt.map { " completed \(Tashkent.iso8601(epochSeconds: $0))" } ?? ""

@@ -2,6 +2,7 @@ import Archive
 import ArgumentParser
 import FiscalCore
 import Foundation
+import Operations
 import Sync
 
 /// `track --type payment|p2p ID...` or `track --csv FILE`.
@@ -71,6 +72,9 @@ struct Sync: AsyncParsableCommand {
     func run() async throws {
         try await Runtime.with(options) { runtime in
             let archive = try runtime.openArchive()
+            // Money operations whose answer was lost are checked on their schedule by every sync.
+            let settled = try await runtime.operations(archive: archive).settleDue()
+            _ = OperationText.printSettled(settled)
             let engine = try runtime.syncEngine(archive: archive, concurrency: concurrency)
             let summary = try await SyncRunner.run(engine, wait: wait, maxWait: maxWait)
             SyncRunner.printSummary(summary)

@@ -2,6 +2,7 @@ import Archive
 import ArgumentParser
 import FiscalCore
 import Foundation
+import Operations
 import Reports
 import Scheduler
 import ServiceLifecycle
@@ -73,6 +74,8 @@ struct Run: AsyncParsableCommand {
                 throw Exit.fail("\(error)")
             }
             let archive = try runtime.openArchive()
+            let operations = try runtime.operations(archive: archive)
+            let logger = runtime.logger
             let scheduler = SchedulerService(
                 archive: archive, engine: try runtime.syncEngine(archive: archive),
                 configuration: .init(
@@ -80,7 +83,21 @@ struct Run: AsyncParsableCommand {
                     calendar: ExportCalendar(hour: runtime.configuration.exportHour),
                     reportsDirectory: runtime.configuration.reportsDirectory,
                     language: ReportLanguage(code: runtime.configuration.language) ?? .en),
-                logger: runtime.logger)
+                logger: runtime.logger,
+                beforeSync: {
+                    // Money operations whose answer was lost are checked on their schedule every round.
+                    do {
+                        for (record, outcome) in try await operations.settleDue() {
+                            logger.notice("Pending operation checked", metadata: [
+                                "operation.id": "\(record.id)", "operation.outcome": "\(outcome)",
+                            ])
+                        }
+                        return try await operations.nextSettleCheck()
+                    } catch {
+                        logger.error("Settling pending operations failed", metadata: ["error": "\(error)"])
+                        return nil
+                    }
+                })
             var services: [any Service] = [scheduler]
             if serve {
                 services.append(try WebServerFactory.service(runtime: runtime, archive: archive, host: host, port: port))

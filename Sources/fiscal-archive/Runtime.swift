@@ -124,7 +124,9 @@ final class Runtime: Sendable {
 
     /// The refund / cancel / invoice service.
     func operations(archive: ArchiveStore) throws -> MoneyOperations {
-        MoneyOperations(archive: archive, gateway: try gateway(), logger: logger)
+        MoneyOperations(
+            archive: archive, gateway: try gateway(), logger: logger,
+            schedule: (try? SettleSchedule(parsing: configuration.settleChecks)) ?? .standard)
     }
 
     /// Now, in Unix seconds.

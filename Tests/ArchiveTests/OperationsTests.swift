@@ -40,7 +40,7 @@ func refundGuard(_ context: OperationContext) throws {
         try store.completeOperation(done.id, outcome: .succeeded(status: .refunded, mxID: "m1"), now: 2)
         let pending = try store.beginOperation(
             OperationIntent(transactionID: 1, kind: .refund(Sample.uzs(20_00))), now: 3, check: refundGuard)
-        try store.completeOperation(pending.id, outcome: .unknown(reason: "connection dropped"), now: 4)
+        try store.completeOperation(pending.id, outcome: .unknown(reason: "connection dropped", nextCheckAt: nil), now: 4)
         #expect(try store.pendingOperations().map(\.id) == [pending.id])
         #expect(try store.pendingOperations().first?.reason == "connection dropped")
 

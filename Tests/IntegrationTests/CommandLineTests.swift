@@ -16,6 +16,20 @@ struct CommandLineTests {
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         #expect(FileManager.default.isExecutableFile(atPath: executable), "build the executable first: swift build --build-tests")
+        return try execute(arguments, environment: environment)
+    }
+
+    /// Runs the executable on a thread of its own, so that waiting for it never holds one of Swift's cooperative
+    /// threads (an in-process sandbox it talks to needs them).
+    static func runAside(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try execute(arguments, environment: environment) })
+            }
+        }
+    }
+
+    private static func execute(_ arguments: [String], environment: [String: String]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -43,6 +57,9 @@ struct CommandLineTests {
         (["lookup", "--tin", "1", "--text", "x"], "exactly one"),
         (["report", "--month", "2026-13", "--format", "csv"], "month"),
         (["no-such-command"], "Unexpected argument"),
+        (["sandbox", "--fault", "payment_adjustments:explode"], "unknown fault \"explode\""),
+        (["sandbox", "--fault", "refund:drop"], "unknown method \"refund\""),
+        (["sandbox", "--fault", "payment_cancel:lag:100"], "lag applies to payment_info only"),
     ])
     func usage(arguments: [String], message: String) throws {
         let result = try Self.run(arguments)

@@ -81,8 +81,10 @@ struct Harness {
             logger: logger)
     }
 
-    func operations(clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) -> MoneyOperations {
-        MoneyOperations(archive: archive, gateway: gateway, logger: logger, clock: clock)
+    func operations(
+        schedule: SettleSchedule = .standard, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) -> MoneyOperations {
+        MoneyOperations(archive: archive, gateway: gateway, logger: logger, schedule: schedule, clock: clock)
     }
 
     /// Tracks every transaction the sandbox has.

@@ -91,14 +91,49 @@ struct SecretAndParsingTests {
         #expect(PaySysClient.Configuration.Retry.none.maxAttempts == 1)
     }
 
+    /// docs/DESIGN.md, "Which answers mean refused": every row, and what is not in the table.
+    @Test(arguments: [
+        // Refused: business codes that say the call was not applied.
+        (PaySysError.Kind.gateway(code: -32300, message: "", data: nil), false),
+        (.gateway(code: -32312, message: "", data: nil), false),
+        (.gateway(code: -32313, message: "", data: nil), false),
+        (.gateway(code: -32314, message: "", data: nil), false),
+        (.gateway(code: -32315, message: "", data: nil), false),
+        (.gateway(code: -32316, message: "", data: nil), false),
+        (.gateway(code: -32317, message: "", data: nil), false),
+        (.gateway(code: -32319, message: "", data: nil), false),
+        (.gateway(code: -32320, message: "", data: nil), false),
+        (.gateway(code: -32504, message: "", data: nil), false),
+        (.gateway(code: -32600, message: "", data: nil), false),
+        (.gateway(code: -32601, message: "", data: nil), false),
+        (.gateway(code: -32700, message: "", data: nil), false),
+        (.http(status: 401), false), (.http(status: 403), false), (.rateLimited(retryAfter: 3), false),
+        (.rateLimited(retryAfter: nil), false),
+        // Unknown: everything else.
+        (.gateway(code: -32400, message: "system error", data: nil), true),
+        (.gateway(code: -32318, message: "", data: nil), true),
+        (.gateway(code: -31999, message: "undocumented", data: nil), true),
+        (.http(status: 500), true), (.http(status: 502), true), (.http(status: 503), true), (.http(status: 408), true),
+        (.http(status: 499), true), (.http(status: 404), true), (.http(status: 400), true),
+        (.timeout, true), (.connection(reason: "reset by peer"), true), (.malformedResponse(reason: "x"), true),
+        (.protocolViolation(reason: "id"), true), (.responseTooLarge(limit: 10), true),
+    ])
+    func refusalTable(kind: PaySysError.Kind, unknown: Bool) {
+        let error = PaySysError(kind: kind, method: "paysys.payment_adjustments", transactionID: 7)
+        #expect(error.isOutcomeUnknown == unknown, "\(kind)")
+        #expect((error.refusalProof == nil) == unknown)
+        // A request that never left is refused whatever the kind.
+        let unsent = PaySysError(kind: kind, method: "paysys.payment_adjustments", requestMayHaveBeenSent: false)
+        #expect(!unsent.isOutcomeUnknown)
+    }
+
     @Test func errorFlags() {
         let dropped = PaySysError(kind: .connection(reason: "reset"), method: "paysys.payment_cancel", transactionID: 5)
         #expect(dropped.isOutcomeUnknown && dropped.isTransient)
         let refused = PaySysError(kind: .connection(reason: "refused"), method: "m", requestMayHaveBeenSent: false)
         #expect(!refused.isOutcomeUnknown && refused.isTransient)
         let gateway = PaySysError(kind: .gateway(code: .processingUnavailable, message: "", data: nil), method: "m")
-        #expect(gateway.isTransient && !gateway.isOutcomeUnknown)
-        #expect(!PaySysError(kind: .http(status: 404), method: "m").isOutcomeUnknown)
+        #expect(gateway.isTransient && gateway.isOutcomeUnknown, "-32318 does not say the call was refused")
         #expect(PaySysError(kind: .http(status: 502), method: "m").isOutcomeUnknown)
         #expect(PaySysError.GatewayCode(rawValue: -1).meaning == nil)
         #expect(dropped.description.contains("transaction 5"))
