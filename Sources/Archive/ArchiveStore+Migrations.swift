@@ -21,6 +21,10 @@ extension ArchiveStore {
                 CREATE INDEX operations_pending ON operations(next_check_at) WHERE state = 'pending';
                 """)
         }
+        // VAT belongs to the month of the receipt's date: the VAT table scans receipts by it.
+        migrator.registerMigration("v3-receipts-by-date") { db in
+            try db.execute(sql: "CREATE INDEX receipts_issued ON receipts(issued_at)")
+        }
         return migrator
     }
 

@@ -22,7 +22,7 @@ extension ArchiveStore {
             SELECT e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
                 e.operation_id, t.type, t.status, t.vendor_order_id, t.receipt_url, t.paid_at, t.state, t.last_error,
                 r.fiscal_sign, r.terminal_id, r.receipt_number, r.total, r.vat_total, r.currency AS receipt_currency,
-                r.commissioner_tin, r.kind AS receipt_kind, o.url AS receipt_original_url
+                r.commissioner_tin, r.kind AS receipt_kind, r.issued_at AS receipt_issued_at, o.url AS receipt_original_url
             FROM events e
             JOIN transactions t ON t.id = e.transaction_id
             LEFT JOIN receipts r ON r.id = CASE WHEN e.kind IN ('payment', 'p2p')
@@ -63,7 +63,8 @@ extension ArchiveStore {
                 total: Money(minorUnits: total, currency: receiptCurrency),
                 vatAmount: Money(minorUnits: row["vat_total"], currency: receiptCurrency),
                 commissionerTIN: row["commissioner_tin"],
-                kind: try FiscalReceipt.Kind(rawValue: row["receipt_kind"]).orCorrupt("receipt kind", id))
+                kind: try FiscalReceipt.Kind(rawValue: row["receipt_kind"]).orCorrupt("receipt kind", id),
+                issuedAt: row["receipt_issued_at"])
         }
         let isPayment = event == .payment || event == .p2p
         let state: String = row["state"]
@@ -95,10 +96,10 @@ extension ArchiveStore {
             pipelineReason: state == "archived" ? nil : row["last_error"], amountUnknown: amountUnknown)
     }
 
-    /// VAT by rate of the month: summed from the items of the archived **sale** receipts of the transactions whose
-    /// `payment`/`p2p` event falls in the month. Refund receipts are not netted here (they belong to the month of
-    /// the refund and appear in the register with their own VAT); items without a VAT rate are left out.
-    /// Ordered by rate.
+    /// VAT by rate and currency of the month, by **receipt date** (what the tax authority sees): the items of the
+    /// sale receipts (each transaction's first, as the register shows it) and of every refund receipt issued in the
+    /// month, refunds negative; with the part whose event lies in another month (``VATLine/otherMonthVAT``). Items
+    /// without a VAT rate are left out. Ordered by rate.
     public func vatBreakdown(in month: YearMonth) throws -> [VATLine] {
         try Self.vatBreakdown(pool, in: month)
     }
@@ -110,32 +111,56 @@ extension ArchiveStore {
                 try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT i.vat_rate, r.currency, SUM(i.line_total - i.discount) AS gross, SUM(i.vat_amount) AS vat,
-                        COUNT(*) AS n
-                    FROM events e
-                    JOIN receipts r ON r.id = (SELECT id FROM receipts WHERE transaction_id = e.transaction_id
-                        AND kind <> 'refund' ORDER BY id LIMIT 1)
-                    JOIN receipt_items i ON i.receipt_id = r.id
-                    WHERE e.kind IN ('payment', 'p2p') AND e.occurred_at >= ? AND e.occurred_at < ?
-                      AND i.vat_rate IS NOT NULL
-                    GROUP BY i.vat_rate, r.currency
+                    WITH dated AS (
+                        SELECT r.id, r.currency, r.kind = 'refund' AS is_refund,
+                            CASE WHEN r.kind = 'refund'
+                                THEN NOT EXISTS(SELECT 1 FROM events e WHERE e.transaction_id = r.transaction_id
+                                    AND e.kind IN ('refund', 'cancellation') AND e.occurred_at >= ?1 AND e.occurred_at < ?2)
+                                ELSE NOT EXISTS(SELECT 1 FROM events e WHERE e.transaction_id = r.transaction_id
+                                    AND e.kind IN ('payment', 'p2p') AND e.occurred_at >= ?1 AND e.occurred_at < ?2)
+                            END AS other_month
+                        FROM receipts r
+                        WHERE r.issued_at >= ?1 AND r.issued_at < ?2
+                          AND (r.kind = 'refund' OR r.id = (SELECT MIN(id) FROM receipts s
+                              WHERE s.transaction_id = r.transaction_id AND s.kind <> 'refund'))
+                    )
+                    SELECT i.vat_rate, d.currency, d.is_refund, SUM(i.line_total - i.discount) AS gross,
+                        SUM(i.vat_amount) AS vat, COUNT(*) AS n,
+                        SUM(CASE WHEN d.other_month THEN i.vat_amount ELSE 0 END) AS other_vat
+                    FROM dated d JOIN receipt_items i ON i.receipt_id = d.id
+                    WHERE i.vat_rate IS NOT NULL
+                    GROUP BY i.vat_rate, d.currency, d.is_refund
                     """,
                     arguments: [month.startEpochSeconds, month.endEpochSeconds])
             }
         } catch let error as DatabaseError {
             throw Self.mapError(error, "Cannot compute the VAT of \(month)")
         }
-        var lines: [VATLine] = []
+        var lines: [String: VATLine] = [:]
         for row in rows {
             let rateText: String = row["vat_rate"]
             guard let rate = try? ExactDecimal(parsing: rateText),
                 let currency = Currency(rawValue: row["currency"])
             else { throw ArchiveError(.corrupt, "The archive holds an unreadable VAT rate \(rateText)") }
-            lines.append(VATLine(
-                rate: rate, gross: Money(minorUnits: row["gross"], currency: currency),
-                vat: Money(minorUnits: row["vat"], currency: currency), itemCount: row["n"]))
+            let key = "\(rate)|\(currency.rawValue)"
+            var line = lines[key] ?? VATLine(rate: rate, gross: .zero(currency), vat: .zero(currency), itemCount: 0)
+            let gross = Money(minorUnits: row["gross"], currency: currency)
+            let vat = Money(minorUnits: row["vat"], currency: currency)
+            let other = Money(minorUnits: row["other_vat"], currency: currency)
+            if row["is_refund"] as Bool {
+                line.refundGross = -gross
+                line.refundVAT = -vat
+                line.refundItemCount = row["n"]
+                line.otherMonthVAT = line.otherMonthVAT - other
+            } else {
+                line.gross = gross
+                line.vat = vat
+                line.itemCount = row["n"]
+                line.otherMonthVAT = line.otherMonthVAT + other
+            }
+            lines[key] = line
         }
-        return lines.sorted { ($0.rate, $0.gross.currency.rawValue) < ($1.rate, $1.gross.currency.rawValue) }
+        return lines.values.sorted { ($0.rate, $0.currency.rawValue) < ($1.rate, $1.currency.rawValue) }
     }
 
     /// The Tashkent months that have at least one event, oldest first.

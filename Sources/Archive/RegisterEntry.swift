@@ -31,10 +31,12 @@ public struct RegisterEntry: Sendable, Hashable {
         public var commissionerTIN: String?
         /// `sale` or `refund` (a refund receipt).
         public var kind: FiscalReceipt.Kind
+        /// When the receipt was issued (Unix seconds): the date that puts its VAT in a month.
+        public var issuedAt: Int64?
 
         public init(
             fiscalSign: String?, terminalID: String, receiptNumber: String, total: Money, vatAmount: Money,
-            commissionerTIN: String?, kind: FiscalReceipt.Kind
+            commissionerTIN: String?, kind: FiscalReceipt.Kind, issuedAt: Int64? = nil
         ) {
             self.fiscalSign = fiscalSign
             self.terminalID = terminalID
@@ -43,6 +45,7 @@ public struct RegisterEntry: Sendable, Hashable {
             self.vatAmount = vatAmount
             self.commissionerTIN = commissionerTIN
             self.kind = kind
+            self.issuedAt = issuedAt
         }
     }
 
@@ -101,21 +104,47 @@ public struct RegisterEntry: Sendable, Hashable {
     }
 }
 
-/// VAT of a month's sale receipts at one rate, summed from the archived items.
+/// VAT of a month at one rate and currency, summed from the items of the receipts **dated** in the month (the
+/// receipt's date is what the tax authority sees): sale receipts add, refund receipts subtract.
 public struct VATLine: Sendable, Hashable {
     /// The rate in percent (`12`, `0`).
     public var rate: ExactDecimal
-    /// Σ (line total − discount) of the items at this rate, VAT included.
+    /// Sale receipts: Σ (line total − discount) of the items at this rate, VAT included.
     public var gross: Money
-    /// Σ item VAT at this rate.
+    /// Sale receipts: Σ item VAT at this rate.
     public var vat: Money
-    /// Number of items.
+    /// Sale receipts: number of items.
     public var itemCount: Int
+    /// Refund receipts: Σ (line total − discount), negative.
+    public var refundGross: Money
+    /// Refund receipts: Σ item VAT, negative.
+    public var refundVAT: Money
+    /// Refund receipts: number of items.
+    public var refundItemCount: Int
+    /// The part of ``netVAT`` from receipts whose event falls in another month (a payment at 23:59 whose receipt
+    /// is dated 00:01 of the next day): those events are in another month's register.
+    public var otherMonthVAT: Money
 
-    public init(rate: ExactDecimal, gross: Money, vat: Money, itemCount: Int) {
+    public init(
+        rate: ExactDecimal, gross: Money, vat: Money, itemCount: Int, refundGross: Money? = nil,
+        refundVAT: Money? = nil, refundItemCount: Int = 0, otherMonthVAT: Money? = nil
+    ) {
         self.rate = rate
         self.gross = gross
         self.vat = vat
         self.itemCount = itemCount
+        self.refundGross = refundGross ?? .zero(gross.currency)
+        self.refundVAT = refundVAT ?? .zero(gross.currency)
+        self.refundItemCount = refundItemCount
+        self.otherMonthVAT = otherMonthVAT ?? .zero(gross.currency)
     }
+
+    /// The currency of every amount of the line.
+    public var currency: Currency { gross.currency }
+
+    /// Sales minus refunds, VAT included.
+    public var netGross: Money { gross + refundGross }
+
+    /// The VAT owed for the month at this rate: sale VAT minus refund VAT.
+    public var netVAT: Money { vat + refundVAT }
 }

@@ -21,7 +21,7 @@ extension HTMLReportRenderer {
         html += "</ul>\n"
         if exceptions.isTruncated {
             let notice = labels.exceptionsTruncated(
-                language.format(count: exceptions.details.count), language.format(count: total))
+                language.format(count: exceptions.detailLimit), language.format(count: total))
             html += "<p class=\"notice\">\(esc(notice))</p>\n"
         }
         html += """
@@ -54,6 +54,8 @@ extension HTMLReportRenderer {
             if let reason = exception.pipelineReason, !reason.isEmpty { details += "<small>\(esc(reason))</small>" }
         case .refundOfUnknownAmount:
             details = esc(labels.exceptionKindShort(exception.kind))
+        case .receiptInAnotherMonth:
+            details = esc(labels.receiptMonth(exception.receiptIssuedAt.map { language.dateTime(epochSeconds: $0) } ?? ""))
         case .unknownStatus:
             details = esc(labels.unknownStatus(String(exception.status.rawValue)))
         }
@@ -65,6 +67,36 @@ extension HTMLReportRenderer {
             + "<td>\(esc(exception.amount.currency.alphaCode))</td>"
             + "<td class=\"wrap\">\(esc(exception.vendorOrderID ?? ""))</td>"
             + "<td>\(details)</td></tr>\n"
+    }
+
+    // MARK: Changes since the previous revision
+
+    /// The first section of a revised export: counts of added, removed and changed rows, then the rows.
+    func changesSection(_ changes: RegisterChanges) -> String {
+        var html = "<section id=\"changes\">\n<h2>\(esc(labels.changesTitle(String(changes.previousRevision))))</h2>\n"
+        html += "<ul class=\"kinds\">\n"
+        for kind in RegisterChanges.Change.Kind.allCases {
+            html += "<li>\(esc(labels.changeKind(kind)))<b>\(esc(language.format(count: changes.count(of: kind))))</b></li>\n"
+        }
+        html += "</ul>\n"
+        let total = changes.counts.values.reduce(0, +)
+        if total > changes.details.count {
+            let file = "\(summary.month).r\(changes.previousRevision + 1).changes.csv"
+            html += "<p class=\"notice\">\(esc(labels.changesTruncated(language.format(count: changes.details.count), file)))</p>\n"
+        }
+        html += """
+            <table class="list"><thead><tr><th>\(esc(labels.details))</th><th>\(esc(labels.dateTime))</th>\
+            <th>\(esc(labels.event))</th><th>\(esc(labels.transaction))</th><th></th></tr></thead>
+            <tbody>
+
+            """
+        for change in changes.details {
+            let cells = change.fields.map { "\($0.column): \($0.before) → \($0.after)" }.joined(separator: "; ")
+            html += "<tr><td>\(esc(labels.changeKind(change.kind)))</td><td class=\"id\">\(esc(change.occurredAt))</td>"
+                + "<td>\(esc(change.event))</td><td class=\"id\">\(esc(change.transactionID))</td>"
+                + "<td class=\"wrap\">\(esc(cells))</td></tr>\n"
+        }
+        return html + "</tbody></table>\n</section>\n"
     }
 
     // MARK: Register
@@ -136,9 +168,23 @@ extension HTMLReportRenderer {
         return cell
     }
 
-    func registerEnd(rowCount: Int) -> String {
+    /// Closes the register; when only the first `shown` of `rowCount` rows were written, says where the whole
+    /// register is: the files written beside this one (name and SHA-256), else the command that writes it.
+    func registerEnd(rowCount: Int, shown: Int? = nil, fullRegister: [WrittenReport] = []) -> String {
         var html = "</tbody></table>\n"
         if rowCount == 0 { html += "<p class=\"empty\">\(esc(labels.noEvents))</p>\n" }
+        if let shown, shown < rowCount {
+            html += "<p class=\"notice\">\(esc(labels.registerTruncated(language.format(count: shown), language.format(count: rowCount))))"
+            if fullRegister.isEmpty {
+                let command = "fiscal-archive report --month \(summary.month) --format csv"
+                html += " \(esc(labels.fullRegisterCommand(command)))"
+            }
+            for file in fullRegister {
+                let name = (file.path as NSString).lastPathComponent
+                html += " \(esc(labels.fullRegisterIn(name, file.sha256Hex)))"
+            }
+            html += "</p>\n"
+        }
         return html + "</section>\n"
     }
 }

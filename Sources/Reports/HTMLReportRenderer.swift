@@ -122,30 +122,38 @@ struct HTMLReportRenderer {
             return html + "</table><p class=\"empty\">\(esc(labels.noVAT))</p></div>\n"
         }
         html += """
-            <thead><tr><th>\(esc(labels.vatRate))</th><th class="num">\(esc(labels.items))</th>\
-            <th class="num">\(esc(labels.gross))</th><th class="num">\(esc(labels.vat))</th>\
-            <th>\(esc(labels.currency))</th></tr></thead>
+            <thead><tr><th rowspan="2">\(esc(labels.vatRate))</th><th colspan="2">\(esc(labels.vatSales))</th>\
+            <th colspan="2">\(esc(labels.vatRefunds))</th><th class="num" rowspan="2">\(esc(labels.netVAT))</th>\
+            <th rowspan="2">\(esc(labels.currency))</th></tr>
+            <tr><th class="num">\(esc(labels.gross))</th><th class="num">\(esc(labels.vat))</th>\
+            <th class="num">\(esc(labels.gross))</th><th class="num">\(esc(labels.vat))</th></tr></thead>
             <tbody>
 
             """
         for line in summary.vat {
-            html += "<tr><th>\(esc(line.rate.description))\u{00A0}%</th>\(countCell(line.itemCount))"
-                + "\(amountCell(line.gross))\(amountCell(line.vat))<td>\(esc(line.gross.currency.alphaCode))</td></tr>\n"
+            html += "<tr><th>\(esc(line.rate.description))\u{00A0}%</th>"
+                + "\(amountCell(line.gross))\(amountCell(line.vat))\(amountCell(line.refundGross))\(amountCell(line.refundVAT))"
+                + "\(amountCell(line.netVAT))<td>\(esc(line.currency.alphaCode))</td></tr>\n"
         }
         html += "</tbody>\n"
         // One total row per currency (receipts are in so'm, but never add across currencies).
         var currencies: [Currency] = []
-        for line in summary.vat where !currencies.contains(line.gross.currency) { currencies.append(line.gross.currency) }
+        for line in summary.vat where !currencies.contains(line.currency) { currencies.append(line.currency) }
         html += "<tfoot>\n"
+        var notes: [String] = []
         for currency in currencies {
-            let lines = summary.vat.filter { $0.gross.currency == currency && $0.vat.currency == currency }
-            let gross = lines.reduce(Money.zero(currency)) { $0 + $1.gross }
-            let vat = lines.reduce(Money.zero(currency)) { $0 + $1.vat }
-            let items = lines.reduce(0) { $0 + $1.itemCount }
-            html += "<tr><th></th>\(countCell(items))\(amountCell(gross))\(amountCell(vat))"
+            let lines = summary.vat.filter { $0.currency == currency }
+            func sum(_ value: (VATLine) -> Money) -> Money { lines.reduce(Money.zero(currency)) { $0 + value($1) } }
+            html += "<tr class=\"net\"><th>\(esc(labels.netVAT))</th>\(amountCell(sum(\.gross)))\(amountCell(sum(\.vat)))"
+                + "\(amountCell(sum(\.refundGross)))\(amountCell(sum(\.refundVAT)))\(amountCell(sum(\.netVAT)))"
                 + "<td>\(esc(currency.alphaCode))</td></tr>\n"
+            let other = sum(\.otherMonthVAT)
+            if other.minorUnits != 0 {
+                notes.append(labels.otherMonthVAT(language.format(other) + "\u{00A0}" + currency.alphaCode))
+            }
         }
-        html += "</tfoot></table></div>\n"
-        return html
+        html += "</tfoot></table>\n"
+        for note in notes { html += "<p class=\"empty\">\(esc(note))</p>\n" }
+        return html + "</div>\n"
     }
 }

@@ -1,18 +1,29 @@
 import Crypto
 import Foundation
 
-/// Writes a report file through a buffer while hashing it, then moves it into place.
+/// Writes a report file through a buffer while hashing it, then moves it into place — or keeps the bytes in
+/// memory (the web UI renders months without touching the reports folder).
 ///
 /// The bytes go to `<path>.partial` first and are renamed over `path` only when complete, so a failed run never
 /// leaves a half-written report where the finished one belongs. Not thread-safe: one writer per report.
 final class HashingFileWriter {
     let path: String
     private let partialPath: String
-    private let handle: FileHandle
+    private let handle: FileHandle?
     private var hasher = SHA256()
     private var buffer: [UInt8] = []
     private var finished = false
+    /// In-memory mode: everything written so far.
+    private(set) var bytes: [UInt8] = []
     private static let bufferSize = 1 << 16
+
+    /// A writer that keeps the report in ``bytes``; `name` only names it in messages.
+    init(inMemory name: String) {
+        self.path = name
+        self.partialPath = name
+        self.handle = nil
+        self.finished = true
+    }
 
     init(path: String) throws(ReportError) {
         self.path = path
@@ -35,7 +46,7 @@ final class HashingFileWriter {
     }
 
     deinit {
-        if !finished {
+        if !finished, let handle {
             try? handle.close()
             try? FileManager.default.removeItem(atPath: partialPath)
         }
@@ -56,6 +67,11 @@ final class HashingFileWriter {
     private func flush() throws(ReportError) {
         guard !buffer.isEmpty else { return }
         hasher.update(data: buffer)
+        guard let handle else {
+            bytes.append(contentsOf: buffer)
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
         do {
             try handle.write(contentsOf: buffer)
         } catch {
@@ -67,6 +83,7 @@ final class HashingFileWriter {
     /// Flushes, closes, moves the file into place and writes `<path>.sha256` beside it; returns the hex digest.
     func finish() throws(ReportError) -> String {
         try flush()
+        guard let handle else { return hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined() }
         do {
             try handle.synchronize()
             try handle.close()

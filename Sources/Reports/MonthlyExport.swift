@@ -5,30 +5,90 @@ import Foundation
 extension ArchiveStore: RegisterSource {}
 extension RegisterSnapshot: RegisterSource {}
 
-/// Writes a month's HTML and CSV reports from the archive into a directory, as `report`, `run`, `demo` and the
-/// web UI all do.
+/// A month's export: the reports `run` (and `report --export`) write into the reports folder, which are never
+/// overwritten.
+///
+/// The first export of a month is `YYYY-MM.csv` and `YYYY-MM.html` (each with its `.sha256`). Exporting again after
+/// the archive changed writes a new **revision**, `YYYY-MM.r2.csv` / `.html` (then `r3`, …), whose HTML opens with
+/// what changed since the previous revision and whose `YYYY-MM.r2.changes.csv` lists every changed cell. Exporting
+/// an unchanged month writes nothing. A revision is complete when its HTML exists (it is written last); the files of
+/// an incomplete one (a crash mid-export) are replaced by the next export.
 public enum MonthlyExport {
-    /// The two reports written for a month.
+    /// What an export did.
     public struct Result: Sendable {
+        /// The revision that now stands for the month (1 = the first export).
+        public var revision: Int
+        /// Whether this call wrote it (`false`: the latest revision already matched the archive).
+        public var isNew: Bool
         public var html: WrittenReport
         public var csv: WrittenReport
+        /// What changed since the previous revision (for revision 2 and later).
+        public var changes: RegisterChanges?
+        /// Where the list of changed cells is (for revision 2 and later).
+        public var changesPath: String?
     }
 
-    /// Writes `<directory>/<YYYY-MM>.html` and `.csv` (each with its `.sha256`).
+    /// The file name stem of a revision: `YYYY-MM` for the first, `YYYY-MM.rN` after.
+    public static func stem(_ month: YearMonth, revision: Int) -> String {
+        revision <= 1 ? month.description : "\(month).r\(revision)"
+    }
+
+    /// The latest complete revision of a month in `directory`, if any.
+    public static func latestRevision(of month: YearMonth, in directory: String) -> Int? {
+        var latest: Int?
+        var revision = 1
+        while FileManager.default.fileExists(atPath: path(directory, stem(month, revision: revision) + ".html")) {
+            latest = revision
+            revision += 1
+        }
+        return latest
+    }
+
+    /// Exports a month unless its latest revision already shows the archive as it is.
     ///
-    /// The reports are dated by the archive's last change, not by the clock, so the same archive always gives
-    /// byte-identical files. Both are written from one snapshot of the archive.
-    public static func write(
-        month: YearMonth, archive: ArchiveStore, directory: String, language: ReportLanguage
+    /// The reports are dated by the archive's last change, not by the clock, and all files come from one snapshot.
+    public static func export(
+        month: YearMonth, archive: ArchiveStore, directory: String, language: ReportLanguage,
+        generator: ReportGenerator = ReportGenerator()
     ) throws -> Result {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        // One frozen view for both files: a sync committing meanwhile changes neither, nor the two passes of the HTML.
         let snapshot = try archive.registerSnapshot()
         let asOf = try snapshot.lastChangeAt() ?? month.startEpochSeconds
-        let generator = ReportGenerator()
-        let base = (directory as NSString).appendingPathComponent(month.description)
-        let html = try generator.writeHTML(month: month, source: snapshot, language: language, asOf: asOf, to: base + ".html")
+        let previous = latestRevision(of: month, in: directory)
+        let revision = (previous ?? 0) + 1
+        let base = path(directory, stem(month, revision: revision))
         let csv = try generator.writeCSV(month: month, source: snapshot, language: language, asOf: asOf, to: base + ".csv")
-        return Result(html: html, csv: csv)
+        var changes: RegisterChanges?
+        var changesPath: String?
+        if let previous {
+            let previousBase = path(directory, stem(month, revision: previous))
+            let difference = try RegisterChanges.between(
+                previous: previousBase + ".csv", current: csv.path, previousRevision: previous)
+            if difference.isEmpty {
+                // Nothing changed: the new files were never an export; the latest revision stands.
+                for suffix in [".csv", ".csv.sha256"] { try? FileManager.default.removeItem(atPath: base + suffix) }
+                let html = try existing(previousBase + ".html", summary: csv.summary)
+                let previousCSV = try existing(previousBase + ".csv", summary: csv.summary)
+                return Result(revision: previous, isNew: false, html: html, csv: previousCSV, changes: nil, changesPath: nil)
+            }
+            changes = difference
+            changesPath = base + ".changes.csv"
+            try Data(difference.csv().utf8).write(to: URL(fileURLWithPath: base + ".changes.csv"), options: .atomic)
+        }
+        let html = try generator.writeHTML(
+            month: month, source: snapshot, language: language, asOf: asOf, to: base + ".html", fullRegister: [csv],
+            changes: changes)
+        return Result(revision: revision, isNew: true, html: html, csv: csv, changes: changes, changesPath: changesPath)
+    }
+
+    private static func path(_ directory: String, _ name: String) -> String {
+        (directory as NSString).appendingPathComponent(name)
+    }
+
+    /// A report already on disk, with its recorded checksum.
+    private static func existing(_ path: String, summary: MonthlySummary) throws -> WrittenReport {
+        let line = (try? String(contentsOfFile: path + ".sha256", encoding: .utf8)) ?? ""
+        return WrittenReport(
+            path: path, sha256Hex: String(line.prefix { $0 != " " }), rowCount: summary.eventCount, summary: summary)
     }
 }

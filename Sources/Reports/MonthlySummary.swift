@@ -85,10 +85,10 @@ public struct MonthlySummary: Sendable, Hashable {
     public struct Exceptions: Sendable, Hashable {
         /// How many of each kind (every kind present).
         public var counts: [ReportException.Kind: Int]
-        /// The first `detailLimit` exceptions in register order; the rest are counted, not kept, so that memory
-        /// stays flat however large the month.
+        /// The first `detailLimit` exceptions of each kind, in register order; the rest are counted, not kept, so
+        /// that memory and the HTML report stay bounded however large the month.
         public var details: [ReportException]
-        /// The most details kept.
+        /// The most details kept of each kind.
         public var detailLimit: Int
 
         /// Creates an exception summary.

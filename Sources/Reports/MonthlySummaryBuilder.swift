@@ -4,8 +4,8 @@ import FiscalCore
 /// Accumulates a ``MonthlySummary`` one register entry at a time, in constant memory (plus the capped list of
 /// exception details).
 public struct MonthlySummaryBuilder: Sendable {
-    /// The default number of exception details kept.
-    public static let defaultExceptionDetailLimit = 10_000
+    /// The default number of exception details kept of each kind.
+    public static let defaultExceptionDetailLimit = 500
 
     private struct Accumulator: Sendable {
         var byEvent: [MonthlySummary.Totals]
@@ -27,11 +27,12 @@ public struct MonthlySummaryBuilder: Sendable {
     public let month: YearMonth
     /// The as-of time of the report (decides overdue deadlines).
     public let asOf: Int64
-    /// The most exception details kept in memory.
+    /// The most exception details kept in memory, of each kind (the first ones in register order).
     public let exceptionDetailLimit: Int
     private var accumulators: [Accumulator?] = Array(repeating: nil, count: Currency.allCases.count)
     private var exceptionCounts: [Int] = Array(repeating: 0, count: ReportException.Kind.allCases.count)
     private var exceptionDetails: [ReportException] = []
+    private var exceptionDetailCounts: [Int] = Array(repeating: 0, count: ReportException.Kind.allCases.count)
     private(set) var eventCount = 0
 
     /// Starts an empty summary of `month`.
@@ -66,8 +67,12 @@ public struct MonthlySummaryBuilder: Sendable {
 
         let exceptions = ReportException.detect(in: entry, month: month, asOf: asOf)
         for exception in exceptions {
-            exceptionCounts[Self.index(of: exception.kind)] += 1
-            if exceptionDetails.count < exceptionDetailLimit { exceptionDetails.append(exception) }
+            let kind = Self.index(of: exception.kind)
+            exceptionCounts[kind] += 1
+            if exceptionDetailCounts[kind] < exceptionDetailLimit {
+                exceptionDetailCounts[kind] += 1
+                exceptionDetails.append(exception)
+            }
         }
         return exceptions
     }

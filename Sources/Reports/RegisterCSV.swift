@@ -92,4 +92,13 @@ public enum RegisterCSV {
         result += "\""
         return result
     }
+
+    /// One CSV line of cells: numbers as they are, everything else as a text cell.
+    public static func join(_ cells: [String]) -> String {
+        cells.map { cell in
+            let isNumber = !cell.isEmpty && cell.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+                && cell.utf8.dropFirst().allSatisfy { $0 != UInt8(ascii: "-") }
+            return isNumber ? cell : textCell(cell)
+        }.joined(separator: ",") + lineEnd
+    }
 }

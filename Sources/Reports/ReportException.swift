@@ -18,6 +18,9 @@ public struct ReportException: Sendable, Hashable {
         case refundWithoutRefundReceipt
         /// A refund seen only as a status change (made outside this tool) whose amount nothing archived tells.
         case refundOfUnknownAmount
+        /// The event and its receipt are dated in different Tashkent months: the receipt's VAT is in the other
+        /// month's VAT table.
+        case receiptInAnotherMonth
         /// A PaySys status this project does not know the meaning of.
         case unknownStatus
     }
@@ -60,6 +63,8 @@ public struct ReportException: Sendable, Hashable {
     public var deadline: Tashkent.LocalDateTime?
     /// Whether `deadline` had passed at the report's `asOf` time.
     public var isOverdue: Bool
+    /// `receiptInAnotherMonth`: when the receipt was issued.
+    public var receiptIssuedAt: Int64?
 
     /// Creates an exception record.
     public init(
@@ -131,6 +136,13 @@ public struct ReportException: Sendable, Hashable {
         }
         if entry.amountUnknown {
             found.append(make(.refundOfUnknownAmount))
+        }
+        if let issued = entry.receipt?.issuedAt,
+            YearMonth(containingEpochSeconds: issued) != YearMonth(containingEpochSeconds: entry.occurredAt)
+        {
+            var exception = make(.receiptInAnotherMonth)
+            exception.receiptIssuedAt = issued
+            found.append(exception)
         }
         if !entry.status.isKnown {
             found.append(make(.unknownStatus))

@@ -32,12 +32,22 @@ public struct WrittenReport: Sendable, Hashable {
 /// - Each file is written to `<path>.partial` and moved into place when complete; `<path>.sha256` is written beside
 ///   it in `sha256sum` format (`<hex>  <file name>\n`).
 public struct ReportGenerator: Sendable {
-    /// The most exception details kept in memory and listed in the HTML report; the rest are counted.
+    /// The register rows an HTML report shows by default (`FISCAL_ARCHIVE_HTML_REGISTER_ROWS`).
+    public static let defaultHTMLRegisterRows = 5_000
+
+    /// The most exception details of each kind kept in memory and listed in the HTML report; the rest are counted.
     public var exceptionDetailLimit: Int
+    /// The most register rows the HTML report shows; beyond them it says where the full register is (the CSV is
+    /// never cut). The summary, VAT and daily chart always cover the whole month.
+    public var htmlRegisterRowLimit: Int
 
     /// Creates a generator.
-    public init(exceptionDetailLimit: Int = MonthlySummaryBuilder.defaultExceptionDetailLimit) {
+    public init(
+        exceptionDetailLimit: Int = MonthlySummaryBuilder.defaultExceptionDetailLimit,
+        htmlRegisterRowLimit: Int = ReportGenerator.defaultHTMLRegisterRows
+    ) {
         self.exceptionDetailLimit = exceptionDetailLimit
+        self.htmlRegisterRowLimit = max(0, htmlRegisterRowLimit)
     }
 
     /// Aggregates a month without writing anything (one pass).
@@ -56,8 +66,29 @@ public struct ReportGenerator: Sendable {
     public func writeCSV(
         month: YearMonth, source: some RegisterSource, language: ReportLanguage = .en, asOf: Int64, to path: String
     ) throws -> WrittenReport {
+        try writeCSV(month: month, source: source, asOf: asOf, into: try HashingFileWriter(path: path))
+    }
+
+    /// The CSV register as bytes, written nowhere (the web UI serves months this way).
+    public func renderCSV(month: YearMonth, source: some RegisterSource, asOf: Int64) throws -> (bytes: [UInt8], report: WrittenReport) {
+        let writer = HashingFileWriter(inMemory: "\(month).csv")
+        let report = try writeCSV(month: month, source: source, asOf: asOf, into: writer)
+        return (writer.bytes, report)
+    }
+
+    /// The HTML report as bytes, written nowhere (the web UI serves months this way).
+    public func renderHTML(month: YearMonth, source: some RegisterSource, language: ReportLanguage, asOf: Int64) throws
+        -> (bytes: [UInt8], report: WrittenReport)
+    {
+        let writer = HashingFileWriter(inMemory: "\(month).html")
+        let report = try writeHTML(month: month, source: source, language: language, asOf: asOf, into: writer, fullRegister: [])
+        return (writer.bytes, report)
+    }
+
+    private func writeCSV(month: YearMonth, source: some RegisterSource, asOf: Int64, into writer: HashingFileWriter) throws
+        -> WrittenReport
+    {
         let chainHead = try source.chainHead()
-        let writer = try HashingFileWriter(path: path)
         try writer.write(bytes: RegisterCSV.byteOrderMark)
         try writer.write(RegisterCSV.headerLine)
         var builder = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
@@ -67,29 +98,44 @@ public struct ReportGenerator: Sendable {
         }
         let summary = builder.finish(chainHead: chainHead, vat: try source.vatBreakdown(in: month))
         let hex = try writer.finish()
-        return WrittenReport(path: path, sha256Hex: hex, rowCount: summary.eventCount, summary: summary)
+        return WrittenReport(path: writer.path, sha256Hex: hex, rowCount: summary.eventCount, summary: summary)
     }
 
     /// Writes the self-contained HTML report: header, summary, daily chart, exceptions, register.
     ///
     /// - Throws: ``ReportError`` with code `sourceChanged` if the second pass does not see the events the first
     ///   did (call it on a consistent snapshot of the archive).
+    ///
+    /// `fullRegister`: the files with the whole register written beside this one, named when the register is cut.
     public func writeHTML(
-        month: YearMonth, source: some RegisterSource, language: ReportLanguage, asOf: Int64, to path: String
+        month: YearMonth, source: some RegisterSource, language: ReportLanguage, asOf: Int64, to path: String,
+        fullRegister: [WrittenReport] = [], changes: RegisterChanges? = nil
     ) throws -> WrittenReport {
+        try writeHTML(
+            month: month, source: source, language: language, asOf: asOf, into: try HashingFileWriter(path: path),
+            fullRegister: fullRegister, changes: changes)
+    }
+
+    private func writeHTML(
+        month: YearMonth, source: some RegisterSource, language: ReportLanguage, asOf: Int64,
+        into writer: HashingFileWriter, fullRegister: [WrittenReport], changes: RegisterChanges? = nil
+    ) throws -> WrittenReport {
+        let path = writer.path
         let summary = try summarize(month: month, source: source, asOf: asOf)
         let renderer = HTMLReportRenderer(summary: summary, language: language)
-        let writer = try HashingFileWriter(path: path)
         try writer.write(renderer.documentStart())
+        if let changes { try writer.write(renderer.changesSection(changes)) }
         try writer.write(renderer.summarySection())
         try writer.write(renderer.dailySection())
         try writer.write(renderer.exceptionsSection())
         try writer.write(renderer.registerStart())
         var check = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
         var number = 0
+        let limit = htmlRegisterRowLimit
         try source.forEachRegisterEntry(in: month) { entry in
             let exceptions = try check.add(entry)
             number += 1
+            guard number <= limit else { return }
             try writer.write(renderer.registerRow(number: number, entry: entry, kinds: exceptions.map(\.kind)))
         }
         let recheck = check.finish(chainHead: summary.chainHead, vat: summary.vat)
@@ -100,7 +146,7 @@ public struct ReportGenerator: Sendable {
                     + "(\(summary.eventCount) in the summary, \(recheck.eventCount) in the register); run it again",
                 path: path)
         }
-        try writer.write(renderer.registerEnd(rowCount: number))
+        try writer.write(renderer.registerEnd(rowCount: number, shown: min(number, limit), fullRegister: fullRegister))
         let fileName = (path as NSString).lastPathComponent
         try writer.write(renderer.documentEnd(fileName: fileName))
         let hex = try writer.finish()

@@ -30,6 +30,11 @@ struct ReportLabels: Sendable {
     var items: String
     var gross: String
     var vat: String
+    var vatSales: String
+    var vatRefunds: String
+    var netVAT: String
+    var otherMonthVAT: @Sendable (_ amount: String) -> String
+    var receiptMonth: @Sendable (_ date: String) -> String
     var noVAT: String
     var daily: String
     var chartIn: String
@@ -39,6 +44,12 @@ struct ReportLabels: Sendable {
     var exceptions: String
     var exception: String
     var noExceptions: String
+    var registerTruncated: @Sendable (_ shown: String, _ total: String) -> String
+    var changesTitle: @Sendable (_ revision: String) -> String
+    var changeKind: @Sendable (RegisterChanges.Change.Kind) -> String
+    var changesTruncated: @Sendable (_ shown: String, _ file: String) -> String
+    var fullRegisterIn: @Sendable (_ file: String, _ sha256: String) -> String
+    var fullRegisterCommand: @Sendable (_ command: String) -> String
     var exceptionsTruncated: @Sendable (_ shown: String, _ total: String) -> String
     var exceptionKind: @Sendable (ReportException.Kind) -> String
     var exceptionKindShort: @Sendable (ReportException.Kind) -> String
@@ -102,9 +113,12 @@ extension ReportLabels {
         registerTotal: "Register total",
         notPaid: "of which not paid (status error or created)",
         net: "Net received",
-        vatByRate: "VAT by rate (sale receipts)",
+        vatByRate: "VAT by rate (receipts dated in the month: sales minus refunds)",
         vatRate: "VAT rate", items: "Items", gross: "Gross incl. VAT", vat: "VAT",
-        noVAT: "No archived sale receipts in this period.",
+        vatSales: "Sales", vatRefunds: "Refunds", netVAT: "Net VAT",
+        otherMonthVAT: { "of which from receipts of events in another month: \($0)" },
+        receiptMonth: { "the receipt is dated \($0)" },
+        noVAT: "No archived receipts dated in this period.",
         daily: "Daily totals",
         chartIn: "Payments and p2p", chartOut: "Refunds and cancellations",
         chartDescription: { "Daily payments and p2p transfers (up) and refunds and cancellations (down) in \($0.alphaCode)" },
@@ -112,7 +126,19 @@ extension ReportLabels {
         exceptions: "Exceptions",
         exception: "Exception",
         noExceptions: "No exceptions: every event has its receipt and a known status.",
-        exceptionsTruncated: { "Showing the first \($0) of \($1). Every affected row is flagged in the register." },
+        registerTruncated: { "The first \($0) of \($1) rows are shown here." },
+        changesTitle: { "Changes since revision \($0)" },
+        changeKind: {
+            switch $0 {
+            case .added: "added"
+            case .removed: "removed"
+            case .changed: "changed"
+            }
+        },
+        changesTruncated: { "The first \($0) changes are listed; every changed cell is in \($1)." },
+        fullRegisterIn: { "The full register is in \($0) beside this file (SHA-256 \($1))." },
+        fullRegisterCommand: { "The full register is in the month's CSV report: \($0)." },
+        exceptionsTruncated: { "Showing the first \($0) of each kind, \($1) in all. Every affected row is flagged in the register." },
         exceptionKind: {
             switch $0 {
             case .missingReceipt: "Payment without an archived receipt"
@@ -120,6 +146,7 @@ extension ReportLabels {
             case .cancellationWithoutRefundReceipt: "Cancellation without a refund receipt"
             case .refundWithoutRefundReceipt: "Refund without a refund receipt"
             case .refundOfUnknownAmount: "Refund of unknown amount (made outside fiscal-archive)"
+            case .receiptInAnotherMonth: "Event and receipt in different months"
             case .unknownStatus: "Unknown PaySys status"
             }
         },
@@ -129,6 +156,7 @@ extension ReportLabels {
             case .receiptTotalMismatch: "total differs"
             case .cancellationWithoutRefundReceipt, .refundWithoutRefundReceipt: "no refund receipt"
             case .refundOfUnknownAmount: "amount unknown"
+            case .receiptInAnotherMonth: "receipt in another month"
             case .unknownStatus: "unknown status"
             }
         },
@@ -205,9 +233,12 @@ extension ReportLabels {
         registerTotal: "Итого по реестру",
         notPaid: "в т. ч. не оплачено (статус «ошибка» или «создан»)",
         net: "Чистое поступление",
-        vatByRate: "НДС по ставкам (чеки продажи)",
+        vatByRate: "НДС по ставкам (чеки, датированные месяцем: продажи минус возвраты)",
         vatRate: "Ставка НДС", items: "Позиций", gross: "Сумма с НДС", vat: "НДС",
-        noVAT: "За период нет архивных чеков продажи.",
+        vatSales: "Продажи", vatRefunds: "Возвраты", netVAT: "НДС к уплате",
+        otherMonthVAT: { "в т. ч. по чекам событий другого месяца: \($0)" },
+        receiptMonth: { "чек датирован \($0)" },
+        noVAT: "За период нет архивных чеков.",
         daily: "Итоги по дням",
         chartIn: "Платежи и p2p", chartOut: "Возвраты и отмены",
         chartDescription: { "Платежи и p2p-переводы по дням (вверх), возвраты и отмены (вниз), \($0.alphaCode)" },
@@ -215,7 +246,19 @@ extension ReportLabels {
         exceptions: "Исключения",
         exception: "Исключение",
         noExceptions: "Исключений нет: у каждого события есть чек и известный статус.",
-        exceptionsTruncated: { "Показаны первые \($0) из \($1). Все такие строки отмечены в реестре." },
+        registerTruncated: { "Здесь показаны первые \($0) из \($1) строк." },
+        changesTitle: { "Изменения с редакции \($0)" },
+        changeKind: {
+            switch $0 {
+            case .added: "добавлено"
+            case .removed: "удалено"
+            case .changed: "изменено"
+            }
+        },
+        changesTruncated: { "Показаны первые \($0) изменений; все изменённые ячейки — в \($1)." },
+        fullRegisterIn: { "Полный реестр — в файле \($0) рядом с этим (SHA-256 \($1))." },
+        fullRegisterCommand: { "Полный реестр — в CSV-отчёте месяца: \($0)." },
+        exceptionsTruncated: { "Показаны первые \($0) каждого вида, всего \($1). Все такие строки отмечены в реестре." },
         exceptionKind: {
             switch $0 {
             case .missingReceipt: "Платёж без архивного чека"
@@ -223,6 +266,7 @@ extension ReportLabels {
             case .cancellationWithoutRefundReceipt: "Отмена без чека возврата"
             case .refundWithoutRefundReceipt: "Возврат без чека возврата"
             case .refundOfUnknownAmount: "Возврат неизвестной суммы (сделан вне fiscal-archive)"
+            case .receiptInAnotherMonth: "Событие и чек в разных месяцах"
             case .unknownStatus: "Неизвестный статус PaySys"
             }
         },
@@ -232,6 +276,7 @@ extension ReportLabels {
             case .receiptTotalMismatch: "сумма чека"
             case .cancellationWithoutRefundReceipt, .refundWithoutRefundReceipt: "нет чека возврата"
             case .refundOfUnknownAmount: "сумма неизвестна"
+            case .receiptInAnotherMonth: "чек в другом месяце"
             case .unknownStatus: "неизв. статус"
             }
         },
@@ -308,9 +353,12 @@ extension ReportLabels {
         registerTotal: "Reyestr boʻyicha jami",
         notPaid: "shundan toʻlanmagan (holati «xato» yoki «yaratilgan»)",
         net: "Sof tushum",
-        vatByRate: "QQS stavkalar boʻyicha (sotuv cheklari)",
+        vatByRate: "QQS stavkalar boʻyicha (oy sanasidagi cheklar: sotuvlar minus qaytarishlar)",
         vatRate: "QQS stavkasi", items: "Pozitsiyalar", gross: "QQS bilan summa", vat: "QQS",
-        noVAT: "Bu davrda arxivlangan sotuv cheklari yoʻq.",
+        vatSales: "Sotuvlar", vatRefunds: "Qaytarishlar", netVAT: "Sof QQS",
+        otherMonthVAT: { "shundan boshqa oy hodisalari cheklari boʻyicha: \($0)" },
+        receiptMonth: { "chek sanasi \($0)" },
+        noVAT: "Bu davrda arxivlangan cheklar yoʻq.",
         daily: "Kunlik jamilar",
         chartIn: "Toʻlovlar va p2p", chartOut: "Qaytarishlar va bekor qilishlar",
         chartDescription: { "Kunlik toʻlovlar va p2p oʻtkazmalar (yuqoriga), qaytarishlar va bekor qilishlar (pastga), \($0.alphaCode)" },
@@ -318,7 +366,19 @@ extension ReportLabels {
         exceptions: "Istisnolar",
         exception: "Istisno",
         noExceptions: "Istisnolar yoʻq: har bir hodisaning cheki va maʼlum holati bor.",
-        exceptionsTruncated: { "\($1) tadan birinchi \($0) tasi koʻrsatilgan. Barcha bunday qatorlar reyestrda belgilangan." },
+        registerTruncated: { "Bu yerda \($1) qatordan birinchi \($0) tasi koʻrsatilgan." },
+        changesTitle: { "\($0)-tahrirdan beri oʻzgarishlar" },
+        changeKind: {
+            switch $0 {
+            case .added: "qoʻshildi"
+            case .removed: "olib tashlandi"
+            case .changed: "oʻzgardi"
+            }
+        },
+        changesTruncated: { "Birinchi \($0) ta oʻzgarish koʻrsatilgan; barcha oʻzgargan kataklar \($1) faylida." },
+        fullRegisterIn: { "Toʻliq reyestr ushbu fayl yonidagi \($0) faylida (SHA-256 \($1))." },
+        fullRegisterCommand: { "Toʻliq reyestr oyning CSV hisobotida: \($0)." },
+        exceptionsTruncated: { "Har turdan birinchi \($0) tasi koʻrsatilgan, jami \($1). Barcha bunday qatorlar reyestrda belgilangan." },
         exceptionKind: {
             switch $0 {
             case .missingReceipt: "Arxivlangan cheki yoʻq toʻlov"
@@ -326,6 +386,7 @@ extension ReportLabels {
             case .cancellationWithoutRefundReceipt: "Qaytarish cheki yoʻq bekor qilish"
             case .refundWithoutRefundReceipt: "Qaytarish cheki yoʻq qaytarish"
             case .refundOfUnknownAmount: "Summasi nomaʼlum qaytarish (fiscal-archive tashqarisida)"
+            case .receiptInAnotherMonth: "Hodisa va chek turli oylarda"
             case .unknownStatus: "Nomaʼlum PaySys holati"
             }
         },
@@ -335,6 +396,7 @@ extension ReportLabels {
             case .receiptTotalMismatch: "chek summasi"
             case .cancellationWithoutRefundReceipt, .refundWithoutRefundReceipt: "qaytarish cheki yoʻq"
             case .refundOfUnknownAmount: "summa nomaʼlum"
+            case .receiptInAnotherMonth: "chek boshqa oyda"
             case .unknownStatus: "nomaʼlum holat"
             }
         },

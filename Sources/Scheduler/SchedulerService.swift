@@ -19,12 +19,18 @@ public struct SchedulerService: Service {
         public var calendar: ExportCalendar
         public var reportsDirectory: String
         public var language: ReportLanguage
+        /// How reports are written (the HTML register's row limit).
+        public var generator: ReportGenerator
 
-        public init(syncInterval: Int64, calendar: ExportCalendar, reportsDirectory: String, language: ReportLanguage) {
+        public init(
+            syncInterval: Int64, calendar: ExportCalendar, reportsDirectory: String, language: ReportLanguage,
+            generator: ReportGenerator = ReportGenerator()
+        ) {
             self.syncInterval = syncInterval
             self.calendar = calendar
             self.reportsDirectory = reportsDirectory
             self.language = language
+            self.generator = generator
         }
     }
 
@@ -94,9 +100,9 @@ public struct SchedulerService: Service {
         do {
             let last = try archive.meta("last_export_month").flatMap(YearMonth.init(parsing:))
             for month in configuration.calendar.monthsToExport(now: clock(), lastExported: last) {
-                let result = try MonthlyExport.write(
+                let result = try MonthlyExport.export(
                     month: month, archive: archive, directory: configuration.reportsDirectory,
-                    language: configuration.language)
+                    language: configuration.language, generator: configuration.generator)
                 try archive.setMeta("last_export_month", month.description)
                 try archive.setMeta("last_export_at", String(clock()))
                 logger.notice("Monthly reports written", metadata: [

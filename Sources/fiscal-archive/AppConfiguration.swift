@@ -33,6 +33,8 @@ struct AppConfiguration: Sendable {
     /// When money operations whose answer was lost are checked again (offsets from the call); the last closes
     /// the settle window.
     var settleChecks = "5s,30s,2m,10m,1h"
+    /// The most register rows an HTML report shows (the CSV always has them all).
+    var htmlRegisterRows = 5_000
 
     /// Every variable this tool reads.
     static let variableNames = [
@@ -42,6 +44,7 @@ struct AppConfiguration: Sendable {
         "FISCAL_ARCHIVE_LANG", "FISCAL_ARCHIVE_WEB_TOKEN", "FISCAL_ARCHIVE_PAYMENT_INFO_AMOUNT_UNIT",
         "FISCAL_ARCHIVE_SYNC_INTERVAL", "FISCAL_ARCHIVE_EXPORT_HOUR", "FISCAL_ARCHIVE_REPORTS_DIR",
         "FISCAL_ARCHIVE_CONCURRENCY", "FISCAL_ARCHIVE_RECEIPT_RATE", "FISCAL_ARCHIVE_SETTLE_CHECKS",
+        "FISCAL_ARCHIVE_HTML_REGISTER_ROWS",
     ]
 
     /// Loads the file (if given or present as `fiscal-archive.conf`) and then the environment.
@@ -143,6 +146,12 @@ struct AppConfiguration: Sendable {
                 throw ConfigurationError("FISCAL_ARCHIVE_RECEIPT_RATE must be 0…10000 requests per second, not \"\(value)\"")
             }
             receiptRate = number
+        }
+        if let value = text("FISCAL_ARCHIVE_HTML_REGISTER_ROWS") {
+            guard let number = Int(value), (0...10_000_000).contains(number) else {
+                throw ConfigurationError("FISCAL_ARCHIVE_HTML_REGISTER_ROWS must be 0…10000000 rows, not \"\(value)\"")
+            }
+            htmlRegisterRows = number
         }
         if let value = text("FISCAL_ARCHIVE_SETTLE_CHECKS") {
             do {

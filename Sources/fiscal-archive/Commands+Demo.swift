@@ -147,11 +147,11 @@ struct DemoJob {
         let months = Set(transactions.map { YearMonth(containingEpochSeconds: $0.date) } + [YearMonth(containingEpochSeconds: now)])
         print("Reports:")
         for month in months.sorted() {
-            let result = try MonthlyExport.write(
+            // Exports are never overwritten: a rerun of the demo whose archive differs writes a new revision.
+            let result = try MonthlyExport.export(
                 month: month, archive: archive, directory: runtime.configuration.reportsDirectory, language: language)
-            let summary = result.csv.summary
-            print("  \(month): \(result.html.path) and \(result.csv.path) — \(summary.eventCount) events, "
-                + "\(summary.exceptions.total) exception(s); SHA-256 \(result.html.sha256Hex.prefix(16))…")
+            print("  ", terminator: "")
+            ReportText.printExport(month, result)
         }
         let verification = try archive.verify()
         print(verification.problems.isEmpty

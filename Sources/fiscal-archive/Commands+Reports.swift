@@ -15,29 +15,55 @@ extension ReportLanguage: ExpressibleByArgument {
     public init?(argument: String) { self.init(code: argument) }
 }
 
-/// `report --month YYYY-MM --format html|csv [--out PATH]`.
+/// `report --month YYYY-MM --format html|csv [--out PATH] [--export]`.
 struct Report: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a month's register (CSV) or report (HTML).")
+    static let configuration = CommandConfiguration(
+        abstract: "Write a month's register (CSV) or report (HTML), or export the month (--export).",
+        discussion: """
+            Without --out the file is a working copy, reports/YYYY-MM.draft.html or .csv. --export writes the             month's export (both formats) as `run` does: never overwritten; when the archive has changed since the             last export, a new revision YYYY-MM.rN.* that lists what changed.
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case html, csv }
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "The Tashkent calendar month, YYYY-MM.") var month: YearMonth
-    @Option(help: "html or csv.") var format: Format
-    @Option(help: "Where to write it (default reports/YYYY-MM.html or .csv).") var out: String?
+    @Option(help: "html or csv (not with --export, which writes both).") var format: Format?
+    @Option(help: "Where to write it (default reports/YYYY-MM.draft.html or .csv).") var out: String?
+    @Flag(help: "Write the month's export into the reports folder (a new revision if the archive changed).")
+    var export = false
     @Option(help: "Report language: en, ru or uz (default FISCAL_ARCHIVE_LANG or en).") var lang: ReportLanguage?
+
+    func validate() throws {
+        if export && (format != nil || out != nil) { throw ValidationError("--export writes every format into the reports folder: drop --format and --out.") }
+        if !export && format == nil { throw ValidationError("Give --format html or --format csv (or --export).") }
+    }
 
     func run() async throws {
         try await Runtime.with(options) { runtime in
             let archive = try runtime.openArchive()
             let language = lang ?? ReportLanguage(code: runtime.configuration.language) ?? .en
-            let path = out ?? (runtime.configuration.reportsDirectory as NSString)
-                .appendingPathComponent("\(month).\(format.rawValue)")
+            let generator = ReportGenerator(htmlRegisterRowLimit: runtime.configuration.htmlRegisterRows)
+            let reports = runtime.configuration.reportsDirectory
+            if export {
+                let result: MonthlyExport.Result
+                do {
+                    result = try MonthlyExport.export(
+                        month: month, archive: archive, directory: reports, language: language, generator: generator)
+                } catch {
+                    throw Exit.fail("The export of \(month) was not written: \(error)")
+                }
+                ReportText.printExport(month, result)
+                return
+            }
+            guard let format else { return }
+            let path = out ?? (reports as NSString).appendingPathComponent("\(month).draft.\(format.rawValue)")
+            if ReportText.isExportFile(path, reportsDirectory: reports) {
+                throw Exit.fail("\(path) is an export, which is never overwritten: use `--export` for a new revision, or another --out.")
+            }
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            let generator = ReportGenerator()
             let written: WrittenReport
             do {
                 // A frozen view: a sync running meanwhile cannot make the two passes of the HTML disagree.
@@ -52,6 +78,39 @@ struct Report: AsyncParsableCommand {
             }
             print("Wrote \(written.path) (\(written.rowCount) events; SHA-256 \(written.sha256Hex), also in \(written.path).sha256)")
         }
+    }
+}
+
+/// Texts shared by `report --export`, `run` and `demo`.
+enum ReportText {
+    static func printExport(_ month: YearMonth, _ result: MonthlyExport.Result) {
+        if !result.isNew {
+            print("\(month): unchanged since revision \(result.revision) (\(result.html.path), \(result.csv.path)); nothing written.")
+            return
+        }
+        var line = "\(month): revision \(result.revision): \(result.html.path) and \(result.csv.path) — "
+            + "\(result.csv.summary.eventCount) events, \(result.csv.summary.exceptions.total) exception(s)"
+        if let changes = result.changes {
+            line += "; since revision \(changes.previousRevision): \(changes.count(of: .added)) added, "
+                + "\(changes.count(of: .removed)) removed, \(changes.count(of: .changed)) changed (\(result.changesPath ?? ""))"
+        }
+        print(line)
+    }
+
+    /// Whether `path` is one of the export files in the reports folder (`YYYY-MM[.rN].html|csv|xlsx` there).
+    static func isExportFile(_ path: String, reportsDirectory: String) -> Bool {
+        let file = URL(fileURLWithPath: path).standardizedFileURL
+        let folder = URL(fileURLWithPath: reportsDirectory).standardizedFileURL
+        guard file.deletingLastPathComponent().path == folder.path,
+            FileManager.default.fileExists(atPath: file.path)
+        else { return false }
+        let name = file.lastPathComponent
+        guard let dot = name.firstIndex(of: "."), YearMonth(parsing: String(name[..<dot])) != nil else { return false }
+        var rest = name[name.index(after: dot)...]
+        if rest.hasPrefix("r"), let next = rest.firstIndex(of: "."), Int(rest.dropFirst().prefix(upTo: next)) != nil {
+            rest = rest[rest.index(after: next)...]
+        }
+        return ["html", "csv", "xlsx"].contains(String(rest))
     }
 }
 
@@ -82,7 +141,8 @@ struct Run: AsyncParsableCommand {
                     syncInterval: runtime.configuration.syncInterval,
                     calendar: ExportCalendar(hour: runtime.configuration.exportHour),
                     reportsDirectory: runtime.configuration.reportsDirectory,
-                    language: ReportLanguage(code: runtime.configuration.language) ?? .en),
+                    language: ReportLanguage(code: runtime.configuration.language) ?? .en,
+                    generator: ReportGenerator(htmlRegisterRowLimit: runtime.configuration.htmlRegisterRows)),
                 logger: runtime.logger,
                 beforeSync: {
                     // Money operations whose answer was lost are checked on their schedule every round.

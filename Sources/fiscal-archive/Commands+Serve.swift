@@ -37,13 +37,25 @@ struct Serve: AsyncParsableCommand {
 /// Builds the web application from the runtime's configuration, with monthly reports generated on demand.
 enum WebServerFactory {
     static func service(runtime: Runtime, archive: ArchiveStore, host: String, port: Int) throws -> any Service {
-        let directory = runtime.configuration.reportsDirectory
+        let htmlRows = runtime.configuration.htmlRegisterRows
         let language = ReportLanguage(code: runtime.configuration.language) ?? .en
         let configuration = WebConfiguration(
             host: host, port: port, token: runtime.configuration.webToken,
             reportWriter: { month, format in
-                let result = try MonthlyExport.write(month: month, archive: archive, directory: directory, language: language)
-                return format == "csv" ? result.csv.path : result.html.path
+                // Rendered into a private temporary folder, never into the reports folder: an exported month must
+                // stay byte-identical however often it is browsed.
+                let scratch = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("fiscal-archive-web-\(UUID().uuidString)").path
+                let generator = ReportGenerator(htmlRegisterRowLimit: htmlRows)
+                let snapshot = try archive.registerSnapshot()
+                let asOf = try snapshot.lastChangeAt() ?? month.startEpochSeconds
+                let path = (scratch as NSString).appendingPathComponent("\(month).\(format)")
+                if format == "csv" {
+                    _ = try generator.writeCSV(month: month, source: snapshot, asOf: asOf, to: path)
+                } else {
+                    _ = try generator.writeHTML(month: month, source: snapshot, language: language, asOf: asOf, to: path)
+                }
+                return path
             })
         do {
             return try buildWebApplication(archive: archive, configuration: configuration, logger: runtime.logger)

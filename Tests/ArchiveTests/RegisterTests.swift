@@ -119,13 +119,19 @@ import Testing
         let store = try ArchiveStore.temporary()
         let date = Sample.tashkent(2026, 10, 15)
         try Sample.archive(store, 1, amount: 112_00, date: date, now: date)
-        let lines = try store.vatBreakdown(in: YearMonth(year: 2026, month: 10))
+        // VAT belongs to the month of the receipt's date: the sample receipt is dated 21 September 2026 although
+        // its payment is in October.
+        let lines = try store.vatBreakdown(in: YearMonth(year: 2026, month: 9))
         // Both items are at 12 % ("12" and "12.0").
         #expect(lines.count == 1)
         #expect(lines.first?.rate == ExactDecimal(12))
         #expect(lines.first?.gross == Sample.uzs(112_00))
         #expect(lines.first?.itemCount == 2)
         #expect(lines.first?.vat == Sample.uzs(56_00 * 12 / 112 * 2))
-        #expect(try store.vatBreakdown(in: YearMonth(year: 2026, month: 11)).isEmpty)
+        #expect(lines.first?.refundVAT == Sample.uzs(0))
+        #expect(lines.first?.netVAT == Sample.uzs(56_00 * 12 / 112 * 2))
+        // Its event is in another month's register: all of its VAT is flagged so.
+        #expect(lines.first?.otherMonthVAT == lines.first?.vat)
+        #expect(try store.vatBreakdown(in: YearMonth(year: 2026, month: 10)).isEmpty)
     }
 }

@@ -58,6 +58,8 @@ struct CommandLineTests {
         (["report", "--month", "2026-13", "--format", "csv"], "month"),
         (["no-such-command"], "Unexpected argument"),
         (["sandbox", "--fault", "payment_adjustments:explode"], "unknown fault \"explode\""),
+        (["report", "--month", "2026-10", "--export", "--format", "csv"], "--export writes every format"),
+        (["report", "--month", "2026-10"], "Give --format html or --format csv (or --export)"),
         (["sandbox", "--fault", "refund:drop"], "unknown method \"refund\""),
         (["sandbox", "--fault", "payment_cancel:lag:100"], "lag applies to payment_info only"),
     ])
@@ -87,6 +89,23 @@ struct CommandLineTests {
         let result = try Self.run(["info", "11424156"], environment: ["FISCAL_ARCHIVE_DB": db])
         #expect(result.status == 1)
         #expect(result.stderr.contains("FISCAL_ARCHIVE_SERVICE_ID"))
+    }
+
+    @Test("report never overwrites an export; without --out it writes a draft")
+    func reportKeepsExports() throws {
+        let reports = Harness.temporaryPath("reports")
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        let export = reports + "/2026-10.csv"
+        try Data("exported".utf8).write(to: URL(fileURLWithPath: export))
+        let environment = ["FISCAL_ARCHIVE_DB": Harness.temporaryPath("r.sqlite"), "FISCAL_ARCHIVE_REPORTS_DIR": reports]
+        let refused = try Self.run(["report", "--month", "2026-10", "--format", "csv", "--out", export], environment: environment)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("is an export, which is never overwritten"), "\(refused.stderr)")
+        #expect(try String(contentsOfFile: export, encoding: .utf8) == "exported")
+        let draft = try Self.run(["report", "--month", "2026-10", "--format", "csv"], environment: environment)
+        #expect(draft.status == 0, "\(draft.stderr)")
+        #expect(FileManager.default.fileExists(atPath: reports + "/2026-10.draft.csv"))
+        #expect(try String(contentsOfFile: export, encoding: .utf8) == "exported")
     }
 
     @Test("a bad configuration value names the variable")

@@ -83,7 +83,8 @@ struct MonthlyReportIntegrationTests {
 
             let directory = Harness.temporaryPath("reports")
             for (month, sumsByEvent) in expected {
-                let result = try MonthlyExport.write(month: month, archive: harness.archive, directory: directory, language: .en)
+                let result = try MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
+                #expect(result.revision == 1 && result.isNew)
                 let register = try sums(csv: result.csv.path)
                 #expect(register.header == RegisterCSV.columns.joined(separator: ","))
                 #expect(register.byEvent.filter { $0.value != 0 } == sumsByEvent.filter { $0.value != 0 }, "\(month)")
@@ -94,14 +95,79 @@ struct MonthlyReportIntegrationTests {
                     let kind = try #require(RegisterEntry.Event(rawValue: event))
                     #expect(summary.totals(for: kind).amount.minorUnits == total, "\(month) \(event)")
                 }
-                // reruns are byte-identical
-                let again = try MonthlyExport.write(month: month, archive: harness.archive, directory: directory, language: .en)
+                // An unchanged month is not exported again.
+                let again = try MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
+                #expect(!again.isNew && again.revision == 1)
                 #expect(again.csv.sha256Hex == result.csv.sha256Hex)
                 #expect(again.html.sha256Hex == result.html.sha256Hex)
+                #expect(!FileManager.default.fileExists(atPath: directory + "/\(month).r2.csv"))
+
+                // VAT by receipt date nets sales and refunds, and reconciles with the register: the register's
+                // VAT of rows whose receipt is dated in the month, plus the VAT of this month's receipts whose
+                // events lie in other months, is the VAT table's net.
+                let vat = try harness.archive.vatBreakdown(in: month)
+                var registerVAT: Int64 = 0
+                try harness.archive.forEachRegisterEntry(in: month) { entry in
+                    guard let receipt = entry.receipt, let issued = receipt.issuedAt,
+                        YearMonth(containingEpochSeconds: issued) == month
+                    else { return }
+                    // Refund and cancellation rows carry refund receipts, printed with positive VAT.
+                    let vatAmount = receipt.vatAmount.minorUnits
+                    registerVAT += entry.event == .payment || entry.event == .p2p ? vatAmount : -abs(vatAmount)
+                }
+                let net = vat.reduce(Int64(0)) { $0 + $1.netVAT.minorUnits }
+                let other = vat.reduce(Int64(0)) { $0 + $1.otherMonthVAT.minorUnits }
+                #expect(net - other == registerVAT, "\(month): \(vat)")
+                if sumsByEvent["refund", default: 0] != 0 {
+                    #expect(vat.contains { $0.refundVAT.minorUnits < 0 }, "\(month): refund receipts must net VAT")
+                }
             }
+            // The October edge payment is at 23:59:59; its receipt is dated 23:59 too: same month, no exception.
             // The edge transactions land on their own sides of the month end.
             #expect(expected[YearMonth(year: 2025, month: 10)]?["payment"] == before.amount.minorUnits)
             #expect(expected[YearMonth(year: 2025, month: 11)]?["p2p"] == after.amount.minorUnits)
+        }
+    }
+
+    @Test("an export is never overwritten: a late transaction makes revision 2, which names the change")
+    func revisions() async throws {
+        try await Harness.with(SandboxConfiguration(transactionCount: 12, recentTransactionCount: 0)) { harness in
+            let world = harness.sandbox.world
+            let month = harness.sandbox.configuration.month
+            _ = try await harness.trackAll()
+            _ = try await harness.engine().run()
+            let directory = Harness.temporaryPath("exports")
+            let first = try MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
+            #expect(first.revision == 1 && first.isNew)
+            let files = ["\(month).csv", "\(month).csv.sha256", "\(month).html", "\(month).html.sha256"]
+            let before = try files.map { try Data(contentsOf: URL(fileURLWithPath: directory + "/" + $0)) }
+
+            // A payment of that month is tracked and archived late.
+            let late = await world.addTransaction(
+                amount: Money(minorUnits: 4_321_000, currency: .uzs), date: month.startEpochSeconds + 86_400 * 3)
+            _ = try harness.archive.track([TrackRequest(id: late.id, type: .payment)], now: Int64(Date().timeIntervalSince1970))
+            _ = try await harness.engine().run()
+
+            let second = try MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
+            #expect(second.revision == 2 && second.isNew)
+            #expect(second.csv.path.hasSuffix("/\(month).r2.csv"))
+            #expect(second.html.path.hasSuffix("/\(month).r2.html"))
+            let changes = try #require(second.changes)
+            #expect(changes.count(of: .added) == 1)
+            #expect(changes.count(of: .removed) == 0)
+            #expect(changes.count(of: .changed) == 0)
+            #expect(changes.details.first?.transactionID == "\(late.id)")
+            let listed = try String(contentsOfFile: try #require(second.changesPath), encoding: .utf8)
+            #expect(listed.contains("added,payment,\(late.id),"))
+            let html = try String(contentsOfFile: second.html.path, encoding: .utf8)
+            #expect(html.contains("Changes since revision 1"))
+            // Revision 1 is untouched, byte for byte.
+            let after = try files.map { try Data(contentsOf: URL(fileURLWithPath: directory + "/" + $0)) }
+            #expect(after == before)
+            // Nothing changed since: no revision 3.
+            let third = try MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
+            #expect(third.revision == 2 && !third.isNew)
+            #expect(!FileManager.default.fileExists(atPath: directory + "/\(month).r3.csv"))
         }
     }
 }

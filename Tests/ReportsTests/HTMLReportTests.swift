@@ -114,7 +114,7 @@ struct HTMLReportTests {
         #expect(written.rowCount == 0)
         #expect(html.contains("No events in this period."))
         #expect(html.contains("No exceptions"))
-        #expect(html.contains("No archived sale receipts in this period."))
+        #expect(html.contains("No archived receipts dated in this period."))
         #expect(html.contains("<div class=\"value\">0.00<small>UZS</small></div>"))
         #expect(html.hasSuffix("</html>\n"))
     }
