@@ -117,7 +117,8 @@ struct HTMLReportRenderer {
     }
 
     private func vatTable() -> String {
-        var html = "<div><table class=\"vat\"><caption>\(esc(labels.vatByRate))</caption>\n"
+        // Sales, refunds and net side by side need the whole width.
+        var html = "<div class=\"full\"><table class=\"vat\"><caption>\(esc(labels.vatByRate))</caption>\n"
         guard !summary.vat.isEmpty else {
             return html + "</table><p class=\"empty\">\(esc(labels.noVAT))</p></div>\n"
         }

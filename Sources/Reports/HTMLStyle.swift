@@ -33,6 +33,7 @@ enum HTMLStyle {
         .card .value small{font-size:14px;font-weight:500;color:var(--muted);margin-left:4px}
         .card .sub{font-size:12px;color:var(--muted);font-variant-numeric:tabular-nums}
         .cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:22px 40px;align-items:start}
+        .cols .full{grid-column:1/-1}
         table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
         caption{caption-side:top;text-align:left;font-weight:650;padding:0 0 6px}
         th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
