@@ -69,11 +69,30 @@ extension HTMLReportRenderer {
             + "<td>\(details)</td></tr>\n"
     }
 
+    // MARK: Corrections to earlier months
+
+    /// What changed in already exported months, each now recorded by a new revision of its own.
+    func correctionsSection(_ corrections: [MonthlyExport.Correction]) -> String {
+        var html = "<section id=\"corrections\">\n<h2>\(esc(labels.correctionsTitle))</h2>\n"
+        for correction in corrections {
+            let name = "\(MonthlyExport.stem(correction.month, revision: correction.revision)).html"
+            html += "<h3>\(esc(labels.correctionOf(correction.month.description, name)))</h3>\n"
+            html += changesBody(correction.changes, changesFile: "\(MonthlyExport.stem(correction.month, revision: correction.revision)).changes.csv")
+        }
+        return html + "</section>\n"
+    }
+
     // MARK: Changes since the previous revision
 
     /// The first section of a revised export: counts of added, removed and changed rows, then the rows.
     func changesSection(_ changes: RegisterChanges) -> String {
-        var html = "<section id=\"changes\">\n<h2>\(esc(labels.changesTitle(String(changes.previousRevision))))</h2>\n"
+        let file = "\(MonthlyExport.stem(summary.month, revision: changes.previousRevision + 1)).changes.csv"
+        return "<section id=\"changes\">\n<h2>\(esc(labels.changesTitle(String(changes.previousRevision))))</h2>\n"
+            + changesBody(changes, changesFile: file) + "</section>\n"
+    }
+
+    private func changesBody(_ changes: RegisterChanges, changesFile file: String) -> String {
+        var html = ""
         html += "<ul class=\"kinds\">\n"
         for kind in RegisterChanges.Change.Kind.allCases {
             html += "<li>\(esc(labels.changeKind(kind)))<b>\(esc(language.format(count: changes.count(of: kind))))</b></li>\n"
@@ -81,7 +100,6 @@ extension HTMLReportRenderer {
         html += "</ul>\n"
         let total = changes.counts.values.reduce(0, +)
         if total > changes.details.count {
-            let file = "\(summary.month).r\(changes.previousRevision + 1).changes.csv"
             html += "<p class=\"notice\">\(esc(labels.changesTruncated(language.format(count: changes.details.count), file)))</p>\n"
         }
         html += """
@@ -96,7 +114,7 @@ extension HTMLReportRenderer {
                 + "<td>\(esc(change.event))</td><td class=\"id\">\(esc(change.transactionID))</td>"
                 + "<td class=\"wrap\">\(esc(cells))</td></tr>\n"
         }
-        return html + "</tbody></table>\n</section>\n"
+        return html + "</tbody></table>\n"
     }
 
     // MARK: Register

@@ -26,7 +26,20 @@ public enum MonthlyExport {
         public var changes: RegisterChanges?
         /// Where the list of changed cells is (for revision 2 and later).
         public var changesPath: String?
+        /// Earlier exported months that had changed, each re-exported as a new revision before this one and
+        /// listed in its "corrections to earlier months" section.
+        public var corrections: [Correction] = []
     }
+
+    /// An already exported month that changed since its latest export, and the revision that now records it.
+    public struct Correction: Sendable, Hashable {
+        public var month: YearMonth
+        public var revision: Int
+        public var changes: RegisterChanges
+    }
+
+    /// How many months back an export looks for earlier exported months that changed.
+    public static let correctionMonths = 12
 
     /// The file name stem of a revision: `YYYY-MM` for the first, `YYYY-MM.rN` after.
     public static func stem(_ month: YearMonth, revision: Int) -> String {
@@ -47,9 +60,37 @@ public enum MonthlyExport {
     /// Exports a month unless its latest revision already shows the archive as it is.
     ///
     /// The reports are dated by the archive's last change, not by the clock, and all files come from one snapshot.
+    ///
+    /// With `correctingEarlierMonths`, each of the ``correctionMonths`` months before `month` that has an export
+    /// and whose register changed since (a late receipt, a status change, a cleared exception) gets its new revision
+    /// first, and this month's report lists those corrections, so nothing in the past changes silently.
     public static func export(
         month: YearMonth, archive: ArchiveStore, directory: String, language: ReportLanguage,
-        generator: ReportGenerator = ReportGenerator()
+        generator: ReportGenerator = ReportGenerator(), correctingEarlierMonths: Bool = true
+    ) throws -> Result {
+        var corrections: [Correction] = []
+        if correctingEarlierMonths {
+            var earlier = month
+            for _ in 0..<correctionMonths {
+                earlier = earlier.previous
+                guard latestRevision(of: earlier, in: directory) != nil else { continue }
+                let result = try export(
+                    month: earlier, archive: archive, directory: directory, language: language, generator: generator,
+                    correctingEarlierMonths: false)
+                if result.isNew, let changes = result.changes {
+                    corrections.append(Correction(month: earlier, revision: result.revision, changes: changes))
+                }
+            }
+        }
+        var result = try exportOne(month: month, archive: archive, directory: directory, language: language,
+            generator: generator, corrections: corrections)
+        result.corrections = corrections
+        return result
+    }
+
+    private static func exportOne(
+        month: YearMonth, archive: ArchiveStore, directory: String, language: ReportLanguage,
+        generator: ReportGenerator, corrections: [Correction]
     ) throws -> Result {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let snapshot = try archive.registerSnapshot()
@@ -77,7 +118,7 @@ public enum MonthlyExport {
         }
         let html = try generator.writeHTML(
             month: month, source: snapshot, language: language, asOf: asOf, to: base + ".html", fullRegister: [csv],
-            changes: changes)
+            changes: changes, corrections: corrections)
         return Result(revision: revision, isNew: true, html: html, csv: csv, changes: changes, changesPath: changesPath)
     }
 

@@ -109,16 +109,18 @@ public struct ReportGenerator: Sendable {
     /// `fullRegister`: the files with the whole register written beside this one, named when the register is cut.
     public func writeHTML(
         month: YearMonth, source: some RegisterSource, language: ReportLanguage, asOf: Int64, to path: String,
-        fullRegister: [WrittenReport] = [], changes: RegisterChanges? = nil
+        fullRegister: [WrittenReport] = [], changes: RegisterChanges? = nil,
+        corrections: [MonthlyExport.Correction] = []
     ) throws -> WrittenReport {
         try writeHTML(
             month: month, source: source, language: language, asOf: asOf, into: try HashingFileWriter(path: path),
-            fullRegister: fullRegister, changes: changes)
+            fullRegister: fullRegister, changes: changes, corrections: corrections)
     }
 
     private func writeHTML(
         month: YearMonth, source: some RegisterSource, language: ReportLanguage, asOf: Int64,
-        into writer: HashingFileWriter, fullRegister: [WrittenReport], changes: RegisterChanges? = nil
+        into writer: HashingFileWriter, fullRegister: [WrittenReport], changes: RegisterChanges? = nil,
+        corrections: [MonthlyExport.Correction] = []
     ) throws -> WrittenReport {
         let path = writer.path
         let summary = try summarize(month: month, source: source, asOf: asOf)
@@ -126,6 +128,7 @@ public struct ReportGenerator: Sendable {
         try writer.write(renderer.documentStart())
         if let changes { try writer.write(renderer.changesSection(changes)) }
         try writer.write(renderer.summarySection())
+        if !corrections.isEmpty { try writer.write(renderer.correctionsSection(corrections)) }
         try writer.write(renderer.dailySection())
         try writer.write(renderer.exceptionsSection())
         try writer.write(renderer.registerStart())

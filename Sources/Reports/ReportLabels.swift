@@ -46,6 +46,8 @@ struct ReportLabels: Sendable {
     var noExceptions: String
     var registerTruncated: @Sendable (_ shown: String, _ total: String) -> String
     var changesTitle: @Sendable (_ revision: String) -> String
+    var correctionsTitle: String
+    var correctionOf: @Sendable (_ month: String, _ file: String) -> String
     var changeKind: @Sendable (RegisterChanges.Change.Kind) -> String
     var changesTruncated: @Sendable (_ shown: String, _ file: String) -> String
     var fullRegisterIn: @Sendable (_ file: String, _ sha256: String) -> String
@@ -128,6 +130,8 @@ extension ReportLabels {
         noExceptions: "No exceptions: every event has its receipt and a known status.",
         registerTruncated: { "The first \($0) of \($1) rows are shown here." },
         changesTitle: { "Changes since revision \($0)" },
+        correctionsTitle: "Corrections to earlier months",
+        correctionOf: { "\($0): changed since its last export, now recorded in \($1)" },
         changeKind: {
             switch $0 {
             case .added: "added"
@@ -248,6 +252,8 @@ extension ReportLabels {
         noExceptions: "Исключений нет: у каждого события есть чек и известный статус.",
         registerTruncated: { "Здесь показаны первые \($0) из \($1) строк." },
         changesTitle: { "Изменения с редакции \($0)" },
+        correctionsTitle: "Исправления прошлых месяцев",
+        correctionOf: { "\($0): изменения после последней выгрузки, теперь в \($1)" },
         changeKind: {
             switch $0 {
             case .added: "добавлено"
@@ -368,6 +374,8 @@ extension ReportLabels {
         noExceptions: "Istisnolar yoʻq: har bir hodisaning cheki va maʼlum holati bor.",
         registerTruncated: { "Bu yerda \($1) qatordan birinchi \($0) tasi koʻrsatilgan." },
         changesTitle: { "\($0)-tahrirdan beri oʻzgarishlar" },
+        correctionsTitle: "Oldingi oylarga tuzatishlar",
+        correctionOf: { "\($0): oxirgi eksportdan keyin oʻzgargan, endi \($1) faylida" },
         changeKind: {
             switch $0 {
             case .added: "qoʻshildi"

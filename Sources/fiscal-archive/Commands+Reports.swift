@@ -84,6 +84,12 @@ struct Report: AsyncParsableCommand {
 /// Texts shared by `report --export`, `run` and `demo`.
 enum ReportText {
     static func printExport(_ month: YearMonth, _ result: MonthlyExport.Result) {
+        for correction in result.corrections {
+            let changes = correction.changes
+            print("\(correction.month): changed since its export — revision \(correction.revision) written "
+                + "(\(changes.count(of: .added)) added, \(changes.count(of: .removed)) removed, "
+                + "\(changes.count(of: .changed)) changed); listed in \(month)'s corrections")
+        }
         if !result.isNew {
             print("\(month): unchanged since revision \(result.revision) (\(result.html.path), \(result.csv.path)); nothing written.")
             return

@@ -148,26 +148,34 @@ struct MonthlyReportIntegrationTests {
             _ = try harness.archive.track([TrackRequest(id: late.id, type: .payment)], now: Int64(Date().timeIntervalSince1970))
             _ = try await harness.engine().run()
 
+            // Exporting the next month first re-exports the changed month and lists the correction.
+            let next = try MonthlyExport.export(month: month.next, archive: harness.archive, directory: directory, language: .en)
+            #expect(next.corrections.map(\.month) == [month])
+            #expect(next.corrections.first?.revision == 2)
+            let nextHTML = try String(contentsOfFile: next.html.path, encoding: .utf8)
+            #expect(nextHTML.contains("Corrections to earlier months"))
+            #expect(nextHTML.contains("\(month).r2.html"))
+            #expect(nextHTML.contains("\(late.id)"))
+
             let second = try MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
-            #expect(second.revision == 2 && second.isNew)
+            #expect(second.revision == 2 && !second.isNew)
             #expect(second.csv.path.hasSuffix("/\(month).r2.csv"))
             #expect(second.html.path.hasSuffix("/\(month).r2.html"))
-            let changes = try #require(second.changes)
+            let changes = try #require(next.corrections.first?.changes)
             #expect(changes.count(of: .added) == 1)
             #expect(changes.count(of: .removed) == 0)
             #expect(changes.count(of: .changed) == 0)
             #expect(changes.details.first?.transactionID == "\(late.id)")
-            let listed = try String(contentsOfFile: try #require(second.changesPath), encoding: .utf8)
+            let listed = try String(contentsOfFile: directory + "/\(month).r2.changes.csv", encoding: .utf8)
             #expect(listed.contains("added,payment,\(late.id),"))
             let html = try String(contentsOfFile: second.html.path, encoding: .utf8)
             #expect(html.contains("Changes since revision 1"))
             // Revision 1 is untouched, byte for byte.
             let after = try files.map { try Data(contentsOf: URL(fileURLWithPath: directory + "/" + $0)) }
             #expect(after == before)
-            // Nothing changed since: no revision 3.
-            let third = try MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
-            #expect(third.revision == 2 && !third.isNew)
+            // Nothing changed since: no revision 3, and the next month's export lists no correction again.
             #expect(!FileManager.default.fileExists(atPath: directory + "/\(month).r3.csv"))
+            #expect(try MonthlyExport.export(month: month.next, archive: harness.archive, directory: directory, language: .en).corrections.isEmpty)
         }
     }
 }
