@@ -150,6 +150,35 @@ struct OperationsIntegrationTests {
         }
     }
 
+    @Test("a refund is refused when PaySys's amount, read in the configured unit, disagrees with the receipt")
+    func amountUnitCrossCheck() async throws {
+        try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in
+            let id = await payment(harness, amount: 1_234_500)
+            _ = try await harness.trackAll()
+            _ = try await harness.engine().run()
+            #expect(try harness.archive.transaction(id)?.state == .archived)
+            // The same gateway read with the wrong unit: 1,234,500 tiyin taken for 1,234,500.00 so'm.
+            let misread = PaySysClient(
+                configuration: .init(
+                    endpoint: harness.sandbox.gatewayURL,
+                    credentials: PaySysCredentials(serviceID: harness.sandbox.serviceID, secretKey: harness.sandbox.secretKey),
+                    paymentInfoAmountUnit: .major),
+                httpClient: harness.httpClient, logger: harness.logger)
+            let service = MoneyOperations(archive: harness.archive, gateway: misread, logger: harness.logger)
+            let refused = await refusal {
+                _ = try await service.planRefund(id, amount: Money(minorUnits: 50_000_000, currency: .uzs))
+            }
+            #expect(refused?.rule == .amountMismatch)
+            #expect(refused?.message.contains("1234500.00") == true, "\(refused?.message ?? "")")
+            #expect(refused?.message.contains("12345.00") == true)
+            #expect(refused?.message.contains("FISCAL_ARCHIVE_PAYMENT_INFO_AMOUNT_UNIT") == true)
+            #expect(await harness.sandbox.world.callCount(.paymentAdjustments) == 0)
+            // Read in the right unit, the same refund plan passes the cross-check.
+            let plan = try await harness.operations().planRefund(id, amount: Money(minorUnits: 500_000, currency: .uzs))
+            #expect(plan.summary.contains("The archived receipt totals 12345.00 UZS."))
+        }
+    }
+
     @Test("two processes racing for the last remaining amount: exactly one refund happens")
     func racingRefunds() async throws {
         try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in
