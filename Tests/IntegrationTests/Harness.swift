@@ -8,6 +8,7 @@ import PaySysClient
 import ReceiptFetcher
 import Sandbox
 import Sync
+import Testing
 
 /// A sandbox on a loopback port, a temporary archive, and the real client, fetcher and engine wired to them.
 struct Harness {
@@ -87,6 +88,17 @@ struct Harness {
         MoneyOperations(archive: archive, gateway: gateway, logger: logger, schedule: schedule, clock: clock)
     }
 
+    /// The settings that point the executable at this harness's sandbox, with an archive of its own.
+    func commandLineEnvironment(settleChecks: String) -> [String: String] {
+        [
+            "FISCAL_ARCHIVE_DB": Harness.temporaryPath("cli.sqlite"),
+            "FISCAL_ARCHIVE_GATEWAY_URL": sandbox.gatewayURL,
+            "FISCAL_ARCHIVE_SERVICE_ID": sandbox.serviceID,
+            "FISCAL_ARCHIVE_SECRET_KEY": sandbox.secretKey,
+            "FISCAL_ARCHIVE_SETTLE_CHECKS": settleChecks,
+        ]
+    }
+
     /// Tracks every transaction the sandbox has.
     func trackAll() async throws -> [SandboxTransaction] {
         let transactions = await sandbox.world.allTransactions
@@ -106,5 +118,18 @@ struct Harness {
             .appendingPathComponent("fiscal-archive-tests-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory.appendingPathComponent(name).path
+    }
+}
+
+/// Runs `body` and returns the local refusal it throws (any other outcome is recorded as an issue).
+func refusal(_ body: () async throws -> Void) async -> OperationRefusal? {
+    do {
+        try await body()
+        return nil
+    } catch let refusal as OperationRefusal {
+        return refusal
+    } catch {
+        Issue.record("expected a refusal, got \(error)")
+        return nil
     }
 }

@@ -90,7 +90,7 @@ struct LostAnswerTests {
             if case .unknown = outcome {
                 // While it is pending, nothing more may be asked of the gateway for this payment.
                 let calls = await world.callCount(ask.method)
-                let refused = await Self.refusal {
+                let refused = await refusal {
                     _ = try await service.planRefund(id, amount: Money(minorUnits: 1_000, currency: .uzs))
                 }
                 #expect(refused?.rule == .operationPending)
@@ -193,13 +193,7 @@ struct LostAnswerTests {
         try await Harness.with(SandboxConfiguration(transactionCount: 1, gatewayFaults: faults)) { harness in
             let world = harness.sandbox.world
             let id = await world.addTransaction(amount: Money(minorUnits: 1_000_000, currency: .uzs), date: Self.now - Self.day).id
-            let environment = [
-                "FISCAL_ARCHIVE_DB": Harness.temporaryPath("cli.sqlite"),
-                "FISCAL_ARCHIVE_GATEWAY_URL": harness.sandbox.gatewayURL,
-                "FISCAL_ARCHIVE_SERVICE_ID": harness.sandbox.serviceID,
-                "FISCAL_ARCHIVE_SECRET_KEY": harness.sandbox.secretKey,
-                "FISCAL_ARCHIVE_SETTLE_CHECKS": "1s,2s,6s",
-            ]
+            let environment = harness.commandLineEnvironment(settleChecks: "1s,2s,6s")
             let first = try await CommandLineTests.runAside(
                 ["refund", "\(id)", "--amount", "4000", "--yes", "--settle-wait", "0"], environment: environment)
             #expect(first.status == 1)
@@ -231,13 +225,7 @@ struct LostAnswerTests {
         try await Harness.with(SandboxConfiguration(transactionCount: 1, gatewayFaults: faults)) { harness in
             let world = harness.sandbox.world
             let id = await world.addTransaction(amount: Money(minorUnits: 1_000_000, currency: .uzs), date: Self.now - Self.day).id
-            let environment = [
-                "FISCAL_ARCHIVE_DB": Harness.temporaryPath("race.sqlite"),
-                "FISCAL_ARCHIVE_GATEWAY_URL": harness.sandbox.gatewayURL,
-                "FISCAL_ARCHIVE_SERVICE_ID": harness.sandbox.serviceID,
-                "FISCAL_ARCHIVE_SECRET_KEY": harness.sandbox.secretKey,
-                "FISCAL_ARCHIVE_SETTLE_CHECKS": "1s,3s",
-            ]
+            let environment = harness.commandLineEnvironment(settleChecks: "1s,3s")
             // Both processes start together; each asks for 6,000.00 of the 10,000.00 payment.
             _ = try ArchiveStore(path: environment["FISCAL_ARCHIVE_DB"] ?? "")
             let arguments = ["refund", "\(id)", "--amount", "6000", "--yes", "--settle-wait", "5"]
@@ -276,18 +264,6 @@ struct LostAnswerTests {
             }
         }
         return .unknown(operationID: operationID, reason: try archive.operation(operationID)?.reason ?? "")
-    }
-
-    static func refusal(_ body: () async throws -> Void) async -> OperationRefusal? {
-        do {
-            try await body()
-            return nil
-        } catch let refusal as OperationRefusal {
-            return refusal
-        } catch {
-            Issue.record("expected a refusal, got \(error)")
-            return nil
-        }
     }
 }
 

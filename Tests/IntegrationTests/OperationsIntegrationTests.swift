@@ -23,18 +23,6 @@ struct OperationsIntegrationTests {
         #expect(await harness.sandbox.world.callCount(.paymentAdjustments) == 0)
     }
 
-    private func refusal(_ body: () async throws -> Void) async -> OperationRefusal? {
-        do {
-            try await body()
-            return nil
-        } catch let refusal as OperationRefusal {
-            return refusal
-        } catch {
-            Issue.record("expected a refusal, got \(error)")
-            return nil
-        }
-    }
-
     @Test("every refusal names the rule and the numbers, and the gateway is never asked to move money")
     func refusals() async throws {
         try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in
