@@ -2,7 +2,6 @@ import Archive
 import ArgumentParser
 import FiscalCore
 import Foundation
-import Hummingbird
 import Reports
 import ServiceLifecycle
 import WebUI
@@ -37,18 +36,38 @@ struct Serve: AsyncParsableCommand {
 /// Builds the web application from the runtime's configuration, with monthly reports generated on demand.
 enum WebServerFactory {
     static func service(runtime: Runtime, archive: ArchiveStore, host: String, port: Int) throws -> any Service {
-        let directory = runtime.configuration.reportsDirectory
         let language = ReportLanguage(code: runtime.configuration.language) ?? .en
         let configuration = WebConfiguration(
             host: host, port: port, token: runtime.configuration.webToken,
-            reportWriter: { month, format in
-                let result = try MonthlyExport.write(month: month, archive: archive, directory: directory, language: language)
-                return format == "csv" ? result.csv.path : result.html.path
+            reportRenderer: { month, format in
+                try WebReports.render(month: month, format: format, archive: archive, language: language)
             })
         do {
             return try buildWebApplication(archive: archive, configuration: configuration, logger: runtime.logger)
         } catch {
             throw Exit.fail("The web server was not started: \(error)")
         }
+    }
+}
+
+/// The web UI's reports: rendered into a temporary directory that is removed afterwards, so that a `GET` leaves
+/// nothing behind (the reports folder belongs to `report` and `run`).
+enum WebReports {
+    static func render(
+        month: YearMonth, format: WebConfiguration.ReportFormat, archive: ArchiveStore, language: ReportLanguage
+    ) throws -> [UInt8] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fiscal-archive-web-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("\(month).\(format.rawValue)").path
+        // A frozen view: a sync committing meanwhile cannot make the two passes of the HTML disagree.
+        let snapshot = try archive.registerSnapshot()
+        let asOf = try snapshot.lastChangeAt() ?? month.startEpochSeconds
+        let generator = ReportGenerator()
+        switch format {
+        case .html: _ = try generator.writeHTML(month: month, source: snapshot, language: language, asOf: asOf, to: path)
+        case .csv: _ = try generator.writeCSV(month: month, source: snapshot, language: language, asOf: asOf, to: path)
+        }
+        return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }
