@@ -140,7 +140,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "FiscalCore", "PaySysClient", "ReceiptFetcher", "Archive", "Reports", "Sync", "Sandbox", "Operations",
+            "FiscalCore", "PaySysClient", "ReceiptFetcher", "Archive", "Reports", "Sync", "Sandbox", "Operations", "WebUI",
             // The command-line tests run the built executable; the unit tests of its output import it.
             "fiscal-archive",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,7 +1,9 @@
 import Archive
 import FiscalCore
 import Foundation
+import Reports
 import Testing
+import WebUI
 
 @testable import fiscal_archive
 
@@ -223,5 +225,23 @@ struct NewcomerCommandLineTests {
         Self.expectTerminalSafe(ReceiptText.render(Self.hostileReceipt()))
         // Ordinary text, Cyrillic and apostrophes included, is left alone.
         #expect(Terminal.visible("MCHJ «Тест Савдо» O‘zbekiston 12 %") == "MCHJ «Тест Савдо» O‘zbekiston 12 %")
+    }
+
+    // MARK: - The web UI's reports
+
+    @Test("the web UI's reports are rendered without leaving a file behind")
+    func webReportsWriteNothing() throws {
+        let archive = try ArchiveStore(path: Harness.temporaryPath("web-reports.sqlite"))
+        let temporary = FileManager.default.temporaryDirectory
+        func leftovers() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: temporary.path).filter { $0.hasPrefix("fiscal-archive-web-") }
+        }
+        let before = try leftovers()
+        let month = YearMonth(year: 2026, month: 3)
+        let csv = try WebReports.render(month: month, format: .csv, archive: archive, language: .en)
+        #expect(csv.starts(with: RegisterCSV.byteOrderMark + Array(RegisterCSV.headerLine.utf8)))
+        let html = try WebReports.render(month: month, format: .html, archive: archive, language: .en)
+        #expect(String(decoding: html, as: UTF8.self).contains("2026-03"))
+        #expect(try leftovers() == before, "a temporary report directory was left behind")
     }
 }
