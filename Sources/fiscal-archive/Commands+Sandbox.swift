@@ -33,7 +33,13 @@ struct SandboxCommand: AsyncParsableCommand {
         let configuration = SandboxConfiguration(port: port, seed: seed, month: month, transactionCount: count)
         // Trap the signals before listening, so that an early Ctrl-C still stops the server cleanly.
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
-        let sandbox = try await SandboxServer.start(configuration: configuration, logger: Logger(label: "sandbox"))
+        let sandbox: SandboxServer
+        do {
+            sandbox = try await SandboxServer.start(configuration: configuration, logger: Logger(label: "sandbox"))
+        } catch {
+            throw Exit.fail(
+                "The sandbox cannot listen on \(configuration.host):\(port) (\(error)); try another --port (0 picks a free one).")
+        }
         do {
             let settings = SandboxSettings(sandbox: sandbox, transactions: await sandbox.world.allTransactions)
             // Written unbuffered: when stdout is a pipe, a print() would sit in the buffer while the server runs.
