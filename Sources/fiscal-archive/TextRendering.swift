@@ -114,7 +114,8 @@ enum VerifyText {
                 lines.append("  [\(problem.kind.rawValue)] \(problem.table) row \(problem.rowID): \(problem.message)")
             }
         }
-        return lines.joined(separator: "\n")
+        // A tampered archive may hold anything: its text is shown terminal-safe.
+        return lines.map(Terminal.visible).joined(separator: "\n")
     }
 }
 
@@ -160,6 +161,7 @@ enum StatusText {
                 lines.append("  \(line.id): \(line.reason ?? "") (next \(line.nextAttemptAt.map { Tashkent.iso8601(epochSeconds: $0) } ?? "—"))")
             }
         }
-        return lines.joined(separator: "\n")
+        // Reasons quote what the gateway and the receipt site said: shown terminal-safe.
+        return lines.map(Terminal.visible).joined(separator: "\n")
     }
 }
