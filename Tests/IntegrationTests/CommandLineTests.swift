@@ -16,8 +16,13 @@ struct CommandLineTests {
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         #expect(FileManager.default.isExecutableFile(atPath: executable), "build the executable first: swift build --build-tests")
+        return try runProgram(executable, arguments, environment: environment)
+    }
+
+    /// Runs any program with the tests' environment (no `FISCAL_ARCHIVE_*` from outside).
+    static func runProgram(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FISCAL_ARCHIVE_") }
         env.merge(environment) { $1 }

@@ -227,6 +227,23 @@ struct NewcomerCommandLineTests {
         #expect(Terminal.visible("MCHJ «Тест Савдо» O‘zbekiston 12 %") == "MCHJ «Тест Савдо» O‘zbekiston 12 %")
     }
 
+    @Test(
+        "show --original writes raw page bytes to a file or pipe, never to a terminal",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func originalRefusesATerminal() throws {
+        let db = Harness.temporaryPath("tty.sqlite")
+        // Through a pipe: the command goes on (and says there is no original for this id).
+        let piped = try CLI.run(["show", "1", "--original", "--db", db])
+        #expect(piped.status == 1)
+        #expect(piped.stderr.contains("No original is archived"), "\(piped.stderr)")
+        // On a terminal (util-linux `script` gives the command a pseudo-terminal): refused before anything is read.
+        let command = [CLI.executable, "show", "1", "--original", "--db", db].map { SandboxSettings.shellQuoted($0) }
+            .joined(separator: " ")
+        let onTTY = try CLI.runProgram("/usr/bin/script", ["-qec", command, "/dev/null"])
+        #expect(onTTY.status == 1)
+        #expect(onTTY.stdout.contains("redirect them to a file"), "\(onTTY.stdout)")
+    }
+
     // MARK: - The web UI's reports
 
     @Test("the web UI's reports are rendered without leaving a file behind")
