@@ -89,7 +89,8 @@ struct GlobalOptions: ParsableArguments {
             }
         }
         guard !globals.isEmpty else { return arguments }
-        // Walk the command names (`invoice create`, `operations list`) to the innermost one.
+        // Walk the command names (`invoice create`, `operations list`) to the innermost one. `_commandName` is
+        // ArgumentParser's own resolution of a name (explicit, or derived from the type), so both always agree.
         var rest = Array(arguments[index...])
         var command: any ParsableCommand.Type = root
         var depth = 0
