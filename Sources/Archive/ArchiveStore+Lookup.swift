@@ -39,10 +39,10 @@ extension ArchiveStore {
                 "(r.seller_tin = ? OR r.id IN (SELECT receipt_id FROM receipt_items WHERE commissioner_tin = ?))")
             arguments += [tin.trimmingCharacters(), tin.trimmingCharacters()]
         case .text(let words):
-            guard let match = SearchText.matchQuery(words) else { return [] }
+            guard let pattern = SearchText.pattern(words) else { return [] }
             sql += "JOIN receipts r ON r.transaction_id = t.id"
             conditions.append("r.id IN (SELECT rowid FROM receipt_fts WHERE receipt_fts MATCH ?)")
-            arguments += [match]
+            arguments += [pattern]
         }
         if let dates = query.dates {
             conditions.append("COALESCE(t.paid_at, r.issued_at) >= ? AND COALESCE(t.paid_at, r.issued_at) < ?")
@@ -58,24 +58,48 @@ extension ArchiveStore {
         let finalSQL = sql
         let finalArguments = arguments
         return try read("Cannot look up \(query.criterion)") { db in
-            try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(Self.lookupHit)
+            try LookupRow.fetchAll(db, sql: finalSQL, arguments: finalArguments).map { try $0.hit() }
         }
     }
+}
 
-    private static func lookupHit(_ row: Row) throws -> LookupHit {
-        let id = TransactionID(row["id"] as Int64)
-        let currency = (row["currency"] as String?).flatMap(Currency.init(rawValue:))
-        let receiptCurrency = (row["receipt_currency"] as String?).flatMap(Currency.init(rawValue:))
+/// A row of the lookup query, decoded by GRDB from its columns (`paid_at` → `paidAt`).
+private struct LookupRow: Decodable, FetchableRecord {
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+
+    var id: Int64
+    var type: String
+    var state: String
+    var paidAt: Int64?
+    var amount: Int64?
+    var currency: String?
+    var status: Int?
+    var vendorOrderId: String?
+    var receiptUrl: String?
+    var kind: String?
+    var fiscalSign: String?
+    var terminalId: String?
+    var receiptNumber: String?
+    var sellerName: String?
+    var sellerTin: String?
+    var total: Int64?
+    var receiptCurrency: String?
+    var issuedAt: Int64?
+
+    /// The hit; an unreadable type or state is a "corrupt" error naming the transaction.
+    func hit() throws -> LookupHit {
+        let id = TransactionID(id)
         return LookupHit(
-            transactionID: id, type: try TransactionType(rawValue: row["type"]).orCorrupt("type", id),
-            state: try PipelineState(rawValue: row["state"]).orCorrupt("state", id), paidAt: row["paid_at"],
-            amount: both(row["amount"] as Int64?, currency).map { Money(minorUnits: $0, currency: $1) },
-            status: (row["status"] as Int?).map(PaySysStatus.init(rawValue:)), vendorOrderID: row["vendor_order_id"],
-            receiptKind: (row["kind"] as String?).flatMap(FiscalReceipt.Kind.init(rawValue:)),
-            fiscalSign: row["fiscal_sign"], terminalID: row["terminal_id"], receiptNumber: row["receipt_number"],
-            sellerName: row["seller_name"], sellerTIN: row["seller_tin"],
-            receiptTotal: both(row["total"] as Int64?, receiptCurrency).map { Money(minorUnits: $0, currency: $1) },
-            issuedAt: row["issued_at"], receiptURL: row["receipt_url"])
+            transactionID: id, type: try TransactionType(rawValue: type).orCorrupt("type", id),
+            state: try PipelineState(rawValue: state).orCorrupt("state", id), paidAt: paidAt,
+            amount: both(amount, currency.flatMap(Currency.init(rawValue:))).map { Money(minorUnits: $0, currency: $1) },
+            status: status.map(PaySysStatus.init(rawValue:)), vendorOrderID: vendorOrderId,
+            receiptKind: kind.flatMap(FiscalReceipt.Kind.init(rawValue:)), fiscalSign: fiscalSign,
+            terminalID: terminalId, receiptNumber: receiptNumber, sellerName: sellerName, sellerTIN: sellerTin,
+            receiptTotal: both(total, receiptCurrency.flatMap(Currency.init(rawValue:))).map {
+                Money(minorUnits: $0, currency: $1)
+            },
+            issuedAt: issuedAt, receiptURL: receiptUrl)
     }
 }
 

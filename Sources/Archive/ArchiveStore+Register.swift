@@ -40,60 +40,15 @@ extension ArchiveStore {
             """
         do {
             try reader.read { db in
-                let rows = try Row.fetchCursor(
+                let rows = try RegisterRow.fetchCursor(
                     db, sql: sql, arguments: [month.startEpochSeconds, month.endEpochSeconds])
                 while let row = try rows.next() {
-                    try body(try Self.registerEntry(row))
+                    try body(try row.entry())
                 }
             }
         } catch let error as DatabaseError {
             throw Self.mapError(error, "Cannot read the register of \(month)")
         }
-    }
-
-    private static func registerEntry(_ row: Row) throws -> RegisterEntry {
-        let id = TransactionID(row["transaction_id"] as Int64)
-        let currency = try Currency(rawValue: row["currency"]).orCorrupt("event currency", id)
-        let event = try RegisterEntry.Event(rawValue: row["kind"]).orCorrupt("event kind", id)
-        var summary: RegisterEntry.ReceiptSummary?
-        if let total: Int64 = row["total"], let terminal: String = row["terminal_id"] {
-            let receiptCurrency = try Currency(rawValue: row["receipt_currency"]).orCorrupt("receipt currency", id)
-            summary = RegisterEntry.ReceiptSummary(
-                fiscalSign: row["fiscal_sign"], terminalID: terminal, receiptNumber: row["receipt_number"],
-                total: Money(minorUnits: total, currency: receiptCurrency),
-                vatAmount: Money(minorUnits: row["vat_total"], currency: receiptCurrency),
-                commissionerTIN: row["commissioner_tin"],
-                kind: try FiscalReceipt.Kind(rawValue: row["receipt_kind"]).orCorrupt("receipt kind", id),
-                issuedAt: row["receipt_issued_at"])
-        }
-        let isPayment = event == .payment || event == .p2p
-        let state: String = row["state"]
-        var notes: [String] = []
-        if let operation: Int64 = row["operation_id"] { notes.append("operation #\(operation)") }
-        if let note: String = row["note"] { notes.append(note) }
-        var amount = Money(minorUnits: row["amount"], currency: currency)
-        let source = try RegisterEntry.Source(rawValue: row["source"]).orCorrupt("event source", id)
-        // A refund seen only as status 6 was recorded with amount 0 (the status does not say how much). Its refund
-        // receipt, once archived, tells: the register shows that amount. Without one the amount stays unknown.
-        var amountUnknown = false
-        if event == .refund, source == .detected, amount.minorUnits == 0 {
-            if let receipt = summary, receipt.kind == .refund, receipt.total.currency == currency {
-                amount = -receipt.total
-                notes.append("amount from refund receipt \(receipt.terminalID)/\(receipt.receiptNumber)")
-            } else {
-                amountUnknown = true
-            }
-        }
-        return RegisterEntry(
-            sequence: row["seq"], event: event, transactionID: id,
-            transactionType: try TransactionType(rawValue: row["type"]).orCorrupt("type", id),
-            occurredAt: row["occurred_at"], amount: amount,
-            status: PaySysStatus(rawValue: row["status"] ?? PaySysStatus.completed.rawValue),
-            vendorOrderID: row["vendor_order_id"], receipt: summary,
-            receiptURL: isPayment ? row["receipt_url"] : row["receipt_original_url"],
-            relatedTransactionDate: isPayment ? nil : row["paid_at"],
-            source: source, note: notes.isEmpty ? nil : notes.joined(separator: "; "), pipelineState: state,
-            pipelineReason: state == "archived" ? nil : row["last_error"], amountUnknown: amountUnknown)
     }
 
     /// VAT by rate and currency of the month, by **receipt date** (what the tax authority sees): the items of the
@@ -105,10 +60,10 @@ extension ArchiveStore {
     }
 
     static func vatBreakdown(_ reader: some DatabaseReader, in month: YearMonth) throws -> [VATLine] {
-        let rows: [Row]
+        let rows: [VATRow]
         do {
             rows = try reader.read { db in
-                try Row.fetchAll(
+                try VATRow.fetchAll(
                 db,
                 sql: """
                     WITH dated AS (
@@ -138,24 +93,22 @@ extension ArchiveStore {
         }
         var lines: [String: VATLine] = [:]
         for row in rows {
-            let rateText: String = row["vat_rate"]
-            guard let rate = try? ExactDecimal(parsing: rateText),
-                let currency = Currency(rawValue: row["currency"])
-            else { throw ArchiveError(.corrupt, "The archive holds an unreadable VAT rate \(rateText)") }
+            guard let rate = try? ExactDecimal(parsing: row.vatRate), let currency = Currency(rawValue: row.currency)
+            else { throw ArchiveError(.corrupt, "The archive holds an unreadable VAT rate \(row.vatRate)") }
             let key = "\(rate)|\(currency.rawValue)"
             var line = lines[key] ?? VATLine(rate: rate, gross: .zero(currency), vat: .zero(currency), itemCount: 0)
-            let gross = Money(minorUnits: row["gross"], currency: currency)
-            let vat = Money(minorUnits: row["vat"], currency: currency)
-            let other = Money(minorUnits: row["other_vat"], currency: currency)
-            if row["is_refund"] as Bool {
+            let gross = Money(minorUnits: row.gross, currency: currency)
+            let vat = Money(minorUnits: row.vat, currency: currency)
+            let other = Money(minorUnits: row.otherVat, currency: currency)
+            if row.isRefund {
                 line.refundGross = -gross
                 line.refundVAT = -vat
-                line.refundItemCount = row["n"]
+                line.refundItemCount = row.n
                 line.otherMonthVAT = line.otherMonthVAT - other
             } else {
                 line.gross = gross
                 line.vat = vat
-                line.itemCount = row["n"]
+                line.itemCount = row.n
                 line.otherMonthVAT = line.otherMonthVAT + other
             }
             lines[key] = line
@@ -175,4 +128,94 @@ extension ArchiveStore {
             ).compactMap(YearMonth.init(parsing:))
         }
     }
+}
+
+/// A row of the register query, decoded by GRDB from its columns (`transaction_id` → `transactionId`).
+private struct RegisterRow: Decodable, FetchableRecord {
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+
+    var seq: Int64
+    var kind: String
+    var transactionId: Int64
+    var occurredAt: Int64
+    var amount: Int64
+    var currency: String
+    var source: String
+    var note: String?
+    var operationId: Int64?
+    var type: String
+    var status: Int?
+    var vendorOrderId: String?
+    var receiptUrl: String?
+    var paidAt: Int64?
+    var state: String
+    var lastError: String?
+    var fiscalSign: String?
+    var terminalId: String?
+    var receiptNumber: String?
+    var total: Int64?
+    var vatTotal: Int64?
+    var receiptCurrency: String?
+    var commissionerTin: String?
+    var receiptKind: String?
+    var receiptIssuedAt: Int64?
+    var receiptOriginalUrl: String?
+
+    /// The entry; an unreadable kind, type, currency or source is a "corrupt" error naming the transaction.
+    func entry() throws -> RegisterEntry {
+        let id = TransactionID(transactionId)
+        let currency = try Currency(rawValue: currency).orCorrupt("event currency", id)
+        let event = try RegisterEntry.Event(rawValue: kind).orCorrupt("event kind", id)
+        var summary: RegisterEntry.ReceiptSummary?
+        if let total, let terminalId {
+            let receiptCurrency = try receiptCurrency.flatMap(Currency.init(rawValue:)).orCorrupt("receipt currency", id)
+            summary = RegisterEntry.ReceiptSummary(
+                fiscalSign: fiscalSign, terminalID: terminalId, receiptNumber: try receiptNumber.orCorrupt("receipt number", id),
+                total: Money(minorUnits: total, currency: receiptCurrency),
+                vatAmount: Money(minorUnits: try vatTotal.orCorrupt("receipt VAT total", id), currency: receiptCurrency),
+                commissionerTIN: commissionerTin,
+                kind: try receiptKind.flatMap(FiscalReceipt.Kind.init(rawValue:)).orCorrupt("receipt kind", id),
+                issuedAt: receiptIssuedAt)
+        }
+        let isPayment = event == .payment || event == .p2p
+        var notes: [String] = []
+        if let operationId { notes.append("operation #\(operationId)") }
+        if let note { notes.append(note) }
+        var money = Money(minorUnits: amount, currency: currency)
+        let source = try RegisterEntry.Source(rawValue: source).orCorrupt("event source", id)
+        // A refund seen only as status 6 was recorded with amount 0 (the status does not say how much). Its refund
+        // receipt, once archived, tells: the register shows that amount. Without one the amount stays unknown.
+        var amountUnknown = false
+        if event == .refund, source == .detected, money.minorUnits == 0 {
+            if let receipt = summary, receipt.kind == .refund, receipt.total.currency == currency {
+                money = -receipt.total
+                notes.append("amount from refund receipt \(receipt.terminalID)/\(receipt.receiptNumber)")
+            } else {
+                amountUnknown = true
+            }
+        }
+        return RegisterEntry(
+            sequence: seq, event: event, transactionID: id,
+            transactionType: try TransactionType(rawValue: type).orCorrupt("type", id),
+            occurredAt: occurredAt, amount: money,
+            status: PaySysStatus(rawValue: status ?? PaySysStatus.completed.rawValue),
+            vendorOrderID: vendorOrderId, receipt: summary,
+            receiptURL: isPayment ? receiptUrl : receiptOriginalUrl,
+            relatedTransactionDate: isPayment ? nil : paidAt,
+            source: source, note: notes.isEmpty ? nil : notes.joined(separator: "; "), pipelineState: state,
+            pipelineReason: state == "archived" ? nil : lastError, amountUnknown: amountUnknown)
+    }
+}
+
+/// A row of the VAT query.
+private struct VATRow: Decodable, FetchableRecord {
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+
+    var vatRate: String
+    var currency: String
+    var isRefund: Bool
+    var gross: Int64
+    var vat: Int64
+    var n: Int
+    var otherVat: Int64
 }

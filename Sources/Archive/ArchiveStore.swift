@@ -80,31 +80,24 @@ public final class ArchiveStore: Sendable {
         return ArchiveError(code, "\(context): \(error)", transactionID: id)
     }
 
-    /// Runs `body` in one `BEGIN IMMEDIATE` write transaction, mapping errors.
+    /// Runs `body` in one write transaction, mapping errors.
     ///
-    /// Immediate, not deferred: the transaction takes SQLite's write lock before its first read, so what it reads
-    /// cannot be changed by another process before it writes (claims and operation checks rely on this).
+    /// GRDB opens every write transaction with `BEGIN IMMEDIATE`: it takes SQLite's write lock before its first
+    /// read, so what it reads cannot be changed by another process before it writes (claims and operation checks
+    /// rely on this).
     func write<T>(
         _ context: @autoclosure () -> String, id: TransactionID? = nil, _ body: (Database) throws -> T
     ) throws(ArchiveError) -> T {
         do {
-            return try immediateWrite(body)
+            return try pool.write(body)
         } catch {
             throw Self.mapError(error, context(), id: id)
         }
     }
 
-    /// Runs `body` in one `BEGIN IMMEDIATE` transaction; errors pass through unchanged.
+    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`, as GRDB opens them); errors pass through unchanged.
     func immediateWrite<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.writeWithoutTransaction { db in
-            var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .commit
-            }
-            guard let result else { throw ArchiveError(.database, "A write transaction produced no result") }
-            return result
-        }
+        try pool.write(body)
     }
 
     /// Runs `body` on a read snapshot, mapping errors.

@@ -1,3 +1,5 @@
+import GRDB
+
 /// Normalisation of text for the full-text index and for queries, applied identically to both.
 enum SearchText {
     /// Apostrophe forms Uzbek text uses interchangeably (`o'`, `oʻ`, `o‘`, `o’`, `` o` ``, `oʼ`, `o´`).
@@ -9,12 +11,16 @@ enum SearchText {
         String(text.filter { !apostrophes.contains($0) })
     }
 
-    /// An FTS5 query: every word must match (as a prefix), each quoted so no word is read as query syntax.
-    /// `nil` when there are no words.
-    static func matchQuery(_ words: String) -> String? {
+    /// The FTS5 pattern of typed words: every word must match, as a prefix. Words are split at anything that is
+    /// not a letter or a digit and each is quoted, so none is read as query syntax (`AND`, `NEAR`, `-`, `*`, `"`);
+    /// GRDB's `FTS5Pattern` then checks the pattern before it is bound. `nil` when there are no words.
+    /// (`FTS5Pattern(matchingAllPrefixesIn:)` is not used: it splits with the ASCII tokenizer, which keeps non-ASCII
+    /// punctuation such as `«` inside words.)
+    static func pattern(_ words: String) -> FTS5Pattern? {
         let tokens = normalise(words)
             .split(whereSeparator: { !($0.isLetter || $0.isNumber) })
             .map { "\"\($0)\"*" }
-        return tokens.isEmpty ? nil : tokens.joined(separator: " ")
+        guard !tokens.isEmpty else { return nil }
+        return try? FTS5Pattern(rawPattern: tokens.joined(separator: " "))
     }
 }

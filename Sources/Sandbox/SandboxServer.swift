@@ -14,7 +14,7 @@ import ServiceLifecycle
 /// let sandbox = try await SandboxServer.start(configuration: .init(now: { fixedNow }), logger: logger)
 /// defer { Task { await sandbox.shutdown() } }   // or call `await sandbox.shutdown()` at the end
 /// ```
-/// The command line uses ``runForeground(configuration:logger:onRunning:)``, which stops on SIGINT/SIGTERM.
+/// The command line starts one the same way and shuts it down on SIGINT/SIGTERM.
 public final class SandboxServer: Sendable {
     /// The configuration the server runs with.
     public let configuration: SandboxConfiguration
@@ -86,18 +86,6 @@ public final class SandboxServer: Sendable {
     public func shutdown() async {
         await group.triggerGracefulShutdown()
         _ = await task.result
-    }
-
-    /// Runs the server in the foreground until SIGINT or SIGTERM; `onRunning` gets the banner lines.
-    public static func runForeground(
-        configuration: SandboxConfiguration = .init(), logger: Logger,
-        onRunning: @escaping @Sendable ([String]) async -> Void
-    ) async throws {
-        let world = SandboxWorld(configuration: configuration)
-        let app = makeApplication(configuration: configuration, world: world, logger: logger) { port in
-            await onRunning(bannerLines(configuration: configuration, port: port))
-        }
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 
     /// A valid `Auth` header for this sandbox's credentials at a timestamp (milliseconds): for raw-HTTP tests.

@@ -5,12 +5,14 @@ import Hummingbird
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: AccessToken
     let renderer: PageRenderer
+    /// The clock sessions expire by (Unix seconds).
+    let now: @Sendable () -> Int64
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         if request.uri.path == "/login" { return try await next(request, context) }
-        switch token.check(request) {
+        switch token.check(request, now: now()) {
         case .bearer, .cookie:
             return try await next(request, context)
         case .missing, .wrong:
@@ -32,14 +34,14 @@ enum Credential {
 }
 
 extension AccessToken {
-    /// Checks the request's bearer token, else its login cookie.
-    func check(_ request: Request) -> Credential {
+    /// Checks the request's bearer token, else its login cookie (expired at `now`: wrong).
+    func check(_ request: Request, now: Int64) -> Credential {
         if let header = request.headers[.authorization] {
             guard let presented = Self.bearer(from: header), matches(presented) else { return .wrong }
             return .bearer
         }
         if let cookie = request.cookies[Self.cookieName] {
-            return matchesCookie(cookie.value) ? .cookie : .wrong
+            return matchesCookie(cookie.value, now: now) ? .cookie : .wrong
         }
         return .missing
     }

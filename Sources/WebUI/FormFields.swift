@@ -1,37 +1,24 @@
 import Foundation
+import Hummingbird
 
-/// The fields of a query string or an `application/x-www-form-urlencoded` body.
-///
-/// Hummingbird's own query parser leaves `+` as is; browsers send spaces in GET forms as `+`, so this one decodes
-/// both. The first occurrence of a name wins.
-struct FormFields: Sendable {
-    private var values: [String: String] = [:]
-
-    /// Parses `a=1&b=two+words`; undecodable percent escapes keep their raw text.
-    init(_ encoded: String?) {
-        guard let encoded else { return }
-        for pair in encoded.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = Self.decode(parts[0])
-            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
-            if values[name] == nil { values[name] = value }
+/// Query strings and `application/x-www-form-urlencoded` bodies: read with Hummingbird's `URLEncodedFormDecoder`
+/// into the typed forms below, written with ``encode(_:)`` and ``query(_:)`` for links.
+enum FormFields {
+    /// Decodes a query string or form body (`nil`: empty) into `Form`; a malformed one is a 400 naming no value.
+    ///
+    /// The decoder turns `+` into a space (browsers send spaces in GET forms that way) and refuses a repeated name.
+    static func decode<Form: Decodable>(_ type: Form.Type, from encoded: String?) throws(WebError) -> Form {
+        do {
+            return try URLEncodedFormDecoder().decode(Form.self, from: encoded ?? "")
+        } catch {
+            throw WebError(.badRequest, "The form or query string is malformed")
         }
     }
 
-    /// The field's value with surrounding whitespace removed; `nil` when absent or blank.
-    subscript(_ name: String) -> String? {
-        guard let value = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
-            return nil
-        }
+    /// `value` with surrounding whitespace removed; `nil` when absent or blank.
+    static func text(_ value: String?) -> String? {
+        guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
         return value
-    }
-
-    /// The field's value exactly as sent (for the login token), `nil` when absent.
-    func raw(_ name: String) -> String? { values[name] }
-
-    private static func decode(_ text: Substring) -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
     }
 
     /// Percent-encodes a value for a query string (everything but unreserved characters).
@@ -48,4 +35,28 @@ struct FormFields: Sendable {
         }
         return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
     }
+}
+
+/// The fields of `/search` and `/api/search`.
+struct SearchFields: Decodable, Sendable {
+    var q: String?
+    var terminal: String?
+    var receipt: String?
+    var from: String?
+    var to: String?
+    var min: String?
+    var max: String?
+    var page: String?
+}
+
+/// The sign-in form (`POST /login`) and the `next` of `GET /login`.
+struct LoginFields: Decodable, Sendable {
+    var token: String?
+    var next: String?
+}
+
+/// The variants of `/receipts/{id}/original`.
+struct OriginalFields: Decodable, Sendable {
+    var download: String?
+    var `as`: String?
 }

@@ -1,19 +1,20 @@
 import FiscalCore
 
-/// Runs the report writer one call at a time, so two requests for the same month never write the same file at once.
+/// Runs the report renderer one call at a time: a report reads the whole month, and a burst of requests for
+/// reports must not become a burst of full scans.
 actor ReportGate {
-    private let writer: WebConfiguration.ReportWriter?
+    private let renderer: WebConfiguration.ReportRenderer?
     /// Whether reports can be generated at all.
     nonisolated let isEnabled: Bool
 
-    init(_ writer: WebConfiguration.ReportWriter?) {
-        self.writer = writer
-        self.isEnabled = writer != nil
+    init(_ renderer: WebConfiguration.ReportRenderer?) {
+        self.renderer = renderer
+        self.isEnabled = renderer != nil
     }
 
-    /// Writes the month's report and returns the file's path (`nil` when no writer is configured).
-    func write(_ month: YearMonth, format: String) async throws -> String? {
-        guard let writer else { return nil }
-        return try await writer(month, format)
+    /// The month's report (`nil` when no renderer is configured).
+    func render(_ month: YearMonth, format: WebConfiguration.ReportFormat) async throws -> [UInt8]? {
+        guard let renderer else { return nil }
+        return try await renderer(month, format)
     }
 }

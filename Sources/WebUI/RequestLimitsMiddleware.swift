@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// Refuses oversized requests before any handler runs: query strings over the cap get 414, declared bodies over
 /// the cap get 413 (bodies without a declared length are capped again when handlers read them).
@@ -31,12 +32,17 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
 
 extension Request {
     /// The body, refused with 413 past `limit` bytes.
+    ///
+    /// Only a body that is too large is a 413: a client that stops sending halfway (or disconnects) gets a 400,
+    /// which it will not read but which the log records for what it was.
     func collectBody(limit: Int) async throws(WebError) -> [UInt8] {
         do {
             let buffer = try await body.collect(upTo: limit)
             return Array(buffer.readableBytesView)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw WebError(.contentTooLarge, "The request body is too large (at most \(limit) bytes)")
+        } catch {
+            throw WebError(.badRequest, "The request body was not received completely")
         }
     }
 }

@@ -30,17 +30,17 @@ struct SearchRequest: Sendable {
     static let maxPage = 1000
 
     /// Reads the form; a bad filter throws a message for the auditor.
-    init(_ fields: FormFields) throws(WebError) {
-        q = String((fields["q"] ?? "").prefix(256))
-        terminal = fields["terminal"] ?? ""
-        receipt = fields["receipt"] ?? ""
-        from = fields["from"] ?? ""
-        to = fields["to"] ?? ""
-        min = fields["min"] ?? ""
-        max = fields["max"] ?? ""
+    init(_ fields: SearchFields) throws(WebError) {
+        q = String((FormFields.text(fields.q) ?? "").prefix(256))
+        terminal = FormFields.text(fields.terminal) ?? ""
+        receipt = FormFields.text(fields.receipt) ?? ""
+        from = FormFields.text(fields.from) ?? ""
+        to = FormFields.text(fields.to) ?? ""
+        min = FormFields.text(fields.min) ?? ""
+        max = FormFields.text(fields.max) ?? ""
         page = 1
         lookups = []
-        if let text = fields["page"] {
+        if let text = FormFields.text(fields.page) {
             guard let number = Int(text), number >= 1, number <= Self.maxPage else {
                 throw WebError(.badRequest, "The page must be a number from 1 to \(Self.maxPage)")
             }

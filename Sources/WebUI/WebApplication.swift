@@ -36,7 +36,7 @@ public func buildWebRouter(
     let token = configuration.effectiveToken.map(AccessToken.init)
     let routes = WebRoutes(
         archive: archive, configuration: configuration, logger: logger, renderer: renderer, token: token,
-        reports: ReportGate(configuration.reportWriter))
+        reports: ReportGate(configuration.reportRenderer))
 
     let router = Router(context: BasicRequestContext.self)
     // Middleware first: routes added afterwards are wrapped by it (and so is the not-found responder).
@@ -45,22 +45,31 @@ public func buildWebRouter(
         middleware: RequestLimitsMiddleware(
             maxQueryBytes: configuration.maxQueryBytes, maxBodyBytes: configuration.maxBodyBytes))
     if let token {
-        router.add(middleware: AuthMiddleware(token: token, renderer: renderer))
+        router.add(middleware: AuthMiddleware(token: token, renderer: renderer, now: configuration.now))
     }
 
-    router.get("/") { request, _ in routes.home(request) }
-    router.get("/search") { request, _ in try routes.searchPage(request) }
-    router.get("/receipts/:id") { request, context in try routes.receiptPage(request, context: context) }
-    router.get("/receipts/:id/original") { request, context in try routes.original(request, context: context) }
-    router.get("/months") { request, _ in try routes.monthsPage(request) }
-    router.get("/months/:file") { request, context in try await routes.monthReport(request, context: context) }
-    router.get("/status") { request, _ in try routes.statusPage(request) }
-    router.get("/login") { request, _ in routes.loginForm(request) }
-    router.post("/login") { request, _ in try await routes.login(request) }
-    router.post("/logout") { request, _ in routes.logout(request) }
-
-    router.post("/api/transactions") { request, _ in try await routes.ingest(request) }
-    router.get("/api/receipts/:id") { request, context in try routes.receiptJSON(request, context: context) }
-    router.get("/api/search") { request, _ in try routes.searchJSON(request) }
+    router.addRoutes(routes.collection())
     return router
+}
+
+extension WebRoutes {
+    /// Every route of the web UI and the JSON API. `GET` routes only read; what changes state is a `POST`.
+    func collection() -> RouteCollection<BasicRequestContext> {
+        let routes = RouteCollection(context: BasicRequestContext.self)
+        routes.get("/") { request, _ in home(request) }
+        routes.get("/search") { request, _ in try searchPage(request) }
+        routes.get("/receipts/:id") { request, context in try receiptPage(request, context: context) }
+        routes.get("/receipts/:id/original") { request, context in try original(request, context: context) }
+        routes.get("/months") { request, _ in try monthsPage(request) }
+        routes.get("/months/:file") { request, context in try await monthReport(request, context: context) }
+        routes.get("/status") { request, _ in try statusPage(request) }
+        routes.get("/login") { request, _ in try loginForm(request) }
+        routes.post("/login") { request, _ in try await login(request) }
+        routes.post("/logout") { request, _ in logout(request) }
+
+        routes.post("/api/transactions") { request, _ in try await ingest(request) }
+        routes.get("/api/receipts/:id") { request, context in try receiptJSON(request, context: context) }
+        routes.get("/api/search") { request, _ in try searchJSON(request) }
+        return routes
+    }
 }

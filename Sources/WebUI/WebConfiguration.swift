@@ -6,10 +6,19 @@ import Foundation
 /// The defaults are the safe ones: loopback only, no token (the pages are open to local users and the ingest API is
 /// disabled), 64 KiB request bodies, 2 KiB query strings.
 public struct WebConfiguration: Sendable {
-    /// Writes the month's report in `format` (`"html"` or `"csv"`) and returns the path of the file written.
+    /// The two forms of a monthly report.
+    public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
+        /// The self-contained HTML report.
+        case html
+        /// The CSV register.
+        case csv
+    }
+
+    /// Renders the month's report in `format` and returns its bytes.
     ///
-    /// The lead wires this to `Reports.MonthlyExport`; the web UI only reads the file back.
-    public typealias ReportWriter = @Sendable (_ month: YearMonth, _ format: String) async throws -> String
+    /// It serves `GET /months/…`, so it must leave nothing behind: the executable renders into a temporary
+    /// directory it removes, never into the reports folder (which `report` and `run` own).
+    public typealias ReportRenderer = @Sendable (_ month: YearMonth, _ format: ReportFormat) async throws -> [UInt8]
 
     /// Address to bind (default `127.0.0.1`). Anything but a loopback address needs a ``token``.
     public var host: String
@@ -29,8 +38,8 @@ public struct WebConfiguration: Sendable {
     public var maxIngestItems: Int
     /// Whether the login cookie is marked `Secure` (set it when the UI is served through an HTTPS proxy).
     public var secureCookie: Bool
-    /// Generates monthly reports on demand for `/months/{YYYY-MM}.html|.csv`; `nil` hides those links.
-    public var reportWriter: ReportWriter?
+    /// Renders monthly reports on demand for `/months/{YYYY-MM}.html|.csv`; `nil` hides those links.
+    public var reportRenderer: ReportRenderer?
     /// The clock used for ingest timestamps and the status page (Unix seconds); injectable for tests.
     public var now: @Sendable () -> Int64
 
@@ -47,7 +56,7 @@ public struct WebConfiguration: Sendable {
         pageSize: Int = 50,
         maxIngestItems: Int = 1000,
         secureCookie: Bool = false,
-        reportWriter: ReportWriter? = nil,
+        reportRenderer: ReportRenderer? = nil,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.host = host
@@ -58,7 +67,7 @@ public struct WebConfiguration: Sendable {
         self.pageSize = pageSize
         self.maxIngestItems = maxIngestItems
         self.secureCookie = secureCookie
-        self.reportWriter = reportWriter
+        self.reportRenderer = reportRenderer
         self.now = now
     }
 

@@ -9,7 +9,7 @@ extension WebRoutes {
     /// make a signed-in auditor's browser track anything); with no token configured the endpoint is disabled (403).
     func ingest(_ request: Request) async throws -> Response {
         guard let token else { throw WebError(.forbidden, "ingest disabled: no token configured") }
-        guard token.check(request) == .bearer else {
+        guard token.check(request, now: configuration.now()) == .bearer else {
             var headers = HTTPFields()
             headers[.wwwAuthenticate] = "Bearer realm=\"fiscal-archive\""
             throw WebError(.unauthorized, "The ingest API needs Authorization: Bearer <token>", headers: headers)
@@ -59,7 +59,7 @@ extension WebRoutes {
 
     /// `GET /api/search?q=…`: the same search as the page, as JSON.
     func searchJSON(_ request: Request) throws -> Response {
-        let search = try SearchRequest(FormFields(request.uri.query))
+        let search = try SearchRequest(FormFields.decode(SearchFields.self, from: request.uri.query))
         let (hits, hasMore) = try run(search)
         return JSONResponse.body(
             .object([

@@ -14,19 +14,20 @@ enum LoginRoutes {
 
 extension WebRoutes {
     /// `GET /login`.
-    func loginForm(_ request: Request) -> Response {
+    func loginForm(_ request: Request) throws -> Response {
         guard token != nil else { return HTMLResponse.redirect(to: "/") }
-        let fields = FormFields(request.uri.query)
-        let page = LoginPage(chrome: Chrome(signedIn: false), message: nil, next: LoginRoutes.safeNext(fields["next"]))
+        let fields = try FormFields.decode(LoginFields.self, from: request.uri.query)
+        let page = LoginPage(chrome: Chrome(signedIn: false), message: nil, next: LoginRoutes.safeNext(FormFields.text(fields.next)))
         return HTMLResponse.page(renderer.render("login", page))
     }
 
     /// `POST /login`: checks the token (constant time) and sets the HttpOnly, SameSite=Strict cookie.
     func login(_ request: Request) async throws -> Response {
         guard let token else { return HTMLResponse.redirect(to: "/") }
-        let fields = FormFields(String(decoding: try await request.collectBody(limit: configuration.maxBodyBytes), as: UTF8.self))
-        let next = LoginRoutes.safeNext(fields["next"])
-        guard let presented = fields.raw("token"), token.matches(presented) else {
+        let body = try await request.collectBody(limit: configuration.maxBodyBytes)
+        let fields = try FormFields.decode(LoginFields.self, from: String(decoding: body, as: UTF8.self))
+        let next = LoginRoutes.safeNext(FormFields.text(fields.next))
+        guard let presented = fields.token, token.matches(presented) else {
             logger.notice("web sign-in refused")
             let page = LoginPage(chrome: Chrome(signedIn: false), message: "That is not the access token.", next: next)
             return HTMLResponse.page(renderer.render("login", page), status: .unauthorized)
@@ -34,7 +35,8 @@ extension WebRoutes {
         var response = HTMLResponse.redirect(to: next)
         response.setCookie(
             Cookie(
-                name: AccessToken.cookieName, value: token.cookieValue, maxAge: 12 * 3600, path: "/",
+                name: AccessToken.cookieName, value: token.cookieValue(now: configuration.now()),
+                maxAge: Int(AccessToken.sessionLifetime), path: "/",
                 secure: configuration.secureCookie, httpOnly: true, sameSite: .strict))
         return response
     }

@@ -17,18 +17,13 @@ extension WebRoutes {
         return HTMLResponse.page(renderer.render("months", page))
     }
 
-    /// `GET /months/{YYYY-MM}.html|.csv`: generates the report now and serves it.
+    /// `GET /months/{YYYY-MM}.html|.csv`: renders the report now and serves it (writing no file).
     func monthReport(_ request: Request, context: some RequestContext) async throws -> Response {
         let name = context.parameters.get("file") ?? ""
-        let format: String
-        if name.hasSuffix(".html") {
-            format = "html"
-        } else if name.hasSuffix(".csv") {
-            format = "csv"
-        } else {
+        guard let format = WebConfiguration.ReportFormat.allCases.first(where: { name.hasSuffix(".\($0.rawValue)") }) else {
             throw WebError(.notFound, "Reports are YYYY-MM.html or YYYY-MM.csv")
         }
-        guard let month = YearMonth(parsing: String(name.dropLast(format.count + 1))) else {
+        guard let month = YearMonth(parsing: String(name.dropLast(format.rawValue.count + 1))) else {
             throw WebError(.notFound, "Reports are YYYY-MM.html or YYYY-MM.csv")
         }
         guard reports.isEnabled else { throw WebError(.notFound, "Report generation is not configured") }
@@ -37,19 +32,19 @@ extension WebRoutes {
         }
         let bytes: [UInt8]
         do {
-            guard let path = try await reports.write(month, format: format) else {
+            guard let rendered = try await reports.render(month, format: format) else {
                 throw WebError(.notFound, "Report generation is not configured")
             }
-            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            bytes = rendered
         } catch let error as WebError {
             throw error
         } catch {
             logger.error(
                 "report generation failed", metadata: ["report.month": "\(month)", "report.format": "\(format)", "error": "\(error)"])
-            throw WebError(.internalServerError, "The \(format.uppercased()) report for \(month) could not be generated")
+            throw WebError(.internalServerError, "The \(format.rawValue.uppercased()) report for \(month) could not be generated")
         }
         var headers = HTTPFields()
-        if format == "html" {
+        if format == .html {
             headers[.contentType] = "text/html; charset=utf-8"
         } else {
             headers[.contentType] = "text/csv; charset=utf-8"

@@ -26,16 +26,16 @@ extension WebRoutes {
         guard let original = try archive.original(for: id) else {
             throw WebError(.notFound, "No original is stored for transaction \(id)")
         }
-        let fields = FormFields(request.uri.query)
+        let fields = try FormFields.decode(OriginalFields.self, from: request.uri.query)
         var headers = HTTPFields()
         headers[.contentSecurityPolicy] = Self.originalPolicy
         headers[.xOriginalSHA256] = original.sha256
         headers[.xOriginalIntact] = original.hashMatches ? "true" : "false"
         let ext = original.format == .html ? "html" : "json"
-        if fields["download"] != nil {
+        if fields.download != nil {
             headers[.contentType] = "application/octet-stream"
             headers[.contentDisposition] = "attachment; filename=\"receipt-\(id.rawValue)-original.\(ext)\""
-        } else if fields["as"] == "text" || original.format != .html {
+        } else if fields.as == "text" || original.format != .html {
             headers[.contentType] = "text/plain; charset=utf-8"
             headers[.contentDisposition] = "inline; filename=\"receipt-\(id.rawValue)-original.\(ext).txt\""
             headers[HTTPField.Name.xFrameOptions] = "SAMEORIGIN"

@@ -15,7 +15,7 @@ struct WebRoutes: Sendable {
     /// The frame of a page for this request: "Sign out" only for cookie sessions.
     func chrome(_ request: Request) -> Chrome {
         guard let token else { return Chrome(signedIn: false) }
-        return Chrome(signedIn: token.check(request) == .cookie)
+        return Chrome(signedIn: token.check(request, now: configuration.now()) == .cookie)
     }
 
     // MARK: - Search
@@ -27,13 +27,13 @@ struct WebRoutes: Sendable {
 
     /// `GET /search`.
     func searchPage(_ request: Request) throws -> Response {
-        let fields = FormFields(request.uri.query)
+        let fields = try FormFields.decode(SearchFields.self, from: request.uri.query)
         let search: SearchRequest
         do {
             search = try SearchRequest(fields)
         } catch {
             var form = SearchForm()
-            form.q = fields["q"] ?? ""
+            form.q = FormFields.text(fields.q) ?? ""
             let page = SearchPage(
                 chrome: chrome(request), form: form, error: error.message, interpretation: "", hits: [],
                 hasHits: false, page: 1, prev: nil, next: nil)

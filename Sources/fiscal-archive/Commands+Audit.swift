@@ -110,6 +110,10 @@ struct Show: AsyncParsableCommand {
         try await Runtime.with(options) { runtime in
             let archive = try runtime.openArchive()
             if original {
+                // The page's bytes are untrusted: on a terminal they could carry escape sequences.
+                if Terminal.stdoutIsTTY {
+                    throw Exit.fail("--original writes the page's raw bytes; redirect them to a file (> page.html).")
+                }
                 guard let stored = try archive.original(for: id) else {
                     throw Exit.fail("No original is archived for transaction \(id).")
                 }

@@ -100,10 +100,10 @@ enum SyncRunner {
         print(String(format: "Sync %@: %d processed in %.1f s (%.1f/s): %d archived, %d waiting, %d failed; %d re-checked, %d status change(s).",
             summary.interrupted ? "interrupted" : "done", p.processed, p.elapsed, p.rate, p.archived, p.waiting, p.failed,
             p.rechecked, p.changes))
-        for (id, reason) in summary.failures.prefix(20) { print("  failed  \(id): \(reason)") }
+        for (id, reason) in summary.failures.prefix(20) { print("  failed  \(id): \(Terminal.visible(reason))") }
         if summary.failures.count > 20 { print("  … and \(summary.failures.count - 20) more failed (see `fiscal-archive status`)") }
         for (id, reason, next) in summary.waiting.prefix(20) {
-            print("  waiting \(id): \(reason) (next attempt \(Tashkent.iso8601(epochSeconds: next)))")
+            print("  waiting \(id): \(Terminal.visible(reason)) (next attempt \(Tashkent.iso8601(epochSeconds: next)))")
         }
         if summary.waiting.count > 20 { print("  … and \(summary.waiting.count - 20) more waiting (see `fiscal-archive status`)") }
     }

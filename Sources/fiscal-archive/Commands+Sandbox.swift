@@ -3,11 +3,18 @@ import FiscalCore
 import Foundation
 import Logging
 import Sandbox
+import UnixSignals
 
-/// `sandbox [--port N]`: the embedded PaySys gateway and receipt site, in the foreground.
+/// `sandbox [--port N] [--write-config FILE] [--write-csv FILE]`: the embedded PaySys gateway and receipt site, in
+/// the foreground, printing the settings and transaction ids that take a newcomer through track → sync → report.
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sandbox", abstract: "Run the sandbox PaySys gateway and receipt site in the foreground.")
+        commandName: "sandbox", abstract: "Run the sandbox PaySys gateway and receipt site in the foreground.",
+        discussion: """
+            Prints `export` lines for the settings that point fiscal-archive at it, and a few seeded transaction ids. \
+            --write-config writes the settings as a config file (use it with --config FILE); --write-csv writes every \
+            seeded transaction as a CSV for `track --csv FILE`.
+            """)
 
     @Option(help: "Port on 127.0.0.1 (0: any free port).") var port = 8089
     @Option(help: "The seeded month, YYYY-MM (default: last month).") var month: YearMonth?
@@ -21,6 +28,8 @@ struct SandboxCommand: AsyncParsableCommand {
                 + "lag:MS (payment_info), latency:MS, server_error[:STATUS], rate_limited[:SECONDS], timeout[:MS], "
                 + "drop, answer_lost, malformed_json, mismatched_id, error:CODE."))
     var faults: [String] = []
+    @Option(help: "Write the settings to this config file (NAME=value lines, for --config).") var writeConfig: String?
+    @Option(help: "Write the seeded transactions to this CSV file (for track --csv).") var writeCsv: String?
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0…65535.") }
@@ -40,14 +49,26 @@ struct SandboxCommand: AsyncParsableCommand {
         for fault in faults { try FaultSpec(parsing: fault).apply(to: &plans) }
         let configuration = SandboxConfiguration(
             port: port, seed: seed, month: month, transactionCount: count, gatewayFaults: plans)
-        try await SandboxServer.runForeground(configuration: configuration, logger: Logger(label: "sandbox")) { lines in
-            var text = lines.joined(separator: "\n") + "\n"
+        // Trap the signals before listening, so that an early Ctrl-C still stops the server cleanly.
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let sandbox: SandboxServer
+        do {
+            sandbox = try await SandboxServer.start(configuration: configuration, logger: Logger(label: "sandbox"))
+        } catch {
+            throw Exit.fail(
+                "The sandbox cannot listen on \(configuration.host):\(port) (\(error)); try another --port (0 picks a free one).")
+        }
+        do {
+            let settings = SandboxSettings(sandbox: sandbox, transactions: await sandbox.world.allTransactions)
+            var text = try settings.introduction(configFile: writeConfig, csvFile: writeCsv)
             for fault in faults { text += "Fault: \(fault)\n" }
-            text += "Try: FISCAL_ARCHIVE_GATEWAY_URL=<gateway URL> FISCAL_ARCHIVE_SERVICE_ID=<service id> "
-                + "FISCAL_ARCHIVE_SECRET_KEY=<secret key> FISCAL_ARCHIVE_RECEIPT_HOSTS=<receipt host> fiscal-archive info <id>\n"
-            text += "Stop with Ctrl-C.\n"
             // Written unbuffered: when stdout is a pipe, a print() would sit in the buffer while the server runs.
             FileHandle.standardOutput.write(Data(text.utf8))
+        } catch {
+            await sandbox.shutdown()
+            throw Exit.fail("\(error)")
         }
+        for await _ in signals { break }
+        await sandbox.shutdown()
     }
 }

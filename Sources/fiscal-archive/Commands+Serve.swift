@@ -2,7 +2,6 @@ import Archive
 import ArgumentParser
 import FiscalCore
 import Foundation
-import Hummingbird
 import Reports
 import ServiceLifecycle
 import WebUI
@@ -41,26 +40,33 @@ enum WebServerFactory {
         let language = ReportLanguage(code: runtime.configuration.language) ?? .en
         let configuration = WebConfiguration(
             host: host, port: port, token: runtime.configuration.webToken,
-            reportWriter: { month, format in
-                // Rendered into a private temporary folder, never into the reports folder: an exported month must
-                // stay byte-identical however often it is browsed.
-                let scratch = FileManager.default.temporaryDirectory
-                    .appendingPathComponent("fiscal-archive-web-\(UUID().uuidString)").path
-                let generator = ReportGenerator(htmlRegisterRowLimit: htmlRows)
-                let snapshot = try archive.registerSnapshot()
-                let asOf = try snapshot.lastChangeAt() ?? month.startEpochSeconds
-                let path = (scratch as NSString).appendingPathComponent("\(month).\(format)")
-                if format == "csv" {
-                    _ = try generator.writeCSV(month: month, source: snapshot, asOf: asOf, to: path)
-                } else {
-                    _ = try generator.writeHTML(month: month, source: snapshot, language: language, asOf: asOf, to: path)
-                }
-                return path
+            reportRenderer: { month, format in
+                try WebReports.render(month: month, format: format, archive: archive, language: language, htmlRows: htmlRows)
             })
         do {
             return try buildWebApplication(archive: archive, configuration: configuration, logger: runtime.logger)
         } catch {
             throw Exit.fail("The web server was not started: \(error)")
+        }
+    }
+}
+
+/// The web UI's reports: rendered into a temporary directory that is removed afterwards, so that a `GET` leaves
+/// nothing behind (the reports folder belongs to `report` and `run`).
+enum WebReports {
+    /// The month's report as bytes, rendered in memory: browsing never writes a file, so an exported month stays
+    /// byte-identical however often it is viewed.
+    static func render(
+        month: YearMonth, format: WebConfiguration.ReportFormat, archive: ArchiveStore, language: ReportLanguage,
+        htmlRows: Int = ReportGenerator.defaultHTMLRegisterRows
+    ) throws -> [UInt8] {
+        // A frozen view: a sync committing meanwhile cannot make the two passes of the HTML disagree.
+        let snapshot = try archive.registerSnapshot()
+        let asOf = try snapshot.lastChangeAt() ?? month.startEpochSeconds
+        let generator = ReportGenerator(htmlRegisterRowLimit: htmlRows)
+        switch format {
+        case .html: return try generator.renderHTML(month: month, source: snapshot, language: language, asOf: asOf).bytes
+        case .csv: return try generator.renderCSV(month: month, source: snapshot, asOf: asOf).bytes
         }
     }
 }

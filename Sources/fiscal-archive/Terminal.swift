@@ -19,6 +19,32 @@ enum Terminal {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// `text` with every character that could steer a terminal made visible: C0 and C1 controls (escape sequences,
+    /// carriage returns, bells, newlines), DEL, line and paragraph separators and the bidirectional overrides that
+    /// reorder what is shown. Each becomes `\u{…}`, so a hostile receipt can neither run escape sequences nor forge
+    /// a line of its own. Apply it to each line of untrusted text before joining the lines.
+    static func visible(_ text: String) -> String {
+        var result = ""
+        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            if isSteering(scalar) {
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isSteering(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F: true  // C0, DEL, C1 (0x9B is a one-byte CSI)
+        case 0x2028, 0x2029: true  // line and paragraph separators
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true  // bidirectional marks and overrides
+        default: false
+        }
+    }
+
     /// Asks a yes/no question on the terminal; anything but y/yes is no.
     static func confirm(_ question: String) -> Bool {
         status(question + " [y/N] ")

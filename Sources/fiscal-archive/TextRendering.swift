@@ -3,8 +3,16 @@ import FiscalCore
 import Foundation
 
 /// A fiscal receipt as readable text.
+///
+/// Receipt text comes from the tax authority's page and is untrusted: every line goes through
+/// ``Terminal/visible(_:)`` before the lines are joined, so no control character of it reaches the terminal.
 enum ReceiptText {
     static func render(_ receipt: FiscalReceipt) -> String {
+        lines(receipt).map(Terminal.visible).joined(separator: "\n")
+    }
+
+    /// The lines, not yet made terminal-safe.
+    static func lines(_ receipt: FiscalReceipt) -> [String] {
         var lines: [String] = []
         lines.append("\(receipt.kind.rawValue.uppercased()) receipt (\(receipt.source.rawValue))")
         lines.append("Seller      \(receipt.seller.name) · TIN \(receipt.seller.tin)")
@@ -23,11 +31,11 @@ enum ReceiptText {
         lines.append("Card        \(receipt.payment.card.groupedDecimalString)"
             + (receipt.payment.cardType.map { " (\($0))" } ?? "") + (receipt.payment.rrn.map { " RRN \($0)" } ?? ""))
         lines.append("Total       \(receipt.total.groupedDecimalString) UZS · VAT \(receipt.vatTotal.groupedDecimalString)")
-        return lines.joined(separator: "\n")
+        return lines
     }
 }
 
-/// `show` output.
+/// `show` output; untrusted text (receipt fields, URLs, errors) is made terminal-safe line by line.
 enum ShowText {
     static func render(record: TransactionRecord, receipt: ArchivedReceipt?, original: StoredOriginal?) -> String {
         var lines: [String] = []
@@ -51,24 +59,24 @@ enum ShowText {
         }
         if let receipt {
             lines.append("")
-            lines.append(ReceiptText.render(receipt.receipt))
+            lines += ReceiptText.lines(receipt.receipt)
             for warning in receipt.warnings { lines.append("warning: \(warning)") }
         }
-        return lines.joined(separator: "\n")
+        return lines.map(Terminal.visible).joined(separator: "\n")
     }
 }
 
-/// `lookup` output.
+/// `lookup` output; the text line is made terminal-safe (JSON escapes control characters itself).
 enum LookupText {
     static func line(_ hit: LookupHit) -> String {
-        [
+        Terminal.visible([
             "\(hit.transactionID)", hit.type.rawValue, hit.state.rawValue,
             hit.paidAt.map { Tashkent.iso8601(epochSeconds: $0) } ?? "—",
             hit.amount?.description ?? "—",
             hit.fiscalSign.map { "FP \($0)" } ?? "—",
             [hit.terminalID, hit.receiptNumber].compactMap { $0 }.joined(separator: "/"),
             hit.sellerName ?? "",
-        ].joined(separator: "  ")
+        ].joined(separator: "  "))
     }
 
     static func json(_ hit: LookupHit) -> String {
@@ -106,7 +114,8 @@ enum VerifyText {
                 lines.append("  [\(problem.kind.rawValue)] \(problem.table) row \(problem.rowID): \(problem.message)")
             }
         }
-        return lines.joined(separator: "\n")
+        // A tampered archive may hold anything: its text is shown terminal-safe.
+        return lines.map(Terminal.visible).joined(separator: "\n")
     }
 }
 
@@ -152,6 +161,7 @@ enum StatusText {
                 lines.append("  \(line.id): \(line.reason ?? "") (next \(line.nextAttemptAt.map { Tashkent.iso8601(epochSeconds: $0) } ?? "—"))")
             }
         }
-        return lines.joined(separator: "\n")
+        // Reasons quote what the gateway and the receipt site said: shown terminal-safe.
+        return lines.map(Terminal.visible).joined(separator: "\n")
     }
 }

@@ -37,6 +37,8 @@ import Testing
         ("чайхана", [1]), ("ЧАЙХАНА навруз", [1]), ("кофе", [2, 1]), ("КОФЕ", [2, 1]), ("croissant", [2, 1]),
         ("CROISS", [2, 1]), ("o'zbekiston", [2]), ("ozbekiston", [2]), ("oʻzbekiston yo`llari", [2]),
         ("to'lov", [2, 1]), ("qahva", [2, 1]), ("nothing-like-this", []), ("\"; DROP TABLE x", []), ("", []),
+        // Query syntax is only ever text: operators are words, punctuation separates words.
+        ("«КОФЕ»", [2, 1]), ("кофе*", [2, 1]), ("-кофе", [2, 1]), ("кофе NOT чайхана", []), ("NEAR(кофе", []),
     ] as [(String, [Int64])])
     func text(words: String, expected: [Int64]) throws {
         let store = try store()

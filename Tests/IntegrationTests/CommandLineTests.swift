@@ -16,7 +16,7 @@ struct CommandLineTests {
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         #expect(FileManager.default.isExecutableFile(atPath: executable), "build the executable first: swift build --build-tests")
-        return try execute(arguments, environment: environment)
+        return try runProgram(executable, arguments, environment: environment)
     }
 
     /// Runs the executable on a thread of its own, so that waiting for it never holds one of Swift's cooperative
@@ -24,14 +24,15 @@ struct CommandLineTests {
     static func runAside(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try execute(arguments, environment: environment) })
+                continuation.resume(with: Result { try runProgram(executable, arguments, environment: environment) })
             }
         }
     }
 
-    private static func execute(_ arguments: [String], environment: [String: String]) throws -> Run {
+    /// Runs any program with the tests' environment (no `FISCAL_ARCHIVE_*` from outside).
+    static func runProgram(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FISCAL_ARCHIVE_") }
         env.merge(environment) { $1 }

@@ -7,7 +7,7 @@ import PaySysClient
 import Synchronization
 import Testing
 
-/// A tiny gateway written from paysys-gateway.md and the vendor document alone — not the sandbox — answering with
+/// A tiny gateway written from docs/PAYSYS.md and the vendor document alone — not the sandbox — answering with
 /// the document's own example bodies: numeric currency 860, `mx_id` at top level, no `jsonrpc`, error objects with
 /// and without `data`, ids and amounts as numeric strings where a liberal gateway might send them.
 @Suite("PaySysClient against a hand-written gateway that follows the document to the letter")

@@ -71,7 +71,10 @@ struct MutationTests {
                 tally[Self.check(mutated, label: "\(name) \(mutation) #\(round)"), default: 0] += 1
             }
         }
-        #expect(tally.values.reduce(0, +) == 660)
+        // Both outcomes occur for every kind of damage: a parser that refused every damaged page, or accepted
+        // every one (a cut before the receipt table included), fails here.
+        #expect(tally["receipt", default: 0] > 0, "\(tally)")
+        #expect(tally.keys.contains { $0.hasPrefix("error-") }, "\(tally)")
     }
 
     @Test("every truncation point of the real page's receipt block either parses fully or fails clearly")

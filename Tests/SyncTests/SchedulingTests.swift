@@ -60,16 +60,17 @@ struct InstanceLockTests {
     @Test("a second lock on the same archive is refused with a clear message, and released with the first")
     func lock() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("lock-\(UUID().uuidString).sqlite").path
-        var first: InstanceLock? = try InstanceLock(archivePath: path)
         do {
-            _ = try InstanceLock(archivePath: path)
-            Issue.record("a second lock was granted")
-        } catch let error as InstanceLockError {
-            #expect(error.message.contains("Another scheduler is already running"))
-            #expect(error.message.contains("pid \(getpid())"))
+            let first = try InstanceLock(archivePath: path)
+            // The holder is written into the lock file, for the message a second scheduler shows.
+            #expect(try String(contentsOfFile: first.path, encoding: .utf8) == "pid \(getpid())\n")
+            let refusal = #expect(throws: InstanceLockError.self) { _ = try InstanceLock(archivePath: path) }
+            #expect(refusal?.message.contains("Another scheduler is already running") == true)
+            #expect(refusal?.message.contains("pid \(getpid())") == true)
+            withExtendedLifetime(first) {}
         }
-        #expect(first != nil)
-        first = nil
-        _ = try InstanceLock(archivePath: path)
+        // Released with the first: the lock is granted again.
+        let again = try InstanceLock(archivePath: path)
+        #expect(again.path == path + ".lock")
     }
 }

@@ -112,17 +112,13 @@ enum Fixture {
         try archive.recordArchived(id, originalID: originalID, receipt: receipt, warnings: [], now: now)
     }
 
-    /// A configuration for tests: ephemeral port, injected clock, a report writer that writes small files.
+    /// A configuration for tests: ephemeral port, injected clock, a report renderer that returns small documents.
     static func configuration(token: String? = nil, maxBodyBytes: Int = 64 * 1024) -> WebConfiguration {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("webui-\(UUID().uuidString)")
-        return WebConfiguration(
+        WebConfiguration(
             host: "127.0.0.1", port: 0, token: token, maxBodyBytes: maxBodyBytes, pageSize: 50,
-            reportWriter: { month, format in
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                let path = directory.appendingPathComponent("\(month).\(format)").path
-                let text = format == "csv" ? "event,transaction_id\npayment,\(paymentID)\n" : "<h1>Report \(month)</h1>"
-                try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-                return path
+            reportRenderer: { month, format in
+                let text = format == .csv ? "event,transaction_id\npayment,\(paymentID)\n" : "<h1>Report \(month)</h1>"
+                return Array(text.utf8)
             },
             now: { now })
     }

@@ -188,7 +188,7 @@ struct PageTests {
     func reportFailure() async throws {
         let archive = try Fixture.archive()
         var configuration = Fixture.configuration()
-        configuration.reportWriter = { _, _ in
+        configuration.reportRenderer = { _, _ in
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: "/secret/reports/2026-03.csv"])
         }
         try await Fixture.application(archive, configuration).test(.router) { client in
