@@ -29,10 +29,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "FiscalCore", swiftSettings: strict),
         .target(name: "PaySysClient", dependencies: [
             "FiscalCore",
@@ -48,7 +49,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Archive", dependencies: [
-            "FiscalCore", "ReceiptParser", "CZlib",
+            "FiscalCore", "ReceiptParser", "CSystemZlib",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -61,8 +62,12 @@ let package = Package(
             "FiscalCore", "Archive",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
+        .target(name: "Spreadsheet", dependencies: [
+            "CLibXML2",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], swiftSettings: strict),
         .target(name: "Sync", dependencies: [
-            "FiscalCore", "PaySysClient", "ReceiptFetcher", "ReceiptParser", "Archive", "Operations",
+            "FiscalCore", "PaySysClient", "ReceiptFetcher", "ReceiptParser", "Archive", "Operations", "Spreadsheet",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Scheduler", dependencies: [
@@ -87,7 +92,7 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "fiscal-archive", dependencies: [
             "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "Reports",
-            "Sync", "Scheduler", "Sandbox", "WebUI", "Operations",
+            "Sync", "Scheduler", "Sandbox", "WebUI", "Operations", "Spreadsheet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -112,12 +117,14 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], swiftSettings: strict),
+        .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet"], resources: [.copy("Fixtures")],
+                    swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: [
             "Sandbox", "FiscalCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], swiftSettings: strict),
         .testTarget(name: "SyncTests", dependencies: [
-            "Sync", "Scheduler", "ReceiptFetcher", "ReceiptParser", "Archive", "FiscalCore", "Sandbox",
+            "Sync", "Spreadsheet", "Scheduler", "ReceiptFetcher", "ReceiptParser", "Archive", "FiscalCore", "Sandbox",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: strict),
