@@ -59,7 +59,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Reports", dependencies: [
-            "FiscalCore", "Archive",
+            "FiscalCore", "Archive", "Spreadsheet",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "Spreadsheet", dependencies: [
@@ -107,7 +107,7 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "ReceiptParserTests", dependencies: ["ReceiptParser", "Sandbox", "FiscalCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Archive", "FiscalCore"], exclude: ["Golden"],
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Archive", "FiscalCore", "Spreadsheet"], exclude: ["Golden"],
                     swiftSettings: strict),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FiscalCore", "ReceiptParser",
             .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),

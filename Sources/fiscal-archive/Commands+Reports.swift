@@ -14,16 +14,16 @@ extension ReportLanguage: ExpressibleByArgument {
     public init?(argument: String) { self.init(code: argument) }
 }
 
-/// `report --month YYYY-MM --format html|csv [--out PATH]`.
+/// `report --month YYYY-MM --format html|csv|xlsx [--out PATH]`.
 struct Report: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a month's register (CSV) or report (HTML).")
+    static let configuration = CommandConfiguration(abstract: "Write a month's register (CSV), report (HTML) or workbook (XLSX).")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case html, csv }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case html, csv, xlsx }
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "The Tashkent calendar month, YYYY-MM.") var month: YearMonth
-    @Option(help: "html or csv.") var format: Format
-    @Option(help: "Where to write it (default reports/YYYY-MM.html or .csv).") var out: String?
+    @Option(help: "html, csv or xlsx.") var format: Format
+    @Option(help: "Where to write it (default reports/YYYY-MM.html, .csv or .xlsx).") var out: String?
     @Option(help: "Report language: en, ru or uz (default FISCAL_ARCHIVE_LANG or en).") var lang: ReportLanguage?
 
     func run() async throws {
@@ -45,6 +45,7 @@ struct Report: AsyncParsableCommand {
                 switch format {
                 case .html: written = try generator.writeHTML(month: month, source: snapshot, language: language, asOf: asOf, to: path)
                 case .csv: written = try generator.writeCSV(month: month, source: snapshot, language: language, asOf: asOf, to: path)
+                case .xlsx: written = try generator.writeXLSX(month: month, source: snapshot, language: language, asOf: asOf, to: path)
                 }
             } catch {
                 throw Exit.fail("The report for \(month) was not written: \(error)")
