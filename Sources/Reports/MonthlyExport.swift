@@ -5,16 +5,17 @@ import Foundation
 extension ArchiveStore: RegisterSource {}
 extension RegisterSnapshot: RegisterSource {}
 
-/// Writes a month's HTML and CSV reports from the archive into a directory, as `report`, `run`, `demo` and the
+/// Writes a month's HTML, CSV and XLSX reports from the archive into a directory, as `report`, `run`, `demo` and the
 /// web UI all do.
 public enum MonthlyExport {
-    /// The two reports written for a month.
+    /// The reports written for a month.
     public struct Result: Sendable {
         public var html: WrittenReport
         public var csv: WrittenReport
+        public var xlsx: WrittenReport
     }
 
-    /// Writes `<directory>/<YYYY-MM>.html` and `.csv` (each with its `.sha256`).
+    /// Writes `<directory>/<YYYY-MM>.html`, `.csv` and `.xlsx` (each with its `.sha256`).
     ///
     /// The reports are dated by the archive's last change, not by the clock, so the same archive always gives
     /// byte-identical files. Both are written from one snapshot of the archive.
@@ -29,6 +30,7 @@ public enum MonthlyExport {
         let base = (directory as NSString).appendingPathComponent(month.description)
         let html = try generator.writeHTML(month: month, source: snapshot, language: language, asOf: asOf, to: base + ".html")
         let csv = try generator.writeCSV(month: month, source: snapshot, language: language, asOf: asOf, to: base + ".csv")
-        return Result(html: html, csv: csv)
+        let xlsx = try generator.writeXLSX(month: month, source: snapshot, language: language, asOf: asOf, to: base + ".xlsx")
+        return Result(html: html, csv: csv, xlsx: xlsx)
     }
 }

@@ -10,7 +10,7 @@ struct SheetDataReader {
     static let maxColumns = 16_384
 
     func rows(_ bytes: [UInt8]) throws(SpreadsheetError) -> [Worksheet.Row] {
-        let stream = try XMLStream(bytes: bytes, part: part, deadline: deadline)
+        let stream = try XMLStream(bytes: bytes, part: part, deadline: deadline, attributesOf: ["row", "c"])
         var rows: [Worksheet.Row] = []
         var cellBudget = limits.maxCells
         var rowNumber = 0

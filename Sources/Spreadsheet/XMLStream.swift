@@ -21,10 +21,23 @@ final class XMLStream {
     private let bytes: UnsafeMutableBufferPointer<UInt8>
     private let deadline: ContinuousClock.Instant
     private var reads = 0
+    /// The names workbook parts are made of, by the pointer the reader's dictionary interns them at: a node name
+    /// equal to one of these pointers is that name, with no string built (most of a sheet is `row`, `c`, `v`).
+    private var names: [UnsafePointer<xmlChar>: String] = [:]
+    private static let commonNames = [
+        "row", "c", "v", "t", "is", "si", "r", "rPh", "f", "r", "s", "sheet", "Relationship", "id", "Id", "Type",
+        "Target", "TargetMode", "name",
+    ]
+    /// Elements whose attributes the caller reads; others are reported without them (most of a sheet's nodes).
+    private let attributesOf: Set<String>?
 
     private static let initialised: Void = { xmlInitParser() }()
 
-    init(bytes source: [UInt8], part: String, deadline: ContinuousClock.Instant) throws(SpreadsheetError) {
+    /// - Parameter attributesOf: the elements whose attributes are wanted; nil for all.
+    init(
+        bytes source: [UInt8], part: String, deadline: ContinuousClock.Instant, attributesOf: Set<String>? = nil
+    ) throws(SpreadsheetError) {
+        self.attributesOf = attributesOf
         _ = Self.initialised
         clibxml2_silence_errors()
         // Refuse a declaration before libxml2 even reads its internal subset.
@@ -48,6 +61,9 @@ final class XMLStream {
             throw SpreadsheetError(.malformed, part: part, "cannot be opened as XML")
         }
         reader = created
+        for name in Self.commonNames {
+            if let pointer = xmlTextReaderConstString(reader, name) { names[pointer] = name }
+        }
     }
 
     deinit {
@@ -70,19 +86,19 @@ final class XMLStream {
             }
             switch xmlTextReaderNodeType(reader) {
             case Int32(XML_READER_TYPE_ELEMENT.rawValue):
-                let name = Self.string(xmlTextReaderConstLocalName(reader))
+                let name = interned(xmlTextReaderConstLocalName(reader))
                 let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
                 var attributes: [String: String] = [:]
-                if xmlTextReaderHasAttributes(reader) == 1 {
+                if attributesOf?.contains(name) ?? true, xmlTextReaderHasAttributes(reader) == 1 {
                     while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-                        attributes[Self.string(xmlTextReaderConstLocalName(reader))] =
+                        attributes[interned(xmlTextReaderConstLocalName(reader))] =
                             Self.string(xmlTextReaderConstValue(reader))
                     }
                     xmlTextReaderMoveToElement(reader)
                 }
                 return .start(name: name, attributes: attributes, isEmpty: isEmpty)
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
-                return .end(name: Self.string(xmlTextReaderConstLocalName(reader)))
+                return .end(name: interned(xmlTextReaderConstLocalName(reader)))
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
                  Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
                 return .text(Self.string(xmlTextReaderConstValue(reader)))
@@ -110,6 +126,12 @@ final class XMLStream {
             index += 1
         }
         return false
+    }
+
+    private func interned(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        if let name = names[pointer] { return name }
+        return String(cString: pointer)
     }
 
     private static func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
