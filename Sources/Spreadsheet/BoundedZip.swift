@@ -60,7 +60,8 @@ final class BoundedZip {
         }
         let compressed = max(Int(clamping: entry.compressedSize), 1)
         var output: [UInt8] = []
-        output.reserveCapacity(Int(declared))
+        // The declared size is only a hint (a hostile archive may declare the limit for a tiny entry).
+        output.reserveCapacity(min(Int(declared), min(compressed, 2 << 20) * 8, 16 << 20))
         var failure: SpreadsheetError?
         let limits = self.limits
         let alreadyRead = totalRead
