@@ -96,6 +96,20 @@ def shared(strings):
             f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{items}</sst>')
 
 
+def write_lying_sizes(source, target, entry, declared):
+    data = bytearray(open(path(source), "rb").read())
+    name = entry.encode()
+    # Local file header: signature PK\3\4, uncompressed size at offset 22; central directory: PK\1\2, at 24.
+    for signature, size_offset, name_offset in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            if data[start + name_offset:start + name_offset + len(name)] == name:
+                data[start + size_offset:start + size_offset + 4] = declared.to_bytes(4, "little")
+            start += 4
+    with open(path(target), "wb") as f:
+        f.write(data)
+
+
 def handwritten():
     """Inline strings, rich-text shared strings with a phonetic run, ids as 1.1424156E7 and 11424157.0, a cell
     with no `r`, a row with no `r`, and a blank row."""
@@ -128,6 +142,9 @@ def hostile():
     # A zip bomb: 60 MB of spaces in the sheet compress to ~60 KB.
     bomb = SHEET.format(rows=header + " " * 60_000_000)
     workbook("bomb.xlsx", bomb, strings)
+    # The same bomb declaring a sheet of 100 bytes (in its local header and central directory): sizes a ZIP declares
+    # must not be trusted.
+    write_lying_sizes("bomb.xlsx", "lying-bomb.xlsx", "xl/worksheets/sheet1.xml", 100)
     # A huge sheet, small on disk: one cell in column XFD on each of 400 rows stands for 6.5 million cells.
     wide = header + "".join(f'<row r="{n}"><c r="XFD{n}"><v>1</v></c></row>' for n in range(2, 402))
     workbook("wide.xlsx", SHEET.format(rows=wide), strings)

@@ -28,6 +28,12 @@ struct HostileWorkbookTests {
         #expect(perPart.kind == .limitExceeded)
         #expect(perPart.description.contains("more than 5000000 bytes"), "\(perPart)")
 
+        // The sheet of lying-bomb.xlsx declares 100 bytes: inflation is counted, not taken from the archive.
+        let lying = try refusal("lying-bomb.xlsx", limits: limits)
+        #expect(lying.kind == .limitExceeded)
+        #expect(lying.description.contains("more than 5000000 bytes"), "\(lying)")
+        #expect(try refusal("lying-bomb.xlsx").description.contains("200 times its compressed size"))
+
         limits = .standard
         limits.maxTotalBytes = 2_000
         let total = try refusal("ids-libreoffice.xlsx", limits: limits)
