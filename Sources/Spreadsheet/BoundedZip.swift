@@ -80,7 +80,8 @@ final class BoundedZip {
                         .limitExceeded, part: path,
                         "expands more than \(limits.maxCompressionRatio) times its compressed size (the limit; a zip bomb?)")
                 } else if ContinuousClock.now > deadline {
-                    failure = SpreadsheetError(.limitExceeded, part: path, "reading took longer than the time limit")
+                    failure = SpreadsheetError(
+                        .limitExceeded, part: path, "reading took longer than the time limit (\(limits.maxDuration))")
                 }
                 if failure != nil { throw Stop() }
             })

@@ -117,4 +117,13 @@ struct HostileWorkbookTests {
         let error = try refusal("ids-libreoffice.xlsx", limits: limits)
         #expect(error.description.contains("more than 5 entries"))
     }
+
+    @Test("a read that outlives its time limit is stopped and says so")
+    func timeLimit() throws {
+        var limits = SpreadsheetLimits.standard
+        limits.maxDuration = .zero
+        let error = try refusal("ids-libreoffice.xlsx", limits: limits)
+        #expect(error.kind == .limitExceeded)
+        #expect(error.description.contains("time limit"), "\(error)")
+    }
 }
