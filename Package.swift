@@ -32,10 +32,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // Already a dependency of Hummingbird; declared because our targets import HTTPTypes themselves.
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "FiscalCore", swiftSettings: strict),
         .target(name: "PaySysClient", dependencies: [
             "FiscalCore",
@@ -54,7 +55,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "Archive", dependencies: [
-            "FiscalCore", "CZlib",
+            "FiscalCore", "CSystemZlib",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -64,11 +65,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Reports", dependencies: [
-            "FiscalCore", "Archive",
+            "FiscalCore", "Archive", "Spreadsheet",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
+        .target(name: "Spreadsheet", dependencies: [
+            "CLibXML2",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], swiftSettings: strict),
         .target(name: "Sync", dependencies: [
-            "FiscalCore", "PaySysClient", "ReceiptFetcher", "ReceiptParser", "Archive",
+            "FiscalCore", "PaySysClient", "ReceiptFetcher", "ReceiptParser", "Archive", "Spreadsheet",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Scheduler", dependencies: [
@@ -95,7 +100,7 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "fiscal-archive", dependencies: [
             "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "Reports",
-            "Sync", "Scheduler", "Sandbox", "WebUI", "Operations",
+            "Sync", "Scheduler", "Sandbox", "WebUI", "Operations", "Spreadsheet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -113,7 +118,7 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "ReceiptParserTests", dependencies: ["ReceiptParser", "Sandbox", "FiscalCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Archive", "FiscalCore"], exclude: ["Golden"],
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Archive", "FiscalCore", "Spreadsheet"], exclude: ["Golden"],
                     swiftSettings: strict),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FiscalCore",
             .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
@@ -125,6 +130,8 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet"], resources: [.copy("Fixtures")],
+                    swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: [
             "Sandbox", "FiscalCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -133,7 +140,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "SyncTests", dependencies: [
-            "Sync", "Scheduler", "ReceiptFetcher", "ReceiptParser", "Archive", "FiscalCore", "Sandbox",
+            "Sync", "Spreadsheet", "Scheduler", "ReceiptFetcher", "ReceiptParser", "Archive", "FiscalCore", "Sandbox",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,4 @@
-import CZlib
+import CSystemZlib
 
 /// zlib (deflate) compression of originals. Pages compress ~10×; the raw size is stored beside the data.
 enum Compression {

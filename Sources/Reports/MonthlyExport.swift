@@ -8,7 +8,7 @@ extension RegisterSnapshot: RegisterSource {}
 /// A month's export: the reports `run` (and `report --export`) write into the reports folder, which are never
 /// overwritten.
 ///
-/// The first export of a month is `YYYY-MM.csv` and `YYYY-MM.html` (each with its `.sha256`). Exporting again after
+/// The first export of a month is `YYYY-MM.csv`, `YYYY-MM.xlsx` and `YYYY-MM.html` (each with its `.sha256`). Exporting again after
 /// the archive changed writes a new **revision**, `YYYY-MM.r2.csv` / `.html` (then `r3`, …), whose HTML opens with
 /// what changed since the previous revision and whose `YYYY-MM.r2.changes.csv` lists every changed cell. Exporting
 /// an unchanged month writes nothing. A revision is complete when its HTML exists (it is written last); the files of
@@ -22,6 +22,8 @@ public enum MonthlyExport {
         public var isNew: Bool
         public var html: WrittenReport
         public var csv: WrittenReport
+        /// The workbook (sheets Summary, VAT, Register, Exceptions); `nil` for a revision exported before workbooks.
+        public var xlsx: WrittenReport?
         /// What changed since the previous revision (for revision 2 and later).
         public var changes: RegisterChanges?
         /// Where the list of changed cells is (for revision 2 and later).
@@ -110,16 +112,23 @@ public enum MonthlyExport {
                 for suffix in [".csv", ".csv.sha256"] { try? FileManager.default.removeItem(atPath: base + suffix) }
                 let html = try existing(previousBase + ".html", summary: csv.summary)
                 let previousCSV = try existing(previousBase + ".csv", summary: csv.summary)
-                return Result(revision: previous, isNew: false, html: html, csv: previousCSV, changes: nil, changesPath: nil)
+                let previousXLSX = FileManager.default.fileExists(atPath: previousBase + ".xlsx")
+                    ? try existing(previousBase + ".xlsx", summary: csv.summary) : nil
+                return Result(
+                    revision: previous, isNew: false, html: html, csv: previousCSV, xlsx: previousXLSX, changes: nil,
+                    changesPath: nil)
             }
             changes = difference
             changesPath = base + ".changes.csv"
             try Data(difference.csv().utf8).write(to: URL(fileURLWithPath: base + ".changes.csv"), options: .atomic)
         }
+        let xlsx = try generator.writeXLSX(month: month, source: snapshot, language: language, asOf: asOf, to: base + ".xlsx")
+        // The HTML is written last: it marks the revision complete.
         let html = try generator.writeHTML(
-            month: month, source: snapshot, language: language, asOf: asOf, to: base + ".html", fullRegister: [csv],
+            month: month, source: snapshot, language: language, asOf: asOf, to: base + ".html", fullRegister: [csv, xlsx],
             changes: changes, corrections: corrections)
-        return Result(revision: revision, isNew: true, html: html, csv: csv, changes: changes, changesPath: changesPath)
+        return Result(
+            revision: revision, isNew: true, html: html, csv: csv, xlsx: xlsx, changes: changes, changesPath: changesPath)
     }
 
     private static func path(_ directory: String, _ name: String) -> String {

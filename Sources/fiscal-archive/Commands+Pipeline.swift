@@ -5,37 +5,64 @@ import Foundation
 import Operations
 import Sync
 
-/// `track --type payment|p2p ID...` or `track --csv FILE`.
+/// `track --type payment|p2p ID...`, `track --csv FILE [--delimiter D]` or `track --xlsx FILE [--sheet NAME]`.
 struct Track: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Start archiving transactions: ids on the command line, or a CSV export.")
+        abstract: "Start archiving transactions: ids on the command line, a CSV file or an Excel workbook.")
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "payment or p2p (for ids given on the command line).") var type: TransactionType?
-    @Option(help: "A CSV file with columns transaction_id, type[, vendor_order_id].") var csv: String?
+    @Option(help: "A CSV file with columns transaction_id, type[, vendor_order_id] (or their Russian/Uzbek names).")
+    var csv: String?
+    @Option(help: "With --csv: the field separator: comma, semicolon or tab (found from the header row if not given).")
+    var delimiter: String?
+    @Option(help: "An Excel workbook (.xlsx) with the same columns.") var xlsx: String?
+    @Option(help: "With --xlsx: the sheet to read (the first if not given).") var sheet: String?
     @Argument(help: "Transaction ids.") var ids: [String] = []
 
     func validate() throws {
-        if csv != nil && !ids.isEmpty { throw ValidationError("Give either --csv FILE or ids, not both.") }
-        if csv == nil && ids.isEmpty { throw ValidationError("Give transaction ids (with --type) or --csv FILE.") }
-        if csv == nil && type == nil { throw ValidationError("Ids need --type payment or --type p2p.") }
+        let sources = [csv != nil, xlsx != nil, !ids.isEmpty].filter { $0 }.count
+        if sources > 1 { throw ValidationError("Give one of --csv FILE, --xlsx FILE or ids.") }
+        if sources == 0 { throw ValidationError("Give transaction ids (with --type), --csv FILE or --xlsx FILE.") }
+        if csv == nil && xlsx == nil && type == nil { throw ValidationError("Ids need --type payment or --type p2p.") }
+        if delimiter != nil && csv == nil { throw ValidationError("--delimiter goes with --csv.") }
+        if sheet != nil && xlsx == nil { throw ValidationError("--sheet goes with --xlsx.") }
+        if let delimiter, Self.separator(delimiter) == nil {
+            throw ValidationError("--delimiter must be comma, semicolon or tab (or the character itself), not \"\(delimiter)\".")
+        }
         for id in ids where TransactionID(parsing: id) == nil {
             throw ValidationError("\"\(id)\" is not a transaction id (a positive whole number).")
+        }
+    }
+
+    static func separator(_ text: String) -> Character? {
+        switch text.lowercased() {
+        case ",", "comma": ","
+        case ";", "semicolon": ";"
+        case "\t", "\\t", "tab": "\t"
+        default: nil
         }
     }
 
     func run() async throws {
         try await Runtime.with(options) { runtime in
             let requests: [TrackRequest]
-            if let csv {
-                guard let data = FileManager.default.contents(atPath: csv) else {
-                    throw Exit.fail("Cannot read \(csv)")
+            if let path = csv ?? xlsx {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw Exit.fail("Cannot read \(path)")
                 }
+                let imported: TransactionImport
                 do {
-                    requests = try TransactionCSV.parse(Array(data), file: csv)
+                    if csv != nil {
+                        imported = try TransactionCSV.read(Array(data), file: path, delimiter: delimiter.flatMap(Self.separator))
+                    } else {
+                        imported = try TransactionXLSX.read(Array(data), file: path, sheet: sheet)
+                    }
                 } catch {
                     throw Exit.fail("\(error)")
                 }
+                for note in imported.notes { Terminal.error(note) }
+                requests = imported.requests
             } else {
                 requests = ids.compactMap(TransactionID.init(parsing:)).map { TrackRequest(id: $0, type: type ?? .payment) }
             }

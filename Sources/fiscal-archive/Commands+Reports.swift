@@ -15,27 +15,27 @@ extension ReportLanguage: ExpressibleByArgument {
     public init?(argument: String) { self.init(code: argument) }
 }
 
-/// `report --month YYYY-MM --format html|csv [--out PATH] [--export]`.
+/// `report --month YYYY-MM --format html|csv|xlsx [--out PATH] [--export]`.
 struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a month's register (CSV) or report (HTML), or export the month (--export).",
-        discussion: """
-            Without --out the file is a working copy, reports/YYYY-MM.draft.html or .csv. --export writes the             month's export (both formats) as `run` does: never overwritten; when the archive has changed since the             last export, a new revision YYYY-MM.rN.* that lists what changed.
-            """)
+        abstract: "Write a month's register (CSV), report (HTML) or workbook (XLSX), or export the month (--export).",
+        discussion: "Without --out the file is a working copy, reports/YYYY-MM.draft.html, .csv or .xlsx. --export "
+            + "writes the month's export (every format) as `run` does: never overwritten; when the archive has changed "
+            + "since the last export, a new revision YYYY-MM.rN.* that lists what changed.")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case html, csv }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case html, csv, xlsx }
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "The Tashkent calendar month, YYYY-MM.") var month: YearMonth
-    @Option(help: "html or csv (not with --export, which writes both).") var format: Format?
-    @Option(help: "Where to write it (default reports/YYYY-MM.draft.html or .csv).") var out: String?
+    @Option(help: "html, csv or xlsx (not with --export, which writes them all).") var format: Format?
+    @Option(help: "Where to write it (default reports/YYYY-MM.draft.html, .csv or .xlsx).") var out: String?
     @Flag(help: "Write the month's export into the reports folder (a new revision if the archive changed).")
     var export = false
     @Option(help: "Report language: en, ru or uz (default FISCAL_ARCHIVE_LANG or en).") var lang: ReportLanguage?
 
     func validate() throws {
         if export && (format != nil || out != nil) { throw ValidationError("--export writes every format into the reports folder: drop --format and --out.") }
-        if !export && format == nil { throw ValidationError("Give --format html or --format csv (or --export).") }
+        if !export && format == nil { throw ValidationError("Give --format html, csv or xlsx (or --export).") }
     }
 
     func run() async throws {
@@ -72,6 +72,7 @@ struct Report: AsyncParsableCommand {
                 switch format {
                 case .html: written = try generator.writeHTML(month: month, source: snapshot, language: language, asOf: asOf, to: path)
                 case .csv: written = try generator.writeCSV(month: month, source: snapshot, language: language, asOf: asOf, to: path)
+                case .xlsx: written = try generator.writeXLSX(month: month, source: snapshot, language: language, asOf: asOf, to: path)
                 }
             } catch {
                 throw Exit.fail("The report for \(month) was not written: \(error)")
@@ -94,7 +95,8 @@ enum ReportText {
             print("\(month): unchanged since revision \(result.revision) (\(result.html.path), \(result.csv.path)); nothing written.")
             return
         }
-        var line = "\(month): revision \(result.revision): \(result.html.path) and \(result.csv.path) — "
+        let files = [result.html.path, result.csv.path] + (result.xlsx.map { [$0.path] } ?? [])
+        var line = "\(month): revision \(result.revision): \(files.joined(separator: ", ")) — "
             + "\(result.csv.summary.eventCount) events, \(result.csv.summary.exceptions.total) exception(s)"
         if let changes = result.changes {
             line += "; since revision \(changes.previousRevision): \(changes.count(of: .added)) added, "

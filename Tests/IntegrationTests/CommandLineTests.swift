@@ -60,9 +60,13 @@ struct CommandLineTests {
         (["no-such-command"], "Unexpected argument"),
         (["sandbox", "--fault", "payment_adjustments:explode"], "unknown fault \"explode\""),
         (["report", "--month", "2026-10", "--export", "--format", "csv"], "--export writes every format"),
-        (["report", "--month", "2026-10"], "Give --format html or --format csv (or --export)"),
+        (["report", "--month", "2026-10"], "Give --format html, csv or xlsx (or --export)"),
         (["sandbox", "--fault", "refund:drop"], "unknown method \"refund\""),
         (["sandbox", "--fault", "payment_cancel:lag:100"], "lag applies to payment_info only"),
+        (["track", "--csv", "a.csv", "--xlsx", "b.xlsx"], "one of"),
+        (["track", "--xlsx", "b.xlsx", "--delimiter", ";"], "--delimiter goes with --csv"),
+        (["track", "--csv", "a.csv", "--sheet", "S"], "--sheet goes with --xlsx"),
+        (["track", "--csv", "a.csv", "--delimiter", "|"], "comma, semicolon or tab"),
     ])
     func usage(arguments: [String], message: String) throws {
         let result = try Self.run(arguments)
@@ -124,6 +128,42 @@ struct CommandLineTests {
         let bad = try Self.run(["track", "--csv", csv, "--db", db])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("\(csv):3:"))
+        let status = try Self.run(["status", "--json", "--db", db])
+        #expect(status.stdout.contains("\"tracked\":0"))
+    }
+
+    static let importFixtures = packageRoot.appendingPathComponent("Tests/SpreadsheetTests/Fixtures")
+
+    @Test("ru-locale Excel's CSV and the same list as .xlsx track exactly what the comma CSV tracked")
+    func importsAgree() throws {
+        let db = Harness.temporaryPath("imports.sqlite")
+        func track(_ option: String, _ fixture: String, _ extra: [String] = []) throws -> Run {
+            try Self.run(["track", option, Self.importFixtures.appendingPathComponent(fixture).path, "--db", db] + extra)
+        }
+        let comma = try track("--csv", "ids-comma.csv")
+        #expect(comma.status == 0, "\(comma.stderr)")
+        #expect(comma.stdout.contains("Tracked 6 new transaction(s); 0 already known."))
+        for (option, fixture, extra) in [
+            ("--csv", "ids-ru-excel.csv", []), ("--xlsx", "ids-libreoffice.xlsx", []),
+            ("--xlsx", "ids-openpyxl.xlsx", ["--sheet", "Tranzaksiyalar"]), ("--csv", "ids-tab-utf16.txt", []),
+        ] {
+            let again = try track(option, fixture, extra)
+            #expect(again.status == 0, "\(fixture): \(again.stderr)")
+            #expect(again.stdout.contains("Tracked 0 new transaction(s); 6 already known."), "\(fixture): \(again.stdout)")
+        }
+        let guessed = try track("--csv", "ids-ru-excel.csv")
+        #expect(guessed.stderr.contains("read as Windows-1251"))
+        let status = try Self.run(["status", "--json", "--db", db])
+        #expect(status.stdout.contains("\"tracked\":6"), "\(status.stdout)")
+    }
+
+    @Test("a zip bomb is refused with the limit it hit, and nothing is tracked")
+    func bombRefused() throws {
+        let db = Harness.temporaryPath("bomb.sqlite")
+        let bomb = Self.importFixtures.appendingPathComponent("bomb.xlsx").path
+        let result = try Self.run(["track", "--xlsx", bomb, "--db", db])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(bomb): cannot be imported: xl/worksheets/sheet1.xml: expands more than 200 times"), "\(result.stderr)")
         let status = try Self.run(["status", "--json", "--db", db])
         #expect(status.stdout.contains("\"tracked\":0"))
     }

@@ -1,0 +1,281 @@
+import Foundation
+import ZIPFoundation
+
+/// Writes an Office Open XML workbook (`.xlsx`) with typed cells: text, numbers with a two-decimal or integer
+/// format, and date-times. Each sheet may freeze its header row; column widths fit their longest text.
+///
+/// The bytes depend only on the content: every ZIP entry carries the same fixed timestamp, parts are written in a
+/// fixed order, strings are inline (no shared-string table to order), and nothing reads the clock.
+public struct XLSXWriter: Sendable {
+    /// One cell's value and how it is shown.
+    public enum Cell: Sendable, Hashable {
+        /// Nothing in the cell.
+        case empty
+        /// Text, kept as typed (never read as a formula).
+        case text(String)
+        /// A decimal number (its exact text, `-1234.50`) shown with two decimals and digit grouping.
+        case money(String)
+        /// A whole number (its exact text) shown without decimals or grouping (ids, counts).
+        case integer(String)
+        /// A decimal number shown as it is (rates).
+        case number(String)
+        /// A local date and time, shown `yyyy-mm-dd hh:mm:ss`: the seconds since 1970-01-01T00:00 of the local
+        /// clock (for Tashkent: Unix seconds + 18000).
+        case dateTime(localSeconds: Int64)
+    }
+
+    /// One sheet: a header row (bold, frozen when `freezeHeader`) then the rows.
+    public struct Sheet: Sendable, Hashable {
+        public var name: String
+        public var header: [String]
+        public var rows: [[Cell]]
+        public var freezeHeader: Bool
+        /// Printed across the page (landscape) rather than down it.
+        public var landscape: Bool
+        /// Printed scaled to one page wide (as many pages down as needed).
+        public var fitToPageWidth: Bool
+
+        public init(
+            name: String, header: [String], rows: [[Cell]], freezeHeader: Bool = true, landscape: Bool = false,
+            fitToPageWidth: Bool = true
+        ) {
+            self.name = name
+            self.header = header
+            self.rows = rows
+            self.freezeHeader = freezeHeader
+            self.landscape = landscape
+            self.fitToPageWidth = fitToPageWidth
+        }
+    }
+
+    public var sheets: [Sheet]
+
+    public init(sheets: [Sheet]) {
+        self.sheets = sheets
+    }
+
+    /// The fixed timestamp of every ZIP entry (2000-01-01T00:00:00Z).
+    static let entryDate = Date(timeIntervalSince1970: 946_684_800)
+
+    /// The workbook's bytes.
+    public func bytes() throws -> [UInt8] {
+        let archive = try Archive(accessMode: .create)
+        var parts: [(String, [UInt8])] = [
+            ("[Content_Types].xml", contentTypes()),
+            ("_rels/.rels", rootRelationships()),
+            ("xl/workbook.xml", workbook()),
+            ("xl/_rels/workbook.xml.rels", workbookRelationships()),
+            ("xl/styles.xml", Array(Self.styles.utf8)),
+        ]
+        for (index, sheet) in sheets.enumerated() {
+            parts.append(("xl/worksheets/sheet\(index + 1).xml", worksheet(sheet)))
+        }
+        for (path, content) in parts {
+            let data = Data(content)
+            try archive.addEntry(
+                with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: Self.entryDate,
+                permissions: 0o644, compressionMethod: .deflate,
+                provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+        }
+        guard let data = archive.data else { throw WriteError() }
+        return Array(data)
+    }
+
+    struct WriteError: Error, CustomStringConvertible {
+        var description: String { "the workbook could not be assembled in memory" }
+    }
+
+    // MARK: - Parts
+
+    private func contentTypes() -> [UInt8] {
+        var xml = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+        xml += #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
+        xml += #"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#
+        xml += #"<Default Extension="xml" ContentType="application/xml"/>"#
+        xml += #"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#
+        xml += #"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
+        for index in sheets.indices {
+            xml += #"<Override PartName="/xl/worksheets/sheet\#(index + 1).xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
+        }
+        xml += "</Types>"
+        return Array(xml.utf8)
+    }
+
+    private func rootRelationships() -> [UInt8] {
+        Array((#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+            + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+            + #"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>"#
+            + "</Relationships>").utf8)
+    }
+
+    private func workbook() -> [UInt8] {
+        var xml = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+        xml += #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
+        xml += "<sheets>"
+        for (index, sheet) in sheets.enumerated() {
+            xml += #"<sheet name="\#(Self.escaped(sheet.name))" sheetId="\#(index + 1)" r:id="rId\#(index + 1)"/>"#
+        }
+        xml += "</sheets></workbook>"
+        return Array(xml.utf8)
+    }
+
+    private func workbookRelationships() -> [UInt8] {
+        var xml = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+        xml += #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+        for index in sheets.indices {
+            xml += #"<Relationship Id="rId\#(index + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet\#(index + 1).xml"/>"#
+        }
+        xml += #"<Relationship Id="rId\#(sheets.count + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#
+        xml += "</Relationships>"
+        return Array(xml.utf8)
+    }
+
+    /// Cell formats (`s` attribute): 0 default, 1 bold header, 2 money `#,##0.00`, 3 integer `0`,
+    /// 4 date-time `yyyy-mm-dd hh:mm:ss`, 5 general number.
+    enum Style: Int {
+        case plain = 0, header, money, integer, dateTime, number
+    }
+
+    static let styles = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+        + #"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
+        + #"<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy\-mm\-dd\ hh:mm:ss"/></numFmts>"#
+        + #"<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>"#
+        + #"<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>"#
+        + #"<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"#
+        + #"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#
+        + #"<cellXfs count="6">"#
+        + #"<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#
+        + #"<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>"#
+        + #"<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+        + #"<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+        + #"<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+        + #"<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+        + "</cellXfs>"
+        + #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#
+        + "</styleSheet>"
+
+    private func worksheet(_ sheet: Sheet) -> [UInt8] {
+        var widths = sheet.header.map { Self.displayWidth($0) + 2 }
+        for row in sheet.rows {
+            for (column, cell) in row.enumerated() {
+                let width = Self.displayWidth(of: cell)
+                if column < widths.count { widths[column] = max(widths[column], width) } else { widths.append(width) }
+            }
+        }
+        var xml = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+        xml += #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
+        if sheet.fitToPageWidth { xml += #"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"# }
+        xml += #"<sheetViews><sheetView workbookViewId="0">"#
+        if sheet.freezeHeader && !sheet.header.isEmpty {
+            xml += #"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/>"#
+        }
+        xml += "</sheetView></sheetViews>"
+        if !widths.isEmpty {
+            xml += "<cols>"
+            for (index, width) in widths.enumerated() {
+                let fitted = min(max(width, 6), 80)
+                xml += #"<col min="\#(index + 1)" max="\#(index + 1)" width="\#(fitted + 1)" customWidth="1"/>"#
+            }
+            xml += "</cols>"
+        }
+        xml += "<sheetData>"
+        var rowNumber = 0
+        if !sheet.header.isEmpty {
+            rowNumber += 1
+            xml += #"<row r="1">"#
+            for (column, title) in sheet.header.enumerated() {
+                xml += #"<c r="\#(Self.columnName(column))1" s="1" t="inlineStr"><is><t xml:space="preserve">\#(Self.escaped(title))</t></is></c>"#
+            }
+            xml += "</row>"
+        }
+        for row in sheet.rows {
+            rowNumber += 1
+            xml += #"<row r="\#(rowNumber)">"#
+            for (column, cell) in row.enumerated() {
+                let reference = Self.columnName(column) + String(rowNumber)
+                switch cell {
+                case .empty: continue
+                case .text(let text):
+                    xml += #"<c r="\#(reference)" t="inlineStr"><is><t xml:space="preserve">\#(Self.escaped(text))</t></is></c>"#
+                case .money(let value):
+                    xml += #"<c r="\#(reference)" s="\#(Style.money.rawValue)"><v>\#(value)</v></c>"#
+                case .integer(let value):
+                    xml += #"<c r="\#(reference)" s="\#(Style.integer.rawValue)"><v>\#(value)</v></c>"#
+                case .number(let value):
+                    xml += #"<c r="\#(reference)" s="\#(Style.number.rawValue)"><v>\#(value)</v></c>"#
+                case .dateTime(let seconds):
+                    xml += #"<c r="\#(reference)" s="\#(Style.dateTime.rawValue)"><v>\#(Self.serial(localSeconds: seconds))</v></c>"#
+                }
+            }
+            xml += "</row>"
+        }
+        xml += "</sheetData>"
+        xml += #"<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>"#
+        xml += #"<pageSetup paperSize="9" orientation="\#(sheet.landscape ? "landscape" : "portrait")""#
+        xml += sheet.fitToPageWidth ? #" fitToWidth="1" fitToHeight="0"/>"# : "/>"
+        xml += "</worksheet>"
+        return Array(xml.utf8)
+    }
+
+    // MARK: - Helpers
+
+    /// 0 → `A`, 25 → `Z`, 26 → `AA`.
+    static func columnName(_ index: Int) -> String {
+        var name = ""
+        var rest = index + 1
+        while rest > 0 {
+            let remainder = (rest - 1) % 26
+            name = String(UnicodeScalar(UInt8(65 + remainder))) + name
+            rest = (rest - 1) / 26
+        }
+        return name
+    }
+
+    /// The spreadsheet serial number of a local date-time: days since 1899-12-30, the time of day as a fraction
+    /// written to 10 decimals (a tenth of a millisecond), computed on integers.
+    public static func serial(localSeconds: Int64) -> String {
+        let days = localSeconds >= 0 ? localSeconds / 86_400 : (localSeconds - 86_399) / 86_400
+        let second = localSeconds - days * 86_400
+        let serialDays = days + 25_569
+        guard second != 0 else { return String(serialDays) }
+        // second / 86400 to 10 decimals, rounded half up.
+        let scaled = (second * 10_000_000_000 * 2 + 86_400) / (86_400 * 2)
+        var fraction = String(scaled)
+        fraction = String(repeating: "0", count: max(0, 10 - fraction.count)) + fraction
+        while fraction.last == "0" { fraction.removeLast() }
+        return "\(serialDays).\(fraction)"
+    }
+
+    /// Characters a cell needs, roughly: what column widths are fitted to.
+    static func displayWidth(_ text: String) -> Int {
+        text.split(separator: "\n").map(\.count).max() ?? 0
+    }
+
+    static func displayWidth(of cell: Cell) -> Int {
+        switch cell {
+        case .empty: 0
+        case .text(let text): displayWidth(text)
+        case .money(let value): value.count + value.count / 3 + 1
+        case .integer(let value), .number(let value): value.count + 1
+        case .dateTime: 19
+        }
+    }
+
+    /// XML text: `&`, `<`, `>`, `"` escaped; characters XML 1.0 cannot carry (most C0 controls) dropped.
+    static func escaped(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}
