@@ -83,7 +83,7 @@ struct SandboxSettings {
         lines += [
             "fiscal-archive sync",
             "fiscal-archive status",
-            "fiscal-archive report --month \(month) --format html    # writes reports/\(month).html",
+            "fiscal-archive report --month \(month) --format html    # writes reports/\(month).draft.html",
             "", "Stop the sandbox with Ctrl-C.", "",
         ]
         return lines.joined(separator: "\n")
