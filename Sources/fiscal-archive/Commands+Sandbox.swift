@@ -61,7 +61,7 @@ struct SandboxCommand: AsyncParsableCommand {
         do {
             let settings = SandboxSettings(sandbox: sandbox, transactions: await sandbox.world.allTransactions)
             var text = try settings.introduction(configFile: writeConfig, csvFile: writeCsv)
-            for fault in faults { text += "Fault: \(fault)\n" }
+            for fault in faults { text += "# Fault injected: \(fault)\n" }
             // Written unbuffered: when stdout is a pipe, a print() would sit in the buffer while the server runs.
             FileHandle.standardOutput.write(Data(text.utf8))
         } catch {
