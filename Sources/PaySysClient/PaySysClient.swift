@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CoreMetrics
 import FiscalCore
 import Foundation
 import Logging
@@ -52,10 +53,13 @@ public final class PaySysClient: Sendable {
         let maxAttempts = retryable ? configuration.retry.maxAttempts : 1
         var attempt = 1
         while true {
+            let started = ContinuousClock.now
             do throws(PaySysError) {
                 let answer = try await attemptCall(method, params: params, transactionID: transactionID, logger: logger)
+                Self.record(method: method, since: started, error: nil)
                 return answer
             } catch var error {
+                Self.record(method: method, since: started, error: error)
                 error.attempts = attempt
                 guard attempt < maxAttempts, error.isTransient, let delay = retryDelay(for: error, retry: attempt) else {
                     logger.info("Gateway call failed", metadata: ["error": "\(error)"])
@@ -73,6 +77,18 @@ public final class PaySysClient: Sendable {
                 attempt += 1
             }
         }
+    }
+
+    /// Every attempt's latency (`paysys_request_duration_seconds`) and every failure by kind
+    /// (`paysys_errors_total`), per method, through swift-metrics: whatever backend the process bootstraps (the
+    /// executable exposes them on `/metrics`).
+    private static func record(method: String, since started: ContinuousClock.Instant, error: PaySysError?) {
+        let elapsed = ContinuousClock.now - started
+        let (seconds, attoseconds) = elapsed.components
+        CoreMetrics.Timer(label: "paysys_request_duration_seconds", dimensions: [("method", method)])
+            .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        guard let error else { return }
+        Counter(label: "paysys_errors_total", dimensions: [("method", method), ("kind", error.metricKind)]).increment()
     }
 
     /// How long to wait before retry number `retry`, or `nil` when the error forbids retrying (a `Retry-After`

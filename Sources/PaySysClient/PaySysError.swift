@@ -176,6 +176,20 @@ public struct PaySysError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A short, low-cardinality name of the failure for metrics: `gateway_-32312`, `http_503`, `timeout`, …
+    public var metricKind: String {
+        switch kind {
+        case .gateway(let code, _, _): "gateway_\(code.rawValue)"
+        case .http(let status): "http_\(status)"
+        case .rateLimited: "rate_limited"
+        case .timeout: "timeout"
+        case .connection: "connection"
+        case .protocolViolation: "protocol_violation"
+        case .malformedResponse: "malformed_response"
+        case .responseTooLarge: "response_too_large"
+        }
+    }
+
     public var description: String {
         var text = "PaySys \(method)"
         if let transactionID { text += " for transaction \(transactionID)" }

@@ -63,6 +63,7 @@ extension WebRoutes {
         routes.get("/months") { request, _ in try monthsPage(request) }
         routes.get("/months/:file") { request, context in try await monthReport(request, context: context) }
         routes.get("/status") { request, _ in try statusPage(request) }
+        routes.get("/metrics") { _, _ in try await metrics() }
         routes.get("/login") { request, _ in try loginForm(request) }
         routes.post("/login") { request, _ in try await login(request) }
         routes.post("/logout") { request, _ in logout(request) }

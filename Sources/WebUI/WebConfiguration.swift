@@ -16,9 +16,12 @@ public struct WebConfiguration: Sendable {
 
     /// Renders the month's report in `format` and returns its bytes.
     ///
-    /// It serves `GET /months/…`, so it must leave nothing behind: the executable renders into a temporary
-    /// directory it removes, never into the reports folder (which `report` and `run` own).
+    /// It serves `GET /months/…`, so it must leave nothing behind: the executable renders in memory, never into
+    /// the reports folder (which `report` and `run` own).
     public typealias ReportRenderer = @Sendable (_ month: YearMonth, _ format: ReportFormat) async throws -> [UInt8]
+
+    /// Renders the process's metrics in the Prometheus text format, for `GET /metrics`.
+    public typealias MetricsRenderer = @Sendable () async throws -> [UInt8]
 
     /// Address to bind (default `127.0.0.1`). Anything but a loopback address needs a ``token``.
     public var host: String
@@ -40,6 +43,8 @@ public struct WebConfiguration: Sendable {
     public var secureCookie: Bool
     /// Renders monthly reports on demand for `/months/{YYYY-MM}.html|.csv`; `nil` hides those links.
     public var reportRenderer: ReportRenderer?
+    /// Serves `GET /metrics` (Prometheus text format); `nil`: no such route.
+    public var metricsRenderer: MetricsRenderer?
     /// The clock used for ingest timestamps and the status page (Unix seconds); injectable for tests.
     public var now: @Sendable () -> Int64
 
@@ -57,6 +62,7 @@ public struct WebConfiguration: Sendable {
         maxIngestItems: Int = 1000,
         secureCookie: Bool = false,
         reportRenderer: ReportRenderer? = nil,
+        metricsRenderer: MetricsRenderer? = nil,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.host = host
@@ -68,6 +74,7 @@ public struct WebConfiguration: Sendable {
         self.maxIngestItems = maxIngestItems
         self.secureCookie = secureCookie
         self.reportRenderer = reportRenderer
+        self.metricsRenderer = metricsRenderer
         self.now = now
     }
 

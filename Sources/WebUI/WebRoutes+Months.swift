@@ -55,6 +55,15 @@ extension WebRoutes {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: buffer))
     }
 
+    /// `GET /metrics`: the Prometheus text format (jobs by state, gateway latency and errors, last export …), under
+    /// the same access rules as every page.
+    func metrics() async throws -> Response {
+        guard let render = configuration.metricsRenderer else { throw WebError(.notFound, "Metrics are not configured") }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try await render())))
+    }
+
     /// `GET /status`: counts by state, failures and waits with reasons, last sync and export.
     func statusPage(_ request: Request) throws -> Response {
         let status = try archive.status(now: configuration.now())

@@ -42,7 +42,8 @@ enum WebServerFactory {
             host: host, port: port, token: runtime.configuration.webToken,
             reportRenderer: { month, format in
                 try WebReports.render(month: month, format: format, archive: archive, language: language, htmlRows: htmlRows)
-            })
+            },
+            metricsRenderer: { try AppMetrics.render(archive: archive, now: Int64(Date().timeIntervalSince1970)) })
         do {
             return try buildWebApplication(archive: archive, configuration: configuration, logger: runtime.logger)
         } catch {

@@ -34,6 +34,7 @@ final class Runtime: Sendable {
         _ body: (Runtime) async throws -> T
     ) async throws -> T {
         bootstrapLogging()
+        AppMetrics.bootstrap()
         let configuration: AppConfiguration
         do {
             configuration = try override ?? options.load()
