@@ -94,11 +94,19 @@ func runIngest(count: Int) async throws {
         pages.append(Page(url: await world.receiptURL(spec), html: html, total: spec.total, date: date))
     }
     var times: [Double] = []
+    var cpuTimes: [Double] = []
     for run in 1...5 {
+        let cpuBefore = processCPU()
         let time = try await ingest(pages)
+        let cpu = processCPU() - cpuBefore
         times.append(time)
-        print(String(format: "  ingest run %d: %.2f s, %.0f pages/s", run, time, Double(count) / time))
+        cpuTimes.append(cpu)
+        print(String(format: "  ingest run %d: %.2f s wall, %.2f s CPU: %.0f pages/s, %.0f pages per CPU second",
+            run, time, cpu, Double(count) / time, Double(count) / cpu))
     }
+    let medianCPU = cpuTimes.sorted()[cpuTimes.count / 2]
+    print(String(format: "ingest CPU: median %.2f s = %.0f pages per CPU second (%.2f ms per page)",
+        medianCPU, Double(count) / medianCPU, medianCPU / Double(count) * 1000))
     let median = times.sorted()[times.count / 2]
     print(String(format: "ingest (one thread): %d pages (%.1f KB average), median of 5: %.2f s = %.0f pages/s per core (%.2f MB/s of HTML)",
         count, Double(bytes) / Double(count) / 1024, median, Double(count) / median,
