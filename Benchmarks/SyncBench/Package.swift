@@ -8,11 +8,16 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(name: "fiscal-archive", path: "../.."),
+        // The same GRDB as the archive, to seed big archives in bulk SQL.
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         .executableTarget(
             name: "SyncBench",
-            dependencies: [.product(name: "FiscalArchiveKit", package: "fiscal-archive")],
+            dependencies: [
+                .product(name: "FiscalArchiveKit", package: "fiscal-archive"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
     ]

@@ -21,6 +21,8 @@ public struct ArchiveError: Error, Sendable, CustomStringConvertible {
         case refused
         /// Stored data could not be decoded or decompressed.
         case corrupt
+        /// A pipeline write under a lease that another claim has replaced (a stalled worker): refused.
+        case staleLease
         /// Any other database failure.
         case database
     }

@@ -27,6 +27,8 @@ public struct ArchiveStatus: Sendable, Hashable {
     public var failures: [Line]
     /// Waiting transactions with reasons (at most 100, soonest first).
     public var waiting: [Line]
+    /// Quarantined transactions (rows the pipeline could not decode) with the reason (at most 100, oldest first).
+    public var quarantined: [Line]
     /// Jobs due now (what a `sync` would start on).
     public var dueNow: Int
     public var originals: Int
@@ -44,8 +46,9 @@ public struct ArchiveStatus: Sendable, Hashable {
     public init(
         countsByState: [PipelineState: Int], failures: [Line], waiting: [Line], dueNow: Int, originals: Int,
         receipts: Int, events: Int, pendingOperations: Int, lastSyncAt: Int64?, lastExportMonth: String?,
-        chainHead: String
+        chainHead: String, quarantined: [Line] = []
     ) {
+        self.quarantined = quarantined
         self.countsByState = countsByState
         self.failures = failures
         self.waiting = waiting

@@ -17,29 +17,18 @@ extension ArchiveStore {
     /// The same rules apply when the very first answer already shows 3 or 6.
     public func recordPaymentInfo(_ id: TransactionID, _ info: PaymentSnapshot, now: Int64) throws {
         try write("Cannot record the payment info of transaction \(id)", id: id) { db in
+            try Self.recordPaymentInfo(db, id, info, now: now)
+        }
+    }
+
+    static func recordPaymentInfo(_ db: Database, _ id: TransactionID, _ info: PaymentSnapshot, now: Int64) throws {
+        do {
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT type, state, step, status, info_at FROM transactions WHERE id = ?",
                 arguments: [id.rawValue])
             else { throw ArchiveError(.notFound, "Transaction \(id) is not tracked", transactionID: id) }
-            let type = try TransactionType(rawValue: row["type"]).orCorrupt("type", id)
             let state = try PipelineState(rawValue: row["state"]).orCorrupt("state", id)
-            let previousStatus: Int? = row["status"]
-            let firstInfo = (row["info_at"] as Int64?) == nil
-            try db.execute(
-                sql: """
-                    UPDATE transactions SET amount = ?, currency = ?, status = ?, paid_at = ?,
-                        vendor_order_id = COALESCE(?, vendor_order_id), bank_transaction_id = ?, mx_id = ?,
-                        info_at = COALESCE(info_at, ?), last_recheck_at = CASE WHEN info_at IS NULL THEN NULL ELSE ? END,
-                        updated_at = ?
-                    WHERE id = ?
-                    """,
-                arguments: [
-                    info.amount.minorUnits, info.amount.currency.rawValue, info.status.rawValue, info.date,
-                    info.vendorOrderID, info.bankTransactionID, info.mxID, now, now, now, id.rawValue,
-                ])
-            if previousStatus != info.status.rawValue {
-                try Self.appendStatus(db, id, info.status, now)
-            }
+            try Self.applyPaymentInfo(db, id, info, row: row, now: now)
             let waitsForInfo = state == .waiting && (row["step"] as String?) == PipelineStep.paymentInfo.rawValue
             // "Created" (status 0) is not paid yet: the pipeline does not move on, and a waiting job keeps its
             // first waiting time (the deadline counts from it).
@@ -52,13 +41,36 @@ extension ArchiveStore {
                         """,
                     arguments: [now, id.rawValue])
             }
-            if firstInfo {
-                let kind: RegisterEntry.Event = type == .p2p ? .p2p : .payment
-                try Self.insertEvent(
-                    db, kind: kind, id: id, amount: info.amount, occurredAt: info.date, source: .gateway, now: now)
-            }
-            try Self.detectStatusEvents(db, id, info, now: now)
         }
+    }
+
+    /// Stores a `payment_info` answer without moving the pipeline state: the snapshot, the status history when the
+    /// status changed, the single `payment`/`p2p` event on the first answer, and `detected` events. `row` holds the
+    /// transaction's `type`, `status` and `info_at` as they were before.
+    static func applyPaymentInfo(_ db: Database, _ id: TransactionID, _ info: PaymentSnapshot, row: Row, now: Int64)
+        throws
+    {
+        let type = try TransactionType(rawValue: row["type"]).orCorrupt("type", id)
+        let previousStatus: Int? = row["status"]
+        let firstInfo = (row["info_at"] as Int64?) == nil
+        try db.cachedStatement(sql: """
+            UPDATE transactions SET amount = ?, currency = ?, status = ?, paid_at = ?,
+                vendor_order_id = COALESCE(?, vendor_order_id), bank_transaction_id = ?, mx_id = ?,
+                info_at = COALESCE(info_at, ?), last_recheck_at = CASE WHEN info_at IS NULL THEN NULL ELSE ? END,
+                updated_at = ?
+            WHERE id = ?
+            """).execute(arguments: [
+                info.amount.minorUnits, info.amount.currency.rawValue, info.status.rawValue, info.date,
+                info.vendorOrderID, info.bankTransactionID, info.mxID, now, now, now, id.rawValue,
+            ])
+        if previousStatus != info.status.rawValue {
+            try appendStatus(db, id, info.status, now)
+        }
+        if firstInfo {
+            let kind: RegisterEntry.Event = type == .p2p ? .p2p : .payment
+            try insertEvent(db, kind: kind, id: id, amount: info.amount, occurredAt: info.date, source: .gateway, now: now)
+        }
+        try detectStatusEvents(db, id, info, now: now)
     }
 
     /// Writes `detected` cancellation/refund events a status implies and nothing else explains.
@@ -95,33 +107,33 @@ extension ArchiveStore {
     }
 
     static func appendStatus(_ db: Database, _ id: TransactionID, _ status: PaySysStatus, _ now: Int64) throws {
-        try db.execute(
-            sql: "INSERT INTO status_history(transaction_id, status, observed_at) VALUES (?, ?, ?)",
-            arguments: [id.rawValue, status.rawValue, now])
+        try db.cachedStatement(sql: "INSERT INTO status_history(transaction_id, status, observed_at) VALUES (?, ?, ?)")
+            .execute(arguments: [id.rawValue, status.rawValue, now])
     }
 
-    /// Inserts an event and its chain link. Returns its sequence number.
+    /// Inserts an event and its chain link (without reading the row back). Returns its sequence number.
     @discardableResult
     static func insertEvent(
         _ db: Database, kind: RegisterEntry.Event, id: TransactionID, amount: Money, occurredAt: Int64,
         source: RegisterEntry.Source, now: Int64, operationID: Int64? = nil, detectionKey: String? = nil,
         note: String? = nil
     ) throws -> Int64 {
-        try db.execute(
-            sql: """
-                INSERT INTO events(kind, transaction_id, amount, currency, occurred_at, source, operation_id,
-                    detection_key, note, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+        let values: [String: (any DatabaseValueConvertible)?] = [
+            "kind": kind.rawValue, "transaction_id": id.rawValue, "amount": amount.minorUnits,
+            "currency": amount.currency.rawValue, "occurred_at": occurredAt, "source": source.rawValue,
+            "operation_id": operationID, "detection_key": detectionKey, "note": note,
+        ]
+        try db.cachedStatement(sql: """
+            INSERT INTO events(kind, transaction_id, amount, currency, occurred_at, source, operation_id,
+                detection_key, note, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
                 kind.rawValue, id.rawValue, amount.minorUnits, amount.currency.rawValue, occurredAt, source.rawValue,
                 operationID, detectionKey, note, now,
             ])
         let seq = db.lastInsertedRowID
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM events WHERE seq = ?", arguments: [seq]) else {
-            throw ArchiveError(.database, "Event \(seq) vanished while it was recorded", transactionID: id)
-        }
-        try IntegrityChain.append(db, kind: .event, refID: seq, payloadHash: IntegrityChain.eventPayload(row))
+        // The payload from the values written: the same function hashes the stored row in `verify`.
+        try IntegrityChain.append(db, kind: .event, refID: seq, payloadHash: IntegrityChain.eventPayload(Row(values)))
         return seq
     }
 

@@ -55,6 +55,12 @@ extension ArchiveStore {
                     kind: .chainBroken, table: "chain", rowID: highest,
                     message: "Chain links \(expectedSeq)…\(highest) were deleted from the end of the chain"))
             }
+            // The kept head is the last link (an append that bypassed the archive moves one and not the other).
+            if let head = try String.fetchOne(db, sql: "SELECT hash FROM chain_head WHERE id = 1"), head != previous {
+                problems.append(.init(
+                    kind: .chainBroken, table: "chain_head", rowID: 1,
+                    message: "The recorded chain head differs from the last link of the chain"))
+            }
             // Every covered row has its link.
             let coverage: [(table: String, key: String, kind: IntegrityChain.Kind)] = [
                 ("originals", "id", .original), ("events", "seq", .event), ("operations", "id", .operation),

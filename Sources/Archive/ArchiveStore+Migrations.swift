@@ -18,12 +18,15 @@ extension ArchiveStore {
                 ALTER TABLE operations ADD COLUMN status_before INTEGER;
                 ALTER TABLE operations ADD COLUMN refund_links_before INTEGER;
                 ALTER TABLE operations ADD COLUMN cause TEXT;
-                CREATE INDEX operations_pending ON operations(next_check_at) WHERE state = 'pending';
+                CREATE INDEX operations_settle_due ON operations(next_check_at) WHERE state = 'pending';
                 """)
         }
         // VAT belongs to the month of the receipt's date: the VAT table scans receipts by it.
         migrator.registerMigration("v3-receipts-by-date") { db in
             try db.execute(sql: "CREATE INDEX receipts_issued ON receipts(issued_at)")
+        }
+        migrator.registerMigration("v4-sync-path") { db in
+            try db.execute(sql: syncPathV4)
         }
         return migrator
     }
@@ -218,5 +221,75 @@ extension ArchiveStore {
                 OR NEW.amount IS NOT OLD.amount OR NEW.currency IS NOT OLD.currency OR NEW.user IS NOT OLD.user
                 OR NEW.note IS NOT OLD.note OR NEW.created_at IS NOT OLD.created_at
             BEGIN SELECT RAISE(ABORT, 'an operation is recorded once and completed once'); END;
+        """
+
+    /// The sync path at any archive size (issue 17) and fenced leases (issue 11):
+    /// - `transactions_pending`: a partial index holding only the rows a sync may still work on, so claims and the
+    ///   next due time seek among pending work, never among the archived mass. A claim moves `next_attempt_at` to
+    ///   the end of its lease, so "due" is one range (`next_attempt_at <= now`) whether or not a lease is held;
+    /// - `lease_token`: the fencing token of the current claim; every pipeline write checks it; `due_at_claim`:
+    ///   when the job was due before its claim, restored when the lease is handed back unused;
+    /// - `transactions_leased`, `transactions_failed`, `transactions_quarantined`, `operations_pending`: the lease
+    ///   holders and the lines `status` lists, each a seek over its own few rows;
+    /// - `chain_head`: the latest link, kept in the same transaction as the append (O(1), no search);
+    /// - `archive_counts`: counts by state and of originals, receipts and events, kept by triggers, so `status`
+    ///   costs the same at any size.
+    private static let syncPathV4 = """
+        ALTER TABLE transactions ADD COLUMN lease_token INTEGER;
+        ALTER TABLE transactions ADD COLUMN due_at_claim INTEGER;
+        UPDATE transactions SET next_attempt_at = MAX(next_attempt_at, lease_until)
+            WHERE lease_until IS NOT NULL AND state IN ('tracked', 'info_fetched', 'link_fetched', 'page_fetched',
+                'waiting');
+        CREATE INDEX transactions_pending ON transactions(next_attempt_at, id)
+            WHERE state IN ('tracked', 'info_fetched', 'link_fetched', 'page_fetched', 'waiting');
+        CREATE INDEX transactions_leased ON transactions(lease_owner) WHERE lease_owner IS NOT NULL;
+        CREATE INDEX transactions_failed ON transactions(updated_at, id) WHERE state = 'failed';
+        CREATE INDEX transactions_quarantined ON transactions(updated_at, id) WHERE state = 'quarantined';
+        CREATE INDEX operations_pending ON operations(id) WHERE state = 'pending';
+
+        CREATE TABLE lease_sequence(id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+        INSERT INTO lease_sequence(id, value) VALUES (1, 0);
+
+        CREATE TABLE chain_head(
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            seq INTEGER NOT NULL,
+            hash TEXT NOT NULL
+        );
+        INSERT INTO chain_head(id, seq, hash)
+            SELECT 1, COALESCE((SELECT MAX(seq) FROM chain), 0),
+                COALESCE((SELECT hash FROM chain ORDER BY seq DESC LIMIT 1), '\(IntegrityChain.genesis)');
+
+        CREATE TABLE archive_counts(name TEXT PRIMARY KEY NOT NULL, n INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO archive_counts(name, n)
+            SELECT 'state:' || state, COUNT(*) FROM transactions GROUP BY state;
+        INSERT INTO archive_counts(name, n) VALUES
+            ('originals', (SELECT COUNT(*) FROM originals)),
+            ('receipts', (SELECT COUNT(*) FROM receipts)),
+            ('events', (SELECT COUNT(*) FROM events));
+        CREATE TRIGGER transactions_count_insert AFTER INSERT ON transactions BEGIN
+            INSERT OR IGNORE INTO archive_counts(name, n) VALUES ('state:' || NEW.state, 0);
+            UPDATE archive_counts SET n = n + 1 WHERE name = 'state:' || NEW.state;
+        END;
+        CREATE TRIGGER transactions_count_update AFTER UPDATE OF state ON transactions
+            WHEN OLD.state IS NOT NEW.state BEGIN
+            UPDATE archive_counts SET n = n - 1 WHERE name = 'state:' || OLD.state;
+            INSERT OR IGNORE INTO archive_counts(name, n) VALUES ('state:' || NEW.state, 0);
+            UPDATE archive_counts SET n = n + 1 WHERE name = 'state:' || NEW.state;
+        END;
+        CREATE TRIGGER transactions_count_delete AFTER DELETE ON transactions BEGIN
+            UPDATE archive_counts SET n = n - 1 WHERE name = 'state:' || OLD.state;
+        END;
+        CREATE TRIGGER originals_count AFTER INSERT ON originals BEGIN
+            UPDATE archive_counts SET n = n + 1 WHERE name = 'originals';
+        END;
+        CREATE TRIGGER receipts_count_insert AFTER INSERT ON receipts BEGIN
+            UPDATE archive_counts SET n = n + 1 WHERE name = 'receipts';
+        END;
+        CREATE TRIGGER receipts_count_delete AFTER DELETE ON receipts BEGIN
+            UPDATE archive_counts SET n = n - 1 WHERE name = 'receipts';
+        END;
+        CREATE TRIGGER events_count AFTER INSERT ON events BEGIN
+            UPDATE archive_counts SET n = n + 1 WHERE name = 'events';
+        END;
         """
 }

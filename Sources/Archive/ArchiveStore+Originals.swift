@@ -8,31 +8,10 @@ extension ArchiveStore {
     ///
     /// Idempotent: the same bytes for the same transaction return the existing id and add nothing.
     public func recordOriginal(_ id: TransactionID, _ original: OriginalDocument, now: Int64) throws -> Int64 {
-        let sha = IntegrityChain.sha256Hex(original.bytes)
-        let compressed = try Compression.deflate(original.bytes)
+        let prepared = try PreparedOriginal(original)
         return try write("Cannot store the original \(original.url) of transaction \(id)", id: id) { db in
             _ = try Self.requireState(db, id)
-            if let existing = try Int64.fetchOne(
-                db, sql: "SELECT id FROM originals WHERE transaction_id = ? AND sha256 = ?",
-                arguments: [id.rawValue, sha])
-            {
-                return existing
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO originals(transaction_id, url, http_status, content_type, fetched_at, format, sha256,
-                        size, data, stored_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    id.rawValue, original.url, original.httpStatus, original.contentType, original.fetchedAt,
-                    original.format.rawValue, sha, original.bytes.count, Data(compressed), now,
-                ])
-            let originalID = db.lastInsertedRowID
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM originals WHERE id = ?", arguments: [originalID])
-            else { throw ArchiveError(.database, "Original \(originalID) vanished while it was stored", transactionID: id) }
-            try IntegrityChain.append(
-                db, kind: .original, refID: originalID, payloadHash: IntegrityChain.originalPayload(row))
+            let originalID = try Self.insertOriginal(db, id, prepared, now: now)
             try db.execute(
                 sql: """
                     UPDATE transactions SET state = 'page_fetched', step = NULL, attempts = 0, first_waiting_at = NULL,
@@ -42,6 +21,37 @@ extension ArchiveStore {
                 arguments: [now, now, id.rawValue])
             return originalID
         }
+    }
+
+    /// Stores a prepared original with its chain link, or returns the id of the same bytes already stored for the
+    /// transaction. The link's payload is computed from the values written (the row is not read back).
+    static func insertOriginal(_ db: Database, _ id: TransactionID, _ original: PreparedOriginal, now: Int64) throws
+        -> Int64
+    {
+        if let existing = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM originals WHERE transaction_id = ? AND sha256 = ?"),
+            arguments: [id.rawValue, original.sha256])
+        {
+            return existing
+        }
+        let document = original.document
+        let values: [String: (any DatabaseValueConvertible)?] = [
+            "transaction_id": id.rawValue, "url": document.url, "http_status": document.httpStatus,
+            "content_type": document.contentType, "fetched_at": document.fetchedAt, "format": document.format.rawValue,
+            "sha256": original.sha256, "size": original.size,
+        ]
+        try db.cachedStatement(sql: """
+            INSERT INTO originals(transaction_id, url, http_status, content_type, fetched_at, format, sha256,
+                size, data, stored_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                id.rawValue, document.url, document.httpStatus, document.contentType, document.fetchedAt,
+                document.format.rawValue, original.sha256, original.size, Data(original.compressed), now,
+            ])
+        let originalID = db.lastInsertedRowID
+        try IntegrityChain.append(
+            db, kind: .original, refID: originalID, payloadHash: IntegrityChain.originalPayload(Row(values)))
+        return originalID
     }
 
     /// Archives the receipt parsed from an original: the receipt, its items and its full-text row.
@@ -81,11 +91,14 @@ extension ArchiveStore {
                     UPDATE transactions SET state = ?, step = NULL, attempts = 0, first_waiting_at = NULL,
                         last_error = NULL, next_attempt_at = ?, updated_at = ?,
                         lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END,
-                        lease_until = CASE WHEN ? THEN NULL ELSE lease_until END
+                        lease_until = CASE WHEN ? THEN NULL ELSE lease_until END,
+                        lease_token = CASE WHEN ? THEN NULL ELSE lease_token END,
+                        due_at_claim = CASE WHEN ? THEN NULL ELSE due_at_claim END
                     WHERE id = ?
                     """,
                 arguments: [
-                    unparsed == 0 ? "archived" : "page_fetched", now, now, unparsed == 0, unparsed == 0, id.rawValue,
+                    unparsed == 0 ? "archived" : "page_fetched", now, now, unparsed == 0, unparsed == 0, unparsed == 0,
+                    unparsed == 0, id.rawValue,
                 ])
         }
     }
@@ -109,7 +122,7 @@ extension ArchiveStore {
             ).map { row in
                 ArchivedReceipt(
                     transactionID: id, receipt: try Self.decodeReceipt(row["document"], id: id),
-                    warnings: Self.decodeURLs(row["warnings"]), originalID: row["original_id"],
+                    warnings: (Self.decodeURLs(row["warnings"]) ?? []), originalID: row["original_id"],
                     originalSHA256: row["sha256"], originalURL: row["url"], fetchedAt: row["fetched_at"],
                     archivedAt: row["archived_at"])
             }

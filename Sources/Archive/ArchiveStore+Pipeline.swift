@@ -1,10 +1,9 @@
 import FiscalCore
 import Foundation
 import GRDB
+import Logging
 
 extension ArchiveStore {
-    /// States a job is due in without waiting.
-    static let activeStates = "'tracked', 'info_fetched', 'link_fetched', 'page_fetched'"
 
     /// Starts tracking transaction ids.
     ///
@@ -48,49 +47,79 @@ extension ArchiveStore {
 
     /// Claims up to `limit` due jobs for `worker`, leasing them until `now + lease`.
     ///
-    /// Due: in `tracked`, `info_fetched`, `link_fetched` or `page_fetched`, or `waiting` with
-    /// `next_attempt_at <= now`; and not under a live lease. Ordered by `next_attempt_at`, id. The claim is one
-    /// `UPDATE … WHERE id IN (SELECT … due …) RETURNING id` inside a `BEGIN IMMEDIATE` transaction, so two workers —
-    /// threads or processes — never get the same job while its lease lives.
+    /// Due: in `tracked`, `info_fetched`, `link_fetched` or `page_fetched`, or `waiting`, with
+    /// `next_attempt_at <= now`, and not under a live lease. Ordered by `next_attempt_at`, id. The claim runs inside
+    /// a `BEGIN IMMEDIATE` transaction, so two workers — threads or processes — never get the same job while its
+    /// lease lives. It seeks the partial index of pending work (never the archived mass) and moves each claimed
+    /// job's `next_attempt_at` to the end of its lease, so a job whose worker died becomes due by the same seek.
+    /// Each claim draws a new fencing token (``PipelineJob/leaseToken``). A row that cannot be decoded is
+    /// quarantined with the reason (``PipelineState/quarantined``) instead of failing the claim.
     ///
     /// Lease semantics: ``recordPaymentInfo(_:_:now:)``, ``recordReceiptLink(_:url:refundURLs:now:)`` and
     /// ``recordOriginal(_:_:now:)`` keep the lease (the worker may go on with the next step);
     /// ``recordArchived(_:originalID:receipt:warnings:now:)``, ``recordWaiting(_:step:reason:nextAttemptAt:now:)``,
-    /// ``recordFailed(_:step:reason:now:)`` and ``releaseLease(_:worker:)`` end it.
+    /// ``recordFailed(_:step:reason:now:)``, ``releaseLease(_:worker:)`` and ``commit(_:of:lease:now:)`` end it.
     public func claimDueJobs(limit: Int, now: Int64, worker: String, lease: Int64) throws -> [PipelineJob] {
         guard limit > 0 else { return [] }
+        let logger = self.logger
         return try write("Cannot claim jobs for \(worker)") { db in
-            let ids = try Int64.fetchAll(
-                db,
-                sql: """
-                    UPDATE transactions SET lease_owner = :worker, lease_until = :until
-                    WHERE id IN (
-                        SELECT id FROM transactions
-                        WHERE (state IN (\(Self.activeStates)) OR (state = 'waiting' AND next_attempt_at <= :now))
-                          AND (lease_until IS NULL OR lease_until <= :now)
-                        ORDER BY next_attempt_at, id
-                        LIMIT :limit)
-                    RETURNING id
-                    """,
-                arguments: ["worker": worker, "until": now + lease, "now": now, "limit": limit])
-            var jobs: [(job: PipelineJob, nextAttemptAt: Int64)] = []
-            for id in ids {
-                if let job = try Self.loadJob(db, id: id) { jobs.append(job) }
-            }
-            return jobs.sorted { ($0.nextAttemptAt, $0.job.id) < ($1.nextAttemptAt, $1.job.id) }.map(\.job)
+            try Self.claim(db, limit: limit, now: now, worker: worker, lease: lease, logger: logger)
         }
     }
 
-    /// The earliest time something becomes due: a waiting job's `next_attempt_at`, or the end of a lease on an
-    /// active job (a crashed worker's). `nil` when nothing waits.
+    /// States a sync still works on (the rows of the `transactions_pending` index).
+    static let pendingStates = "'tracked', 'info_fetched', 'link_fetched', 'page_fetched', 'waiting'"
+
+    /// The claim of ``claimDueJobs(limit:now:worker:lease:)`` inside the caller's immediate transaction.
+    static func claim(
+        _ db: Database, limit: Int, now: Int64, worker: String, lease: Int64, logger: Logger?
+    ) throws -> [PipelineJob] {
+        let due = try Int64.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT id FROM transactions INDEXED BY transactions_pending
+                WHERE state IN (\(pendingStates)) AND next_attempt_at <= :now
+                  AND (lease_until IS NULL OR lease_until <= :now)
+                ORDER BY next_attempt_at, id LIMIT :limit
+                """),
+            arguments: ["now": now, "limit": limit])
+        guard !due.isEmpty else { return [] }
+        let token = try Int64.fetchOne(
+            db.cachedStatement(sql: "UPDATE lease_sequence SET value = value + 1 WHERE id = 1 RETURNING value")) ?? 0
+        let update = try db.cachedStatement(sql: """
+            UPDATE transactions SET lease_owner = ?, lease_until = ?, lease_token = ?, due_at_claim = next_attempt_at,
+                next_attempt_at = ?
+            WHERE id = ?
+            RETURNING *
+            """)
+        var jobs: [PipelineJob] = []
+        for id in due {
+            guard let row = try Row.fetchOne(update, arguments: [worker, now + lease, token, now + lease, id]) else {
+                continue
+            }
+            do {
+                jobs.append(try Self.job(db, row))
+            } catch {
+                let reason = "\(error)"
+                try db.cachedStatement(sql: """
+                    UPDATE transactions SET state = 'quarantined', last_error = ?, lease_owner = NULL,
+                        lease_until = NULL, lease_token = NULL, due_at_claim = NULL, updated_at = ?
+                    WHERE id = ?
+                    """).execute(arguments: [reason, now, id])
+                logger?.error(
+                    "Quarantined an undecodable pipeline row", metadata: ["transaction.id": "\(id)", "error": "\(reason)"])
+            }
+        }
+        return jobs
+    }
+
+    /// The earliest time something becomes due: a waiting job's `next_attempt_at`, or the end of a lease (a
+    /// crashed worker's). `nil` when nothing is pending. One seek: a claim moves `next_attempt_at` to its lease's
+    /// end.
     public func nextDueTime() throws -> Int64? {
         try read("Cannot read the next due time") { db in
             try Int64.fetchOne(db, sql: """
-                SELECT MIN(t) FROM (
-                    SELECT MAX(next_attempt_at, COALESCE(lease_until, 0)) AS t FROM transactions WHERE state = 'waiting'
-                    UNION ALL
-                    SELECT lease_until FROM transactions
-                    WHERE state IN (\(Self.activeStates)) AND lease_until IS NOT NULL)
+                SELECT next_attempt_at FROM transactions INDEXED BY transactions_pending
+                WHERE state IN (\(Self.pendingStates)) ORDER BY next_attempt_at LIMIT 1
                 """)
         }
     }
@@ -132,7 +161,7 @@ extension ArchiveStore {
                 sql: """
                     UPDATE transactions SET state = 'waiting', step = ?, attempts = attempts + 1,
                         first_waiting_at = COALESCE(first_waiting_at, ?), last_error = ?, next_attempt_at = ?,
-                        lease_owner = NULL, lease_until = NULL, updated_at = ?
+                        lease_owner = NULL, lease_until = NULL, lease_token = NULL, due_at_claim = NULL, updated_at = ?
                     WHERE id = ?
                     """,
                 arguments: [step.rawValue, now, reason, nextAttemptAt, now, id.rawValue])
@@ -146,7 +175,7 @@ extension ArchiveStore {
             try db.execute(
                 sql: """
                     UPDATE transactions SET state = 'failed', step = ?, last_error = ?, lease_owner = NULL,
-                        lease_until = NULL, updated_at = ?
+                        lease_until = NULL, lease_token = NULL, due_at_claim = NULL, updated_at = ?
                     WHERE id = ?
                     """,
                 arguments: [step.rawValue, reason, now, id.rawValue])
@@ -174,7 +203,11 @@ extension ArchiveStore {
     public func releaseLease(_ id: TransactionID, worker: String) throws {
         try write("Cannot release the lease on transaction \(id)", id: id) { db in
             try db.execute(
-                sql: "UPDATE transactions SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?",
+                sql: """
+                    UPDATE transactions SET lease_owner = NULL, lease_until = NULL, lease_token = NULL,
+                        next_attempt_at = MIN(next_attempt_at, COALESCE(due_at_claim, next_attempt_at)), due_at_claim = NULL
+                    WHERE id = ? AND lease_owner = ?
+                    """,
                 arguments: [id.rawValue, worker])
         }
     }
@@ -189,22 +222,30 @@ extension ArchiveStore {
     {
         guard limit > 0 else { return [] }
         return try write("Cannot claim re-checks") { db in
-            try Int64.fetchAll(
-                db,
-                sql: """
-                    UPDATE transactions SET last_recheck_at = :now
-                    WHERE id IN (
-                        SELECT id FROM transactions
-                        WHERE info_at IS NOT NULL AND status IN (2, 6) AND paid_at >= :since
-                          AND COALESCE(last_recheck_at, info_at) <= :before
-                          AND (lease_until IS NULL OR lease_until <= :now)
-                        ORDER BY COALESCE(last_recheck_at, info_at), id
-                        LIMIT :limit)
-                    RETURNING id
-                    """,
-                arguments: ["now": now, "since": now - window, "before": now - interval, "limit": limit]
-            ).sorted().map { TransactionID($0) }
+            try Self.claimRechecks(db, now: now, window: window, limit: limit, every: interval)
         }
+    }
+
+    /// The re-check claim: seeks the payments of the window by `paid_at`, so its cost follows the window's
+    /// transactions, not the archive's.
+    static func claimRechecks(_ db: Database, now: Int64, window: Int64, limit: Int, every interval: Int64) throws
+        -> [TransactionID]
+    {
+        try Int64.fetchAll(
+            db,
+            sql: """
+                UPDATE transactions SET last_recheck_at = :now
+                WHERE id IN (
+                    SELECT id FROM transactions INDEXED BY transactions_paid_at
+                    WHERE paid_at >= :since AND info_at IS NOT NULL AND status IN (2, 6)
+                      AND COALESCE(last_recheck_at, info_at) <= :before
+                      AND (lease_until IS NULL OR lease_until <= :now)
+                    ORDER BY COALESCE(last_recheck_at, info_at), id
+                    LIMIT :limit)
+                RETURNING id
+                """,
+            arguments: ["now": now, "since": now - window, "before": now - interval, "limit": limit]
+        ).sorted().map { TransactionID($0) }
     }
 
     // MARK: - Helpers
@@ -219,12 +260,11 @@ extension ArchiveStore {
         return state
     }
 
-    private static func loadJob(_ db: Database, id: Int64) throws -> (job: PipelineJob, nextAttemptAt: Int64)? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM transactions WHERE id = ?", arguments: [id]) else {
-            return nil
-        }
+    /// Decodes a claimed row into a job, with its stored originals (one seek on the transaction's originals).
+    static func job(_ db: Database, _ row: Row) throws -> PipelineJob {
+        let id: Int64 = row["id"]
         let tid = TransactionID(id)
-        let stored = try PipelineState(rawValue: row["state"]).orCorrupt("state", tid)
+        let stored = try PipelineState(rawValue: row["state"] ?? "").orCorrupt("state", tid)
         let step: PipelineStep
         let state: PipelineState
         if stored == .waiting {
@@ -234,22 +274,26 @@ extension ArchiveStore {
             step = try PipelineStep.next(after: stored).orCorrupt("step", tid)
             state = stored
         }
-        let urls = try String.fetchAll(
-            db, sql: "SELECT url FROM originals WHERE transaction_id = ? ORDER BY id", arguments: [id])
-        let unparsed = try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT o.id FROM originals o LEFT JOIN receipts r ON r.original_id = o.id
-                WHERE o.transaction_id = ? AND r.id IS NULL ORDER BY o.id
-                """,
+        var urls: [String] = []
+        var unparsed: [Int64] = []
+        let originals = try Row.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT o.id, o.url, r.id IS NULL AS unparsed FROM originals o
+                LEFT JOIN receipts r ON r.original_id = o.id
+                WHERE o.transaction_id = ? ORDER BY o.id
+                """),
             arguments: [id])
-        let job = PipelineJob(
-            id: tid, type: try TransactionType(rawValue: row["type"]).orCorrupt("type", tid), state: state, step: step,
-            attempts: row["attempts"], firstWaitingAt: row["first_waiting_at"], lastError: row["last_error"],
+        for original in originals {
+            urls.append(original["url"])
+            if original["unparsed"] as Bool { unparsed.append(original["id"]) }
+        }
+        return PipelineJob(
+            id: tid, type: try TransactionType(rawValue: row["type"] ?? "").orCorrupt("type", tid), state: state,
+            step: step, attempts: row["attempts"], firstWaitingAt: row["first_waiting_at"], lastError: row["last_error"],
             vendorOrderID: row["vendor_order_id"], payment: try paymentSnapshot(row, tid), receiptURL: row["receipt_url"],
-            refundURLs: decodeURLs(row["refund_urls"]), storedURLs: urls, unparsedOriginalIDs: unparsed,
-            worker: row["lease_owner"] ?? "", leaseUntil: row["lease_until"] ?? 0)
-        return (job, row["next_attempt_at"])
+            refundURLs: try decodeURLs(row["refund_urls"]).orCorrupt("refund links", tid), storedURLs: urls,
+            unparsedOriginalIDs: unparsed, worker: row["lease_owner"] ?? "", leaseUntil: row["lease_until"] ?? 0,
+            leaseToken: row["lease_token"] ?? 0)
     }
 
     /// The state a job resumes in when its waiting `step` is due.
@@ -273,9 +317,11 @@ extension ArchiveStore {
             vendorOrderID: row["vendor_order_id"], bankTransactionID: row["bank_transaction_id"], mxID: row["mx_id"])
     }
 
-    static func decodeURLs(_ json: String?) -> [String] {
-        guard let json, let urls = try? JSONDecoder().decode([String].self, from: Data(json.utf8)) else { return [] }
-        return urls
+    /// Decodes a JSON list of URLs; `nil` for text that is not one. No text is an empty list.
+    static func decodeURLs(_ json: String?) -> [String]? {
+        guard let json else { return [] }
+        if json == "[]" { return [] }
+        return try? JSONDecoder().decode([String].self, from: Data(json.utf8))
     }
 }
 

@@ -100,7 +100,11 @@ extension ArchiveStore {
     public func releaseLeases(heldBy worker: String) throws -> Int {
         try write("Cannot release the leases of \(worker)") { db in
             try db.execute(
-                sql: "UPDATE transactions SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
+                sql: """
+                    UPDATE transactions SET lease_owner = NULL, lease_until = NULL, lease_token = NULL,
+                        next_attempt_at = MIN(next_attempt_at, COALESCE(due_at_claim, next_attempt_at)), due_at_claim = NULL
+                    WHERE lease_owner = ?
+                    """,
                 arguments: [worker])
             return db.changesCount
         }

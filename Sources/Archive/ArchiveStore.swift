@@ -21,7 +21,16 @@ public final class ArchiveStore: Sendable {
     /// A new file is created with owner-only permissions (0600) before SQLite opens it. WAL journal, foreign keys
     /// on, and `busyTimeout` seconds of waiting for another process's write lock before failing with
     /// ``ArchiveError/Code/locked``.
-    public init(path: String, logger: Logger? = nil, busyTimeout: TimeInterval = 10) throws(ArchiveError) {
+    public convenience init(path: String, logger: Logger? = nil, busyTimeout: TimeInterval = 10) throws(ArchiveError) {
+        try self.init(path: path, logger: logger, busyTimeout: busyTimeout, traceStatements: nil)
+    }
+
+    /// Opens the archive, passing the SQL of every statement run on any connection to `traceStatements` (for the
+    /// test that checks every query of the sync path seeks an index).
+    init(
+        path: String, logger: Logger?, busyTimeout: TimeInterval,
+        traceStatements: (@Sendable (String) -> Void)?
+    ) throws(ArchiveError) {
         self.path = path
         self.logger = logger
         try Self.createPrivateFile(at: path)
@@ -32,6 +41,11 @@ public final class ArchiveStore: Sendable {
         configuration.prepareDatabase { db in
             // Bulk FTS and big originals: keep temporary b-trees in memory.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            if let traceStatements {
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { traceStatements(statement.expandedSQL) }
+                }
+            }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -106,6 +120,39 @@ public final class ArchiveStore: Sendable {
     ) throws(ArchiveError) -> T {
         do {
             return try pool.read(body)
+        } catch {
+            throw Self.mapError(error, context(), id: id)
+        }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` write transaction without blocking a thread of Swift's cooperative
+    /// pool: GRDB's async access waits for the writer off the pool and resumes the task when done.
+    func asyncWrite<T: Sendable>(
+        _ context: @autoclosure () -> String, id: TransactionID? = nil,
+        _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws(ArchiveError) -> T {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw ArchiveError(.database, "A write transaction produced no result") }
+                return result
+            }
+        } catch {
+            throw Self.mapError(error, context(), id: id)
+        }
+    }
+
+    /// Runs `body` on a read snapshot without blocking a thread of Swift's cooperative pool.
+    func asyncRead<T: Sendable>(
+        _ context: @autoclosure () -> String, id: TransactionID? = nil,
+        _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws(ArchiveError) -> T {
+        do {
+            return try await pool.read(body)
         } catch {
             throw Self.mapError(error, context(), id: id)
         }

@@ -20,10 +20,14 @@ enum IntegrityChain {
 
     /// Hex SHA-256 of bytes.
     static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
-        SHA256.hash(data: Array(bytes)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(bytes)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// The canonical serialisation of field values: each as `length:value;`, `nil` as `~;`.
@@ -44,19 +48,23 @@ enum IntegrityChain {
         sha256Hex(Array("\(prev)|\(kind)|\(refID)|\(payloadHash)".utf8))
     }
 
-    /// The latest link's hash, or the genesis value.
+    /// The latest link's hash, or the genesis value: one row kept by ``append(_:kind:refID:payloadHash:)`` in the
+    /// appending transaction, so finding the head costs the same at any chain length.
     static func head(_ db: Database) throws -> String {
-        try String.fetchOne(db, sql: "SELECT hash FROM chain ORDER BY seq DESC LIMIT 1") ?? genesis
+        try String.fetchOne(db, sql: "SELECT hash FROM chain_head WHERE id = 1") ?? genesis
     }
 
-    /// Appends a link covering a row, inside the caller's transaction.
+    /// Appends a link covering a row, inside the caller's transaction, and moves the head to it.
     @discardableResult
     static func append(_ db: Database, kind: Kind, refID: Int64, payloadHash: String) throws -> String {
         let prev = try head(db)
         let hash = linkHash(prev: prev, kind: kind.rawValue, refID: refID, payloadHash: payloadHash)
-        try db.execute(
-            sql: "INSERT INTO chain(kind, ref_id, payload_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?)",
-            arguments: [kind.rawValue, refID, payloadHash, prev, hash])
+        try db.cachedStatement(
+            sql: "INSERT INTO chain(kind, ref_id, payload_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [kind.rawValue, refID, payloadHash, prev, hash])
+        let seq = db.lastInsertedRowID
+        try db.cachedStatement(sql: "UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1")
+            .execute(arguments: [seq, hash])
         return hash
     }
 

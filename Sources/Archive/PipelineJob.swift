@@ -16,6 +16,8 @@ public enum PipelineState: String, Sendable, Hashable, CaseIterable, Codable, Cu
     case waiting
     /// Permanently failed, with the reason.
     case failed
+    /// Its row could not be decoded (a damaged archive): set aside with the reason so that runs go on.
+    case quarantined
 
     public var description: String { rawValue }
 }
@@ -40,7 +42,7 @@ public enum PipelineStep: String, Sendable, Hashable, CaseIterable, Codable, Cus
         case .infoFetched: .receiptLink
         case .linkFetched: .fetchReceipt
         case .pageFetched: .parseReceipt
-        case .archived, .waiting, .failed: nil
+        case .archived, .waiting, .failed, .quarantined: nil
         }
     }
 }
@@ -48,7 +50,8 @@ public enum PipelineStep: String, Sendable, Hashable, CaseIterable, Codable, Cus
 /// A transaction claimed by a worker for one step, with what that step needs.
 ///
 /// The claim is a lease held by ``worker`` until ``leaseUntil``: no other worker (in this or another process) gets
-/// the same job before the lease expires or is released. Every `record…` call ends the lease.
+/// the same job before the lease expires or is released. Every `record…` call ends the lease; a
+/// ``ArchiveStore/commit(_:of:lease:now:)`` checks the lease's token first.
 public struct PipelineJob: Sendable, Hashable {
     public var id: TransactionID
     public var type: TransactionType
@@ -77,14 +80,20 @@ public struct PipelineJob: Sendable, Hashable {
     public var worker: String
     /// When the lease ends (Unix seconds).
     public var leaseUntil: Int64
+    /// The claim's fencing token (see ``PipelineLease``).
+    public var leaseToken: Int64
+
+    /// The lease this job was claimed under.
+    public var lease: PipelineLease { PipelineLease(worker: worker, token: leaseToken) }
 
     /// Creates a job (the archive does; tests may too).
     public init(
         id: TransactionID, type: TransactionType, state: PipelineState, step: PipelineStep, attempts: Int,
         firstWaitingAt: Int64?, lastError: String?, vendorOrderID: String?, payment: PaymentSnapshot?,
         receiptURL: String?, refundURLs: [String], storedURLs: [String], unparsedOriginalIDs: [Int64],
-        worker: String, leaseUntil: Int64
+        worker: String, leaseUntil: Int64, leaseToken: Int64 = 0
     ) {
+        self.leaseToken = leaseToken
         self.id = id
         self.type = type
         self.state = state

@@ -6,11 +6,15 @@ import PaySysClient
 import ReceiptFetcher
 import ReceiptParser
 
-/// The pipeline: moves tracked transactions through `payment_info` → `get_fiscal_cheque` → download → parse →
-/// archive, one committed step at a time, with bounded concurrency.
+/// The pipeline: carries each due transaction through `payment_info` → `get_fiscal_cheque` → download → parse in
+/// one trip, and commits what the trip learned at once, with bounded concurrency.
 ///
-/// Every step is claimed from the archive under a lease and recorded in its own transaction, so a crash, a restart
-/// or a second process running at the same time never loses or duplicates anything.
+/// Workers take jobs from batch claims made under fenced leases; a trip writes nothing until it ends: archived
+/// (payment snapshot, links, originals, receipts, events and chain links in one transaction), waiting (what it
+/// learned so far, and when to try again) or failed. A crash, a restart or a second process running at the same
+/// time never loses or duplicates anything: an unrecorded trip is simply made again. Parsing, hashing and
+/// compression run on ``CPUWorkPool``; database waits go through GRDB's async access; so the cooperative pool is
+/// left to network I/O.
 public final class SyncEngine: Sendable {
     private let archive: ArchiveStore
     private let gateway: PaySysClient
@@ -18,6 +22,7 @@ public final class SyncEngine: Sendable {
     private let configuration: SyncConfiguration
     private let logger: Logger
     private let clock: @Sendable () -> Int64
+    private let cpu = CPUWorkPool.shared
 
     /// Creates an engine over shared components.
     public init(
@@ -34,15 +39,16 @@ public final class SyncEngine: Sendable {
 
     /// Runs until nothing is due (with `wait`: until nothing is due or waiting, or `maxWait` seconds passed).
     ///
-    /// Cancelling the calling task stops the run after the steps in flight have been recorded.
+    /// Cancelling the calling task stops the run after the trips in flight have been recorded.
     public func run(
         wait: Bool = false, maxWait: Int64? = nil, shouldStop: @escaping @Sendable () -> Bool = { false },
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> SyncSummary {
         let stopping: @Sendable () -> Bool = { Task.isCancelled || shouldStop() }
-        try reclaimLeasesOfDeadWorkers()
-        let initial = try archive.status(now: clock())
+        try await reclaimLeasesOfDeadWorkers()
+        let initial = try await archive.statusAsync(now: clock())
         let pending = initial.total - (initial.countsByState[.archived] ?? 0) - (initial.countsByState[.failed] ?? 0)
+            - (initial.countsByState[.quarantined] ?? 0)
         let tracker = ProgressTracker(started: ContinuousClock.now, expected: pending)
         let deadline = maxWait.map { clock() + $0 }
         while !stopping() {
@@ -50,7 +56,7 @@ public final class SyncEngine: Sendable {
             if stopping() { break }
             let rechecked = try await recheckArchived(tracker: tracker, progress: progress)
             if rechecked > 0 { continue }
-            guard wait, let next = try archive.nextDueTime() else { break }
+            guard wait, let next = try await archive.nextDueTimeAsync() else { break }
             let now = clock()
             if let deadline, now >= deadline { break }
             let until = min(next, deadline ?? next)
@@ -61,175 +67,266 @@ public final class SyncEngine: Sendable {
         }
         var summary = await tracker.summary()
         summary.interrupted = stopping()
-        summary.waiting = try archive.status(now: clock()).waiting.map { ($0.id, $0.reason ?? "waiting", $0.nextAttemptAt ?? 0) }
-        try archive.setMeta("last_sync_at", String(clock()))
+        summary.waiting = try await archive.statusAsync(now: clock()).waiting.map {
+            ($0.id, $0.reason ?? "waiting", $0.nextAttemptAt ?? 0)
+        }
+        try await archive.recordLastSync(at: clock())
         return summary
     }
 
-    /// Takes back the jobs claimed by sync processes of this host that died (killed, crashed) mid-step: their
-    /// steps were not recorded, so doing them again duplicates nothing.
-    private func reclaimLeasesOfDeadWorkers() throws {
-        for worker in try archive.leaseHolders(now: clock()) where WorkerIdentity.isDeadLocalProcess(worker) {
-            let count = try archive.releaseLeases(heldBy: worker)
+    /// Takes back the jobs claimed by sync processes of this host that died (killed, crashed) mid-trip: their
+    /// trips were not recorded, so making them again duplicates nothing.
+    private func reclaimLeasesOfDeadWorkers() async throws {
+        for worker in try await archive.leaseHoldersAsync(now: clock()) where WorkerIdentity.isDeadLocalProcess(worker) {
+            let count = try await archive.releaseLeasesAsync(heldBy: worker)
             logger.notice("Took back the jobs of a sync that died", metadata: ["worker": "\(worker)", "jobs": "\(count)"])
         }
     }
 
-    // MARK: - Pipeline steps
+    // MARK: - Trips
 
     private func drainDueJobs(
         tracker: ProgressTracker, stopping: @escaping @Sendable () -> Bool,
         progress: @escaping @Sendable (SyncProgress) -> Void
     ) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<configuration.concurrency {
-                group.addTask { [self] in
-                    while !stopping() {
-                        guard let job = try archive.claimDueJobs(
-                            limit: 1, now: clock(), worker: configuration.worker, lease: configuration.lease
-                        ).first else { return }
-                        let outcome = await perform(job)
-                        await tracker.record(outcome, for: job.id)
-                        progress(await tracker.progress())
+        // One claim serves several workers; small enough that claimed-but-unstarted jobs stay few.
+        let feed = JobFeed(
+            archive: archive, worker: configuration.worker, lease: configuration.lease,
+            batch: max(1, min(32, configuration.concurrency / 2)), clock: clock)
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<configuration.concurrency {
+                    group.addTask { [self] in
+                        while !stopping() {
+                            guard let job = try await feed.next() else { return }
+                            let outcome = await perform(job)
+                            await tracker.record(outcome, for: job.id)
+                            progress(await tracker.progress())
+                        }
                     }
                 }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+        } catch {
+            await handBack(feed)
+            throw error
+        }
+        await handBack(feed)
+    }
+
+    /// Releases the leases of jobs claimed but not started (the run stops), so any worker may take them at once.
+    private func handBack(_ feed: JobFeed) async {
+        for job in await feed.leftovers() {
+            do {
+                try await archive.commit(PipelineTrip(end: .released), of: job.id, lease: job.lease, now: clock())
+            } catch {
+                logger.warning("Could not hand back an unstarted job; its lease expires instead", metadata: [
+                    "transaction.id": "\(job.id)", "error": "\(error)",
+                ])
+            }
         }
     }
 
-    /// What one step ended in, for progress counting.
+    /// What one trip ended in, for progress counting.
     enum StepOutcome: Sendable {
-        /// The transaction moved on to another step (not finished in this run yet).
+        /// Nothing finished in this run (handed back, or refused as stale).
         case advanced
         case archived
         case waiting(String)
         case failed(String)
     }
 
-    /// Performs the job's step and records its result; never throws (errors become waiting/failed records).
+    /// Makes the job's trip and commits it; never throws (errors become waiting or failed records).
     func perform(_ job: PipelineJob) async -> StepOutcome {
-        let id = job.id
         var logger = self.logger
-        logger[metadataKey: "transaction.id"] = "\(id)"
-        logger[metadataKey: "pipeline.step"] = "\(job.step)"
+        logger[metadataKey: "transaction.id"] = "\(job.id)"
+        var trip = PipelineTrip(end: .released)
+        var step = job.step
         do {
-            let outcome: StepOutcome
-            switch job.step {
-            case .paymentInfo: outcome = try await fetchPaymentInfo(job)
-            case .receiptLink: outcome = try await fetchReceiptLink(job)
-            case .fetchReceipt: outcome = try await fetchReceipt(job)
-            case .parseReceipt: outcome = try parseReceipt(job)
-            }
-            if case .advanced = outcome {
-                // The step is recorded; hand the job back so any worker claims its next step.
-                try archive.releaseLease(id, worker: configuration.worker)
-            }
-            return outcome
+            let end = try await travel(job, &trip, &step)
+            trip.end = end
         } catch let error as PaySysError where error.isTransient {
-            return await wait(job, reason: "PaySys: \(error)", retryAfter: error.retryAfterSeconds)
+            trip.end = waitEnd(job, step: step, reason: "PaySys: \(error)", retryAfter: error.retryAfterSeconds)
         } catch let error as PaySysError {
-            return fail(job, reason: "PaySys: \(error)")
+            trip.end = .failed(step: step, reason: "PaySys: \(error)")
         } catch let error as FetchError where error.isTransient {
-            return await wait(job, reason: error.description, retryAfter: error.retryAfter)
+            trip.end = waitEnd(job, step: step, reason: error.description, retryAfter: error.retryAfter)
         } catch let error as FetchError {
-            return fail(job, reason: error.description)
+            trip.end = .failed(step: step, reason: error.description)
         } catch {
-            // An archive error: the step is not recorded; release the lease so another run can retry it.
-            logger.error("Could not record a pipeline step", metadata: ["error": "\(error)"])
-            try? archive.releaseLease(id, worker: configuration.worker)
-            return .waiting("archive error: \(error)")
+            // The archive (reading a stored original) or the CPU pool: back off like any transient error.
+            logger.error("A trip could not go on", metadata: ["pipeline.step": "\(step)", "error": "\(error)"])
+            trip.end = waitEnd(job, step: step, reason: "archive error: \(error)")
         }
+        return await record(trip, of: job, logger: logger)
     }
 
-    private func fetchPaymentInfo(_ job: PipelineJob) async throws -> StepOutcome {
-        let info = try await gateway.paymentInfo(job.id)
-        try archive.recordPaymentInfo(job.id, PaymentSnapshot(info), now: clock())
-        switch info.status {
-        case .error:
-            return fail(job, reason: "PaySys reports the payment failed (status -1); no receipt exists")
-        case .created:
-            // A payment left unpaid gives up like a receipt that never appears: after the receipt deadline.
-            return await waitForReceipt(job, reason: "the payment is not completed yet (status 0)")
-        default:
-            return .advanced
-        }
-    }
-
-    private func fetchReceiptLink(_ job: PipelineJob) async throws -> StepOutcome {
-        let cheque: FiscalCheque
+    /// Commits a trip. A refused (stale) write is logged and dropped; any other archive error counts an attempt
+    /// and backs off, without the trip's data (the next trip learns it again).
+    private func record(_ trip: PipelineTrip, of job: PipelineJob, logger: Logger) async -> StepOutcome {
         do {
-            cheque = try await gateway.fiscalCheque(job.id, type: job.type)
+            let state = try await archive.commit(trip, of: job.id, lease: job.lease, now: clock())
+            switch trip.end {
+            case .archived:
+                return state == .archived ? .archived : .advanced
+            case .waiting(_, let reason, _):
+                return .waiting(reason)
+            case .failed(_, let reason):
+                logger.info("Transaction failed", metadata: ["reason": "\(reason)"])
+                return .failed(reason)
+            case .released:
+                return .advanced
+            }
+        } catch where error.code == .staleLease {
+            logger.warning("Refused a stale worker's write: another claim holds the job", metadata: [
+                "lease": "\(job.lease)", "error": "\(error)",
+            ])
+            return .advanced
         } catch {
-            // "Not found" from get_fiscal_cheque: the receipt is not registered yet.
-            guard error.gatewayCode == -32314 else { throw error }
-            return await waitForReceipt(job, reason: "PaySys has no receipt link yet (\(error))")
-        }
-        guard !cheque.url.isEmpty else {
-            return await waitForReceipt(job, reason: "PaySys returned an empty receipt link")
-        }
-        for link in [cheque.url] + cheque.refundURLs {
+            let reason = "archive error: \(error)"
+            logger.error("Could not record a trip; it is retried after a backoff", metadata: ["error": "\(error)"])
+            let retry = PipelineTrip(end: waitEnd(job, step: job.step, reason: reason))
             do {
-                _ = try ReceiptReference(url: link)
+                try await archive.commit(retry, of: job.id, lease: job.lease, now: clock())
             } catch {
-                return fail(job, reason: "PaySys returned a malformed receipt link: \(error)")
+                // The lease then expires: the job is due again at its end, a backoff of its own.
+                logger.error("Could not record the backoff either; the lease expires instead", metadata: [
+                    "error": "\(error)",
+                ])
+            }
+            return .waiting(reason)
+        }
+    }
+
+    /// The trip itself: from the job's step to the end, writing nothing. Returns how it ended; `step` follows
+    /// where it is (for errors thrown on the way).
+    private func travel(_ job: PipelineJob, _ trip: inout PipelineTrip, _ step: inout PipelineStep) async throws
+        -> PipelineTrip.End
+    {
+        if step == .paymentInfo {
+            let info = try await gateway.paymentInfo(job.id)
+            trip.payment = PaymentSnapshot(info)
+            switch info.status {
+            case .error:
+                return .failed(step: step, reason: "PaySys reports the payment failed (status -1); no receipt exists")
+            case .created:
+                // A payment left unpaid gives up like a receipt that never appears: after the receipt deadline.
+                return waitForReceipt(job, step: step, reason: "the payment is not completed yet (status 0)")
+            default:
+                step = .receiptLink
             }
         }
-        try archive.recordReceiptLink(job.id, url: cheque.url, refundURLs: cheque.refundURLs, now: clock())
-        return .advanced
-    }
-
-    private func fetchReceipt(_ job: PipelineJob) async throws -> StepOutcome {
-        let links = ([job.receiptURL].compactMap { $0 } + job.refundURLs).filter { !job.storedURLs.contains($0) }
-        guard let link = links.first else {
-            return fail(job, reason: "no receipt link left to download")
-        }
-        let fetched = try await fetcher.fetch(link)
-        switch fetched.state {
-        case .receipt:
-            let original = OriginalDocument(
-                bytes: fetched.bytes, url: fetched.url, httpStatus: fetched.httpStatus, contentType: fetched.contentType,
-                fetchedAt: fetched.fetchedAt, format: fetched.format == .json ? .json : .html)
-            // A page cut off in transit still looks like a receipt: if it does not parse and does not end like a
-            // whole page, fetch it again later. A whole page that does not parse is kept (the parse step records
-            // why), so a parser bug never costs the original: `reparse` recovers it after a fix.
-            if original.format == .html && !Self.endsLikeWholePage(fetched.bytes) {
+        var url = job.receiptURL
+        var refundURLs = job.refundURLs
+        if step == .receiptLink {
+            let cheque: FiscalCheque
+            do {
+                cheque = try await gateway.fiscalCheque(job.id, type: job.type)
+            } catch {
+                // "Not found" from get_fiscal_cheque: the receipt is not registered yet.
+                guard error.gatewayCode == -32314 else { throw error }
+                return waitForReceipt(job, step: step, reason: "PaySys has no receipt link yet (\(error))")
+            }
+            guard !cheque.url.isEmpty else {
+                return waitForReceipt(job, step: step, reason: "PaySys returned an empty receipt link")
+            }
+            for link in [cheque.url] + cheque.refundURLs {
                 do {
-                    _ = try ReceiptDocument.parse(fetched.bytes, format: original.format, url: fetched.url)
+                    _ = try ReceiptReference(url: link)
                 } catch {
-                    return await waitForReceipt(
-                        job, reason: "the receipt page arrived truncated (\(fetched.bytes.count) bytes, \(error))")
+                    return .failed(step: step, reason: "PaySys returned a malformed receipt link: \(error)")
                 }
             }
-            _ = try archive.recordOriginal(job.id, original, now: clock())
-            return .advanced
-        case .spaShell:
-            return await waitForReceipt(
-                job, reason: "the receipt page is an SPA shell and no JSON receipt API is configured "
-                    + "(FISCAL_ARCHIVE_RECEIPT_API_URL)")
-        case .notFound:
-            return await waitForReceipt(job, reason: "the receipt is not registered yet (\(fetched.format) answered not found)")
-        case .unrecognized:
-            return await waitForReceipt(
-                job, reason: "the receipt page was not recognised (HTTP \(fetched.httpStatus), \(fetched.bytes.count) bytes)")
+            trip.links = PipelineTrip.Links(url: cheque.url, refundURLs: cheque.refundURLs)
+            url = cheque.url
+            refundURLs = cheque.refundURLs
+            step = .fetchReceipt
         }
+        // Originals an earlier trip stored without a receipt (a parser failure since fixed, an older archive).
+        for originalID in job.unparsedOriginalIDs {
+            step = .parseReceipt
+            guard let original = try await archive.storedOriginal(id: originalID) else {
+                return .failed(step: step, reason: "no stored original to parse")
+            }
+            let id = job.id
+            do {
+                let parsed = try await cpu.run {
+                    let result = try ReceiptDocument.parse(original)
+                    return try ParsedOriginal(receipt: result.receipt, warnings: result.warnings.map(\.description), for: id)
+                }
+                trip.storedReceipts.append((originalID, parsed))
+            } catch {
+                return .failed(step: step, reason: "the stored receipt could not be parsed: \(error)")
+            }
+        }
+        step = .fetchReceipt
+        guard let url else { return .failed(step: step, reason: "no receipt link left to download") }
+        var links: [String] = []
+        for link in [url] + refundURLs where !job.storedURLs.contains(link) && !links.contains(link) {
+            links.append(link)
+        }
+        for link in links {
+            let fetched = try await fetcher.fetch(link)
+            switch fetched.state {
+            case .receipt:
+                let document = OriginalDocument(
+                    bytes: fetched.bytes, url: fetched.url, httpStatus: fetched.httpStatus,
+                    contentType: fetched.contentType, fetchedAt: fetched.fetchedAt,
+                    format: fetched.format == .json ? .json : .html)
+                let id = job.id
+                let prepared = try await cpu.run { try Self.prepare(document, for: id) }
+                switch prepared {
+                case .truncated(let reason):
+                    return waitForReceipt(job, step: step, reason: reason)
+                case .original(let original, let parseError):
+                    trip.originals.append(original)
+                    if let parseError {
+                        // A whole page that does not parse is kept, so a parser bug never costs the original:
+                        // `requeue-failed` after a fix parses it again.
+                        return .failed(step: .parseReceipt, reason: "the stored receipt could not be parsed: \(parseError)")
+                    }
+                }
+            case .spaShell:
+                return waitForReceipt(
+                    job, step: step,
+                    reason: "the receipt page is an SPA shell and no JSON receipt API is configured "
+                        + "(FISCAL_ARCHIVE_RECEIPT_API_URL)")
+            case .notFound:
+                return waitForReceipt(
+                    job, step: step, reason: "the receipt is not registered yet (\(fetched.format) answered not found)")
+            case .unrecognized:
+                return waitForReceipt(
+                    job, step: step,
+                    reason: "the receipt page was not recognised (HTTP \(fetched.httpStatus), \(fetched.bytes.count) bytes)")
+            }
+        }
+        return .archived
     }
 
-    private func parseReceipt(_ job: PipelineJob) throws -> StepOutcome {
-        guard let originalID = job.unparsedOriginalIDs.first, let original = try archive.original(id: originalID) else {
-            return fail(job, reason: "no stored original to parse")
-        }
-        let parsed: ParsedReceipt
+    /// A downloaded document after the CPU work: ready to store (with the parse error, if it did not parse), or
+    /// cut off in transit.
+    enum Prepared: Sendable {
+        case original(PreparedOriginal, parseError: String?)
+        case truncated(String)
+    }
+
+    /// Parses once, then hashes and compresses: the whole CPU cost of a page, run on ``CPUWorkPool``.
+    ///
+    /// A page cut off in transit still looks like a receipt: if it does not parse and does not end like a whole
+    /// page, it is fetched again later rather than archived.
+    static func prepare(_ document: OriginalDocument, for id: TransactionID) throws -> Prepared {
+        var parsed: ParsedOriginal?
+        var parseError: String?
         do {
-            parsed = try ReceiptDocument.parse(original)
+            let result = try ReceiptDocument.parse(document.bytes, format: document.format, url: document.url)
+            parsed = try ParsedOriginal(receipt: result.receipt, warnings: result.warnings.map(\.description), for: id)
         } catch {
-            return fail(job, reason: "the stored receipt could not be parsed: \(error)")
+            parseError = "\(error)"
         }
-        try archive.recordArchived(
-            job.id, originalID: originalID, receipt: parsed.receipt, warnings: parsed.warnings.map(\.description),
-            now: clock())
-        return job.unparsedOriginalIDs.count > 1 || job.refundURLs.contains(where: { !job.storedURLs.contains($0) })
-            ? .advanced : .archived
+        if let parseError, document.format == .html, !endsLikeWholePage(document.bytes) {
+            return .truncated("the receipt page arrived truncated (\(document.bytes.count) bytes, \(parseError))")
+        }
+        return .original(try PreparedOriginal(document, parsed: parsed), parseError: parseError)
     }
 
     /// Whether an HTML document ends with its closing `</html>` tag (whitespace aside).
@@ -238,42 +335,29 @@ public final class SyncEngine: Sendable {
         return tail.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("</html>")
     }
 
-    // MARK: - Waiting and failing
+    // MARK: - Waiting
 
-    private func wait(_ job: PipelineJob, reason: String, retryAfter: Int64? = nil) async -> StepOutcome {
+    /// Waits at `step` with a backoff: the job's attempts count when it waits again at the step it waited at.
+    private func waitEnd(_ job: PipelineJob, step: PipelineStep, reason: String, retryAfter: Int64? = nil)
+        -> PipelineTrip.End
+    {
         var generator = SystemRandomNumberGenerator()
         let backoff = Backoff(initial: configuration.retryInitial, max: configuration.retryMax)
-        let now = clock()
-        let next = now + backoff.delay(attempt: job.attempts, minimum: retryAfter ?? 0, using: &generator)
-        do {
-            try archive.recordWaiting(job.id, step: job.step, reason: reason, nextAttemptAt: next, now: now)
-        } catch {
-            logger.error("Could not record a waiting step", metadata: ["transaction.id": "\(job.id)", "error": "\(error)"])
-            try? archive.releaseLease(job.id, worker: configuration.worker)
-        }
-        return .waiting(reason)
+        let attempts = step == job.step ? job.attempts : 0
+        let next = clock() + backoff.delay(attempt: attempts, minimum: retryAfter ?? 0, using: &generator)
+        return .waiting(step: step, reason: reason, nextAttemptAt: next)
     }
 
-    /// Waits for a receipt that is not there yet, or fails the job once the receipt deadline has passed.
-    private func waitForReceipt(_ job: PipelineJob, reason: String) async -> StepOutcome {
+    /// Waits for a receipt that is not there yet, or fails the job once the receipt deadline has passed (counted
+    /// from when it first waited at this step).
+    private func waitForReceipt(_ job: PipelineJob, step: PipelineStep, reason: String) -> PipelineTrip.End {
         let now = clock()
-        let since = job.firstWaitingAt ?? now
+        let since = (step == job.step ? job.firstWaitingAt : nil) ?? now
         if now - since >= configuration.receiptDeadline {
             let days = configuration.receiptDeadline / 86_400
-            return fail(job, reason: "\(reason); still so after the receipt deadline (\(days) days)")
+            return .failed(step: step, reason: "\(reason); still so after the receipt deadline (\(days) days)")
         }
-        return await wait(job, reason: reason)
-    }
-
-    private func fail(_ job: PipelineJob, reason: String) -> StepOutcome {
-        do {
-            try archive.recordFailed(job.id, step: job.step, reason: reason, now: clock())
-        } catch {
-            logger.error("Could not record a failed step", metadata: ["transaction.id": "\(job.id)", "error": "\(error)"])
-            try? archive.releaseLease(job.id, worker: configuration.worker)
-        }
-        logger.info("Transaction failed", metadata: ["transaction.id": "\(job.id)", "reason": "\(reason)"])
-        return .failed(reason)
+        return waitEnd(job, step: step, reason: reason)
     }
 
     // MARK: - Re-checks
@@ -282,7 +366,7 @@ public final class SyncEngine: Sendable {
     private func recheckArchived(tracker: ProgressTracker, progress: @escaping @Sendable (SyncProgress) -> Void)
         async throws -> Int
     {
-        let ids = try archive.dueRechecks(now: clock(), window: configuration.recheckWindow, limit: 500)
+        let ids = try await archive.claimRechecks(now: clock(), window: configuration.recheckWindow, limit: 500)
         guard !ids.isEmpty else { return 0 }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var iterator = ids.makeIterator()
@@ -302,10 +386,10 @@ public final class SyncEngine: Sendable {
     /// One re-check; returns whether the status changed.
     private func recheck(_ id: TransactionID) async -> Bool {
         do {
-            guard let record = try archive.transaction(id) else { return false }
+            guard let record = try await archive.transactionAsync(id) else { return false }
             let before = record.payment?.status
             let info = try await gateway.paymentInfo(id)
-            try archive.recordPaymentInfo(id, PaymentSnapshot(info), now: clock())
+            try await archive.recordRecheck(id, PaymentSnapshot(info), now: clock())
             guard info.status != before else { return false }
             logger.info("Status change detected", metadata: [
                 "transaction.id": "\(id)", "status.before": "\(before.map(\.description) ?? "none")",

@@ -122,7 +122,9 @@ enum VerifyText {
 /// `status` output.
 enum StatusText {
     static func render(_ status: ArchiveStatus, json: Bool) -> String {
-        let order: [PipelineState] = [.tracked, .infoFetched, .linkFetched, .pageFetched, .waiting, .archived, .failed]
+        let order: [PipelineState] = [
+            .tracked, .infoFetched, .linkFetched, .pageFetched, .waiting, .archived, .failed, .quarantined,
+        ]
         if json {
             return ExactJSON.object([
                 "counts": .object(order.map { ExactJSON.Member($0.rawValue, .integer(Int64(status.countsByState[$0] ?? 0))) }),
@@ -135,6 +137,9 @@ enum StatusText {
                 "last_export_month": .optional(status.lastExportMonth),
                 "chain_head": .string(status.chainHead),
                 "failures": .array(status.failures.map { line in
+                    .object(["transaction_id": .integer(line.id.rawValue), "reason": .string(line.reason ?? "")])
+                }),
+                "quarantined": .array(status.quarantined.map { line in
                     .object(["transaction_id": .integer(line.id.rawValue), "reason": .string(line.reason ?? "")])
                 }),
                 "waiting": .array(status.waiting.map { line in
@@ -154,6 +159,10 @@ enum StatusText {
         if !status.failures.isEmpty {
             lines.append("Failures:")
             for line in status.failures.prefix(50) { lines.append("  \(line.id): \(line.reason ?? "")") }
+        }
+        if !status.quarantined.isEmpty {
+            lines.append("Quarantined (rows the archive could not decode; the sync skips them):")
+            for line in status.quarantined.prefix(50) { lines.append("  \(line.id): \(line.reason ?? "")") }
         }
         if !status.waiting.isEmpty {
             lines.append("Waiting:")

@@ -28,6 +28,8 @@ struct CrashRestartTests {
             .paymentInfo: FaultPlan(latency: .milliseconds(20)),
             .fiscalCheque: FaultPlan(latency: .milliseconds(20)),
         ]
+        // A trip spends time downloading too, so kills also land between the download and the one commit.
+        configuration.receiptFaults = ReceiptFaultPlan(latency: .milliseconds(10))
         var logger = Logger(label: "crash-test")
         logger.logLevel = .critical
         let sandbox = try await SandboxServer.start(configuration: configuration, logger: logger)
@@ -63,16 +65,27 @@ struct CrashRestartTests {
         let reference = try await tool.run(["sync", "--concurrency", "2"], database: referencePath)
         #expect(reference.status == 0, "the uninterrupted sync failed: \(reference.output)")
 
-        // Five syncs killed at random points (seeded, so a failure replays), then one run to completion.
+        // Five syncs killed at random points (seeded, so a failure replays), then one run to completion. At
+        // concurrency 4 a claim takes jobs in batches of two, so kills also land with claimed jobs not yet started.
         var generator = SplitMix64(seed: 0x5EED_4B11)
         var killedRounds = 0
         for round in 1...5 {
             let delay = Int.random(in: 50...800, using: &generator)
-            let outcome = try await tool.run(["sync", "--concurrency", "2"], database: killedPath, killAfter: .milliseconds(delay))
+            let outcome = try await tool.run(["sync", "--concurrency", "4"], database: killedPath, killAfter: .milliseconds(delay))
             if outcome.killed { killedRounds += 1 }
             #expect(outcome.killed || outcome.status == 0, "round \(round) (killed after \(delay) ms): \(outcome.output)")
         }
         #expect(killedRounds > 0, "no sync was killed mid-run: the test proves nothing (add latency)")
+        // Two syncs at once on the same archive, one of them killed: the survivor and the restart share the work
+        // through leases (the dead one's are taken back at once by the next start on this host).
+        for round in 1...2 {
+            let delay = Int.random(in: 50...400, using: &generator)
+            async let victim = tool.run(["sync", "--concurrency", "4"], database: killedPath, killAfter: .milliseconds(delay))
+            async let survivor = tool.run(["sync", "--concurrency", "4"], database: killedPath)
+            let (killed, finished) = try await (victim, survivor)
+            #expect(killed.killed || killed.status == 0, "pair \(round), killed one: \(killed.output)")
+            #expect(finished.status == 0, "pair \(round), surviving one: \(finished.output)")
+        }
         let final = try await tool.run(["sync", "--concurrency", "2"], database: killedPath)
         #expect(final.status == 0, "the final sync failed: \(final.output)")
 

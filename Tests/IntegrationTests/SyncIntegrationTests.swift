@@ -1,6 +1,7 @@
 import Archive
 import FiscalCore
 import Foundation
+import GRDB
 import Sandbox
 import Sync
 import Testing
@@ -24,6 +25,39 @@ struct SyncIntegrationTests {
         }
         let verification = try harness.archive.verify()
         #expect(verification.problems.isEmpty, "\(verification.problems)")
+    }
+
+    @Test("an archive error counts an attempt and backs off: no hot loop, nothing of the trip half-written")
+    func archiveErrorBacksOff() async throws {
+        try await Harness.with(SandboxConfiguration(transactionCount: 12, recentTransactionCount: 0)) { harness in
+            let transactions = try await harness.trackAll()
+            // The archive refuses every receipt, as a full disk or a broken constraint would.
+            let queue = try DatabaseQueue(path: harness.archivePath)
+            try await queue.write { db in
+                try db.execute(sql: """
+                    CREATE TRIGGER refuse_receipts BEFORE INSERT ON receipts
+                    BEGIN SELECT RAISE(ABORT, 'the disk says no'); END
+                    """)
+            }
+            let before = Int64(Date().timeIntervalSince1970)
+            let summary = try await harness.engine(retryInitial: 30, retryMax: 60).run()
+            var refused = 0
+            for transaction in transactions where transaction.receipt != nil {
+                let record = try #require(try harness.archive.transaction(transaction.id))
+                #expect(record.state == .waiting, "\(transaction.id) is \(record.state)")
+                #expect(record.attempts == 1, "\(transaction.id): \(record.attempts) attempts")
+                #expect((record.nextAttemptAt ?? 0) >= before + 15, "\(transaction.id) retries too soon")
+                if record.lastError?.contains("the disk says no") == true {
+                    refused += 1
+                    // The refused trip's commit wrote nothing: no payment event, no original.
+                    #expect(record.events.isEmpty)
+                    #expect(try harness.archive.original(for: transaction.id) == nil)
+                }
+            }
+            #expect(refused > 0, "no trip reached the refused commit")
+            #expect(summary.progress.archived == 0)
+            #expect(try harness.archive.verify().problems.isEmpty)
+        }
     }
 
     @Test("a whole month is archived, once, and verifies")

@@ -9,11 +9,20 @@ import ReceiptParser
 import Sandbox
 import Sync
 
-// Usage: SyncBench [INGEST_PAGES]      (default 2000)
+// Usage (from this folder, release build):
+//   swift run -c release SyncBench ingest [PAGES]          ingest pages/s on one core (default 2000 pages)
+//   swift run -c release SyncBench efficiency [COUNT]      sync throughput against C/(3L), L = 50 ms, C = 16, 32, 64
+//   swift run -c release SyncBench cpu TOOL [NEW] [SEEDS]  CPU of a whole `fiscal-archive sync` process per
+//                                                          transaction, NEW new ones (default 2000) into archives
+//                                                          already holding SEEDS (default 2000,20000,200000)
+//   swift run -c release SyncBench                         ingest and efficiency
 //
-// a. ingest: parse + compress + archive N sandbox-rendered legacy pages through the archive API; median of 5 runs.
-// b. sync: a loopback sandbox with 50 ms latency on payment_info, get_fiscal_cheque and the receipt site,
-//    300 transactions, SyncEngine.run() at concurrency 1, 4, 16, 32; ideal = C / (3 L).
+// a. ingest: parse + hash + compress + commit (one trip per page, as the sync does) N sandbox-rendered legacy pages,
+//    sequentially on one thread, so pages/s is per core; median of 5 runs.
+// b. efficiency: a loopback sandbox with 50 ms latency on payment_info, get_fiscal_cheque and the receipt site,
+//    SyncEngine.run() at each concurrency; ideal = C / (3 L).
+// c. cpu: the real executable (TOOL, built with `swift build -c release`) syncs against an in-process sandbox with no
+//    latency; its CPU (user + system, from the kernel's accounting of the waited-for child) over the transactions.
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
@@ -36,31 +45,37 @@ struct Page {
     var date: Int64
 }
 
-/// One ingest run over `pages` into a fresh archive; returns the elapsed seconds.
-func ingest(_ pages: [Page]) throws -> Double {
+/// One ingest run over `pages` into a fresh archive, one trip per page as the sync makes it; returns the seconds.
+func ingest(_ pages: [Page]) async throws -> Double {
     let path = temporaryArchivePath("ingest")
     defer { removeArchive(path) }
     let archive = try ArchiveStore(path: path)
     let now = Int64(Date().timeIntervalSince1970)
     let clock = ContinuousClock()
-    let elapsed = try clock.measure {
-        let ids = pages.indices.map { TransactionID(Int64(1_000_000 + $0)) }
-        _ = try archive.track(ids.map { TrackRequest(id: $0, type: .payment) }, now: now)
-        for (id, page) in zip(ids, pages) {
-            try archive.recordPaymentInfo(id, PaymentSnapshot(amount: page.total, status: .completed, date: page.date), now: now)
-            try archive.recordReceiptLink(id, url: page.url, refundURLs: [], now: now)
+    let started = clock.now
+    let ids = pages.indices.map { TransactionID(Int64(1_000_000 + $0)) }
+    _ = try archive.track(ids.map { TrackRequest(id: $0, type: .payment) }, now: now)
+    var index = 0
+    while true {
+        let jobs = try await archive.claimJobs(limit: 32, now: now, worker: "ingest", lease: 600)
+        if jobs.isEmpty { break }
+        for job in jobs {
+            let page = pages[index]
+            index += 1
             let parsed = try ReceiptPageParser.parse(html: page.html, reference: try? ReceiptReference(url: page.url))
-            let originalID = try archive.recordOriginal(
-                id,
+            let original = try PreparedOriginal(
                 OriginalDocument(
                     bytes: page.html, url: page.url, httpStatus: 200, contentType: "text/html; charset=utf-8",
                     fetchedAt: now, format: .html),
-                now: now)
-            try archive.recordArchived(
-                id, originalID: originalID, receipt: parsed.receipt, warnings: parsed.warnings.map(\.description), now: now)
+                parsed: try ParsedOriginal(
+                    receipt: parsed.receipt, warnings: parsed.warnings.map(\.description), for: job.id))
+            let trip = PipelineTrip(
+                payment: PaymentSnapshot(amount: page.total, status: .completed, date: page.date),
+                links: .init(url: page.url, refundURLs: []), originals: [original], end: .archived)
+            try await archive.commit(trip, of: job.id, lease: job.lease, now: now)
         }
     }
-    return seconds(elapsed)
+    return seconds(clock.now - started)
 }
 
 func runIngest(count: Int) async throws {
@@ -79,13 +94,21 @@ func runIngest(count: Int) async throws {
         pages.append(Page(url: await world.receiptURL(spec), html: html, total: spec.total, date: date))
     }
     var times: [Double] = []
+    var cpuTimes: [Double] = []
     for run in 1...5 {
-        let time = try ingest(pages)
+        let cpuBefore = processCPU()
+        let time = try await ingest(pages)
+        let cpu = processCPU() - cpuBefore
         times.append(time)
-        print(String(format: "  ingest run %d: %.2f s, %.0f pages/s", run, time, Double(count) / time))
+        cpuTimes.append(cpu)
+        print(String(format: "  ingest run %d: %.2f s wall, %.2f s CPU: %.0f pages/s, %.0f pages per CPU second",
+            run, time, cpu, Double(count) / time, Double(count) / cpu))
     }
+    let medianCPU = cpuTimes.sorted()[cpuTimes.count / 2]
+    print(String(format: "ingest CPU: median %.2f s = %.0f pages per CPU second (%.2f ms per page)",
+        medianCPU, Double(count) / medianCPU, medianCPU / Double(count) * 1000))
     let median = times.sorted()[times.count / 2]
-    print(String(format: "ingest: %d pages (%.1f KB average), median of 5: %.2f s = %.0f pages/s (%.2f MB/s of HTML)",
+    print(String(format: "ingest (one thread): %d pages (%.1f KB average), median of 5: %.2f s = %.0f pages/s per core (%.2f MB/s of HTML)",
         count, Double(bytes) / Double(count) / 1024, median, Double(count) / median,
         Double(bytes) / median / 1_048_576))
 }
@@ -160,7 +183,22 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 2000 : 2000
+let arguments = Array(CommandLine.arguments.dropFirst())
 print("SyncBench (\(ProcessInfo.processInfo.operatingSystemVersionString), \(ProcessInfo.processInfo.activeProcessorCount) cores, release)")
-try await runIngest(count: count)
-try await runSync(concurrencies: [1, 4, 16, 32], count: 300, latency: .milliseconds(50))
+switch arguments.first {
+case "ingest":
+    try await runIngest(count: arguments.count > 1 ? Int(arguments[1]) ?? 2000 : 2000)
+case "efficiency":
+    try await runSync(
+        concurrencies: [16, 32, 64], count: arguments.count > 1 ? Int(arguments[1]) ?? 1500 : 1500,
+        latency: .milliseconds(50))
+case "cpu":
+    guard arguments.count > 1 else { throw BenchError("usage: SyncBench cpu TOOL [NEW] [SEEDS]") }
+    let new = arguments.count > 2 ? Int(arguments[2]) ?? 2000 : 2000
+    let seeds = arguments.count > 3
+        ? arguments[3].split(separator: ",").compactMap { Int($0) } : [2_000, 20_000, 200_000]
+    try await runProcessCPU(tool: arguments[1], new: new, seeds: seeds)
+default:
+    try await runIngest(count: 2000)
+    try await runSync(concurrencies: [16, 32, 64], count: 1500, latency: .milliseconds(50))
+}

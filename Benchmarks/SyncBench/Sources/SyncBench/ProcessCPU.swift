@@ -1,0 +1,189 @@
+import Archive
+import FiscalCore
+import Foundation
+import GRDB
+import Logging
+import Sandbox
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// CPU seconds (user + system) of the waited-for children of this process so far.
+func childrenCPU() -> Double {
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_CHILDREN.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
+/// CPU seconds (user + system) of this process so far.
+func processCPU() -> Double {
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
+/// Fills a migrated archive with `count` archived transactions in bulk SQL: the rows a sync finds already there
+/// (transactions with payment info, one payment event, one original, one receipt with three items and its
+/// full-text row, two chain links each). Paid two months ago, so they are outside the re-check window.
+func seedArchive(_ path: String, count: Int, now: Int64) throws {
+    _ = try ArchiveStore(path: path)  // creates and migrates
+    let queue = try DatabaseQueue(path: path)
+    let old = now - 60 * 86_400
+    let base: Int64 = 900_000_000_000
+    try queue.write { db in
+        let arguments: StatementArguments = ["count": count, "old": old, "base": base]
+        try db.execute(
+            sql: """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count)
+                INSERT INTO transactions(id, type, vendor_order_id, state, next_attempt_at, tracked_at, updated_at,
+                    amount, currency, status, paid_at, bank_transaction_id, mx_id, info_at, last_recheck_at,
+                    receipt_url, refund_urls)
+                SELECT :base + i, 'payment', 'order-' || i, 'archived', :old, :old, :old, 100000 + i, 'UZS', 2,
+                    :old - i, 'bank-' || i, 'mx-' || i, :old, :old,
+                    'https://ofd.soliq.uz/epi?t=EP000000000058&r=' || i || '&c=20260901120000&s=0886' || i, '[]'
+                FROM n
+                """, arguments: arguments)
+        try db.execute(
+            sql: """
+                INSERT INTO status_history(transaction_id, status, observed_at)
+                SELECT id, 2, :old FROM transactions WHERE id > :base
+                """, arguments: arguments)
+        try db.execute(
+            sql: """
+                INSERT INTO events(kind, transaction_id, amount, currency, occurred_at, source, recorded_at)
+                SELECT 'payment', id, amount, 'UZS', paid_at, 'gateway', :old FROM transactions WHERE id > :base
+                """, arguments: arguments)
+        try db.execute(
+            sql: """
+                INSERT INTO originals(transaction_id, url, http_status, content_type, fetched_at, format, sha256,
+                    size, data, stored_at)
+                SELECT id, receipt_url, 200, 'text/html; charset=utf-8', :old, 'html', lower(hex(randomblob(32))),
+                    24000, randomblob(3000), :old
+                FROM transactions WHERE id > :base
+                """, arguments: arguments)
+        try db.execute(
+            sql: """
+                INSERT INTO receipts(transaction_id, original_id, kind, source, terminal_id, receipt_number,
+                    fiscal_sign, issued_at, seller_name, seller_tin, total, vat_total, currency, warnings, document,
+                    archived_at)
+                SELECT transaction_id, id, 'sale', 'html', 'EP000000000058', id, '0886' || id, :old,
+                    'MCHJ «Тест Савдо»', '307578794', 100000, 10714, 'UZS', '[]', '{"seeded":true}', :old
+                FROM originals WHERE transaction_id > :base
+                """, arguments: arguments)
+        for position in 0..<3 {
+            try db.execute(
+                sql: """
+                    INSERT INTO receipt_items(receipt_id, position, name, quantity, line_total, discount, other,
+                        vat_rate, vat_amount, mxik_code, mxik_name, unit)
+                    SELECT id, \(position), 'Кофе латте большой \(position)', '1', 33333, 0, 0, '12', 3571,
+                        '10202001010000003', 'Qahva ichimliklari', 'dona'
+                    FROM receipts WHERE transaction_id > :base
+                    """, arguments: arguments)
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO receipt_fts(rowid, seller_name, item_names, mxik_names)
+                SELECT id, 'мчж тест савдо', 'кофе латте большой', 'qahva ichimliklari'
+                FROM receipts WHERE transaction_id > :base
+                """, arguments: arguments)
+        for (kind, table, key) in [("original", "originals", "id"), ("event", "events", "seq")] {
+            try db.execute(
+                sql: """
+                    INSERT INTO chain(kind, ref_id, payload_hash, prev_hash, hash)
+                    SELECT '\(kind)', \(key), lower(hex(randomblob(32))), lower(hex(randomblob(32))),
+                        lower(hex(randomblob(32)))
+                    FROM \(table) WHERE transaction_id > :base
+                    """, arguments: arguments)
+        }
+        try db.execute(sql: """
+            UPDATE chain_head SET seq = (SELECT MAX(seq) FROM chain),
+                hash = (SELECT hash FROM chain ORDER BY seq DESC LIMIT 1)
+            """)
+    }
+    try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+}
+
+/// Runs the tool with `arguments` against the sandbox; returns (exit status, wall seconds, CPU seconds).
+func runTool(
+    _ tool: String, _ arguments: [String], database: String, sandbox: SandboxServer, log: String
+) throws -> (status: Int32, wall: Double, cpu: Double) {
+    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FISCAL_ARCHIVE_") }
+    environment["FISCAL_ARCHIVE_DB"] = database
+    environment["FISCAL_ARCHIVE_GATEWAY_URL"] = sandbox.gatewayURL
+    environment["FISCAL_ARCHIVE_SERVICE_ID"] = sandbox.serviceID
+    environment["FISCAL_ARCHIVE_SECRET_KEY"] = sandbox.secretKey
+    environment["FISCAL_ARCHIVE_RECEIPT_HOSTS"] = "127.0.0.1:\(sandbox.port)"
+    environment["FISCAL_ARCHIVE_RECEIPT_API_URL"] = sandbox.receiptAPIURL
+    environment["FISCAL_ARCHIVE_RECEIPT_API_KEY"] = sandbox.configuration.receiptAPIKey
+    environment["FISCAL_ARCHIVE_RECEIPT_RATE"] = "0"
+    environment["FISCAL_ARCHIVE_RETRY_INITIAL"] = "600"
+    environment["FISCAL_ARCHIVE_RETRY_MAX"] = "600"
+    _ = FileManager.default.createFile(atPath: log, contents: nil)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+    defer { try? handle.close() }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: tool)
+    process.arguments = arguments
+    process.environment = environment
+    process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
+    process.standardOutput = handle
+    process.standardError = handle
+    process.standardInput = FileHandle.nullDevice
+    let cpuBefore = childrenCPU()
+    let started = ContinuousClock.now
+    try process.run()
+    process.waitUntilExit()
+    let wall = seconds(ContinuousClock.now - started)
+    return (process.terminationStatus, wall, childrenCPU() - cpuBefore)
+}
+
+func runProcessCPU(tool: String, new: Int, seeds: [Int]) async throws {
+    guard FileManager.default.isExecutableFile(atPath: tool) else {
+        throw BenchError("\(tool) is not an executable: build it with `swift build -c release` at the repository root")
+    }
+    var logger = Logger(label: "sync-bench")
+    logger.logLevel = .critical
+    let sandbox = try await SandboxServer.start(
+        configuration: SandboxConfiguration(transactionCount: new, recentTransactionCount: 0), logger: logger)
+    do {
+        try await measure(tool: tool, sandbox: sandbox, seeds: seeds)
+    } catch {
+        await sandbox.shutdown()
+        throw error
+    }
+    await sandbox.shutdown()
+}
+
+func measure(tool: String, sandbox: SandboxServer, seeds: [Int]) async throws {
+    let transactions = await sandbox.world.allTransactions
+    let csv = NSTemporaryDirectory() + "sync-bench-\(getpid())-new.csv"
+    try ("transaction_id,type\n" + transactions.map { "\($0.id),\($0.type.rawValue)" }.joined(separator: "\n") + "\n")
+        .write(toFile: csv, atomically: true, encoding: .utf8)
+    print("cpu: `fiscal-archive sync --concurrency 16` of \(transactions.count) new transactions, no latency, "
+        + "into archives already holding N archived transactions")
+    print("        N   seed s   sync wall   tx/s   CPU s   CPU/tx ms   archived")
+    var baseline: Double?
+    for count in seeds {
+        let path = temporaryArchivePath("cpu-\(count)")
+        defer { removeArchive(path) }
+        let now = Int64(Date().timeIntervalSince1970)
+        let seedClock = ContinuousClock.now
+        try seedArchive(path, count: count, now: now)
+        let seedTime = seconds(ContinuousClock.now - seedClock)
+        let log = path + ".log"
+        let track = try runTool(tool, ["track", "--csv", csv], database: path, sandbox: sandbox, log: log)
+        guard track.status == 0 else { throw BenchError("track failed: see \(log)") }
+        let sync = try runTool(tool, ["sync", "--concurrency", "16"], database: path, sandbox: sandbox, log: log)
+        guard sync.status == 0 else { throw BenchError("sync failed (\(sync.status)): see \(log)") }
+        let archived = try ArchiveStore(path: path).status(now: now).countsByState[.archived] ?? 0
+        let perTransaction = sync.cpu / Double(transactions.count) * 1000
+        if baseline == nil { baseline = perTransaction }
+        print(String(format: "%9d  %7.1f  %8.2f s  %5.0f  %6.2f  %10.2f   %8d  (%+.0f %% vs first)",
+            count, seedTime, sync.wall, Double(transactions.count) / sync.wall, sync.cpu, perTransaction,
+            archived - count, ((perTransaction / (baseline ?? perTransaction)) - 1) * 100))
+        try? FileManager.default.removeItem(atPath: log)
+    }
+}

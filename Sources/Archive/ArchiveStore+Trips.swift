@@ -1,0 +1,214 @@
+import FiscalCore
+import Foundation
+import GRDB
+import Logging
+
+/// The sync's own path: batch claims and one commit per trip, through GRDB's async access so that no database wait
+/// blocks a thread of Swift's cooperative pool. Every method here is intent-named and takes and returns only
+/// backend-neutral models (``PipelineJob``, ``PipelineLease``, ``PipelineTrip``), so that it can become a storage
+/// protocol with other backends.
+extension ArchiveStore {
+    /// Claims up to `limit` due jobs for `worker` as ``claimDueJobs(limit:now:worker:lease:)`` does (one
+    /// `BEGIN IMMEDIATE` transaction, one fencing token for the batch, undecodable rows quarantined).
+    public func claimJobs(limit: Int, now: Int64, worker: String, lease: Int64) async throws(ArchiveError)
+        -> [PipelineJob]
+    {
+        guard limit > 0 else { return [] }
+        let logger = self.logger
+        return try await asyncWrite("Cannot claim jobs for \(worker)") { db in
+            try Self.claim(db, limit: limit, now: now, worker: worker, lease: lease, logger: logger)
+        }
+    }
+
+    /// Commits one trip of a job in one transaction: the payment snapshot (status history, the payment event and
+    /// any detected event), the receipt links, each original with its chain link, each receipt with its items and
+    /// full-text row, and the job's new state, which `trip.end` decides. Returns that state.
+    ///
+    /// Fenced: the write happens only while `lease` is still the job's lease; otherwise it throws
+    /// ``ArchiveError/Code/staleLease`` and nothing is written. Every ending but `.archived` with originals left to
+    /// parse ends the lease. Waiting counts an attempt; the first waiting time is kept while the job waits at the
+    /// same step and restarts when the trip got further.
+    @discardableResult
+    public func commit(_ trip: PipelineTrip, of id: TransactionID, lease: PipelineLease, now: Int64)
+        async throws(ArchiveError) -> PipelineState
+    {
+        try await asyncWrite("Cannot record the progress of transaction \(id)", id: id) { db in
+            try Self.commit(db, id, trip, lease: lease, now: now)
+        }
+    }
+
+    /// An original by id, read without blocking the cooperative pool (for jobs that resume at parsing).
+    public func storedOriginal(id originalID: Int64) async throws(ArchiveError) -> StoredOriginal? {
+        try await asyncRead("Cannot read original \(originalID)") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM originals WHERE id = ?", arguments: [originalID])
+                .map(Self.storedOriginal)
+        }
+    }
+
+    /// The workers holding unexpired leases at `now`, read without blocking the cooperative pool.
+    public func leaseHoldersAsync(now: Int64) async throws(ArchiveError) -> [String] {
+        try await asyncRead("Cannot read the pipeline leases") { db in
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT lease_owner FROM transactions WHERE lease_owner IS NOT NULL AND lease_until > ?",
+                arguments: [now])
+        }
+    }
+
+    /// The earliest due time (``nextDueTime()``), read without blocking the cooperative pool.
+    public func nextDueTimeAsync() async throws(ArchiveError) -> Int64? {
+        try await asyncRead("Cannot read the next due time") { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT next_attempt_at FROM transactions INDEXED BY transactions_pending
+                WHERE state IN (\(Self.pendingStates)) ORDER BY next_attempt_at LIMIT 1
+                """)
+        }
+    }
+
+    /// Frees every lease a worker holds (a worker known to be dead) without blocking the cooperative pool;
+    /// returns how many jobs it held.
+    @discardableResult
+    public func releaseLeasesAsync(heldBy worker: String) async throws(ArchiveError) -> Int {
+        try await asyncWrite("Cannot release the leases of \(worker)") { db in
+            try db.execute(
+                sql: """
+                    UPDATE transactions SET lease_owner = NULL, lease_until = NULL, lease_token = NULL,
+                        next_attempt_at = MIN(next_attempt_at, COALESCE(due_at_claim, next_attempt_at)), due_at_claim = NULL
+                    WHERE lease_owner = ?
+                    """,
+                arguments: [worker])
+            return db.changesCount
+        }
+    }
+
+    /// Claims re-checks as ``dueRechecks(now:window:limit:every:)`` does, without blocking the cooperative pool.
+    public func claimRechecks(now: Int64, window: Int64, limit: Int, every interval: Int64 = 21_600)
+        async throws(ArchiveError) -> [TransactionID]
+    {
+        guard limit > 0 else { return [] }
+        return try await asyncWrite("Cannot claim re-checks") { db in
+            try Self.claimRechecks(db, now: now, window: window, limit: limit, every: interval)
+        }
+    }
+
+    /// Records a re-check's `payment_info` answer as ``recordPaymentInfo(_:_:now:)`` does, without blocking the
+    /// cooperative pool.
+    public func recordRecheck(_ id: TransactionID, _ info: PaymentSnapshot, now: Int64) async throws(ArchiveError) {
+        try await asyncWrite("Cannot record the payment info of transaction \(id)", id: id) { db in
+            try Self.recordPaymentInfo(db, id, info, now: now)
+        }
+    }
+
+    /// Stores `last_sync_at` without blocking the cooperative pool.
+    public func recordLastSync(at time: Int64) async throws(ArchiveError) {
+        try await asyncWrite("Cannot store last_sync_at") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO meta(key, value) VALUES ('last_sync_at', ?)
+                    ON CONFLICT(key) DO UPDATE SET value = excluded.value
+                    """,
+                arguments: [String(time)])
+        }
+    }
+
+    // MARK: - The commit
+
+    static func commit(_ db: Database, _ id: TransactionID, _ trip: PipelineTrip, lease: PipelineLease, now: Int64)
+        throws -> PipelineState
+    {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT type, state, step, status, info_at, lease_owner, lease_token FROM transactions WHERE id = ?
+                """),
+            arguments: [id.rawValue])
+        else { throw ArchiveError(.notFound, "Transaction \(id) is not tracked", transactionID: id) }
+        let owner: String? = row["lease_owner"]
+        guard (row["lease_token"] as Int64?) == lease.token, owner == lease.worker else {
+            throw ArchiveError(
+                .staleLease,
+                "Transaction \(id): the lease \(lease) is no longer held (now \(owner ?? "free")); its write is refused",
+                transactionID: id)
+        }
+        let stored = try PipelineState(rawValue: row["state"]).orCorrupt("state", id)
+        let resumeStep = stored == .waiting
+            ? PipelineStep(rawValue: row["step"] ?? "") : PipelineStep.next(after: stored)
+        if let payment = trip.payment {
+            try applyPaymentInfo(db, id, payment, row: row, now: now)
+        }
+        if let links = trip.links {
+            guard !links.url.isEmpty else {
+                throw ArchiveError(.invalid, "Transaction \(id): the receipt link is empty", transactionID: id)
+            }
+            let refundJSON = String(decoding: try JSONEncoder().encode(links.refundURLs), as: UTF8.self)
+            try db.cachedStatement(sql: "UPDATE transactions SET receipt_url = ?, refund_urls = ? WHERE id = ?")
+                .execute(arguments: [links.url, refundJSON, id.rawValue])
+        }
+        for original in trip.originals {
+            let originalID = try insertOriginal(db, id, original, now: now)
+            if let parsed = original.parsed {
+                try storeParsed(db, id, originalID: originalID, parsed, now: now)
+            }
+        }
+        for (originalID, parsed) in trip.storedReceipts {
+            guard let owner = try Int64.fetchOne(
+                db, sql: "SELECT transaction_id FROM originals WHERE id = ?", arguments: [originalID])
+            else { throw ArchiveError(.notFound, "Original \(originalID) is not in the archive", transactionID: id) }
+            guard owner == id.rawValue else {
+                throw ArchiveError(
+                    .conflict, "Original \(originalID) belongs to transaction \(owner), not \(id)", transactionID: id)
+            }
+            try storeParsed(db, id, originalID: originalID, parsed, now: now)
+        }
+        let endsLease = "lease_owner = NULL, lease_until = NULL, lease_token = NULL, due_at_claim = NULL"
+        switch trip.end {
+        case .archived:
+            let unparsed = try Int.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT COUNT(*) FROM originals o LEFT JOIN receipts r ON r.original_id = o.id
+                    WHERE o.transaction_id = ? AND r.id IS NULL
+                    """),
+                arguments: [id.rawValue]) ?? 0
+            let state: PipelineState = unparsed == 0 ? .archived : .pageFetched
+            try db.cachedStatement(sql: """
+                UPDATE transactions SET state = ?, step = NULL, attempts = 0, first_waiting_at = NULL,
+                    last_error = NULL, next_attempt_at = ?, updated_at = ?, \(endsLease)
+                WHERE id = ?
+                """).execute(arguments: [state.rawValue, now, now, id.rawValue])
+            return state
+        case .waiting(let step, let reason, let nextAttemptAt):
+            let sameStep = step == resumeStep
+            try db.cachedStatement(sql: """
+                UPDATE transactions SET state = 'waiting', step = ?,
+                    attempts = CASE WHEN ? THEN attempts + 1 ELSE 1 END,
+                    first_waiting_at = CASE WHEN ? THEN COALESCE(first_waiting_at, ?) ELSE ? END,
+                    last_error = ?, next_attempt_at = ?, updated_at = ?, \(endsLease)
+                WHERE id = ?
+                """).execute(arguments: [
+                    step.rawValue, sameStep, sameStep, now, now, reason, nextAttemptAt, now, id.rawValue,
+                ])
+            return .waiting
+        case .failed(let step, let reason):
+            try db.cachedStatement(sql: """
+                UPDATE transactions SET state = 'failed', step = ?, last_error = ?, updated_at = ?, \(endsLease)
+                WHERE id = ?
+                """).execute(arguments: [step.rawValue, reason, now, id.rawValue])
+            return .failed
+        case .released:
+            try db.cachedStatement(sql: """
+                UPDATE transactions SET next_attempt_at = MIN(next_attempt_at, COALESCE(due_at_claim, next_attempt_at)), \(endsLease)
+                WHERE id = ?
+                """).execute(arguments: [id.rawValue])
+            return stored
+        }
+    }
+
+    /// Stores (or rewrites in place) the receipt of an original.
+    private static func storeParsed(
+        _ db: Database, _ id: TransactionID, originalID: Int64, _ parsed: ParsedOriginal, now: Int64
+    ) throws {
+        let existing = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM receipts WHERE original_id = ?"), arguments: [originalID])
+        try storeReceipt(
+            db, receiptID: existing, transactionID: id, originalID: originalID, receipt: parsed.receipt,
+            document: parsed.document, warnings: parsed.warningsJSON, now: now)
+    }
+}

@@ -1,0 +1,195 @@
+import Archive
+import FiscalCore
+import Foundation
+import GRDB
+import Testing
+
+/// One commit per trip, fenced leases, batch claims, quarantine and the kept counts.
+@Suite struct TripTests {
+    static let page = Sample.page("<html>receipt 7</html>")
+
+    static func archivedTrip(_ id: TransactionID, amount: Int64 = 5_000_00) throws -> PipelineTrip {
+        let parsed = try ParsedOriginal(receipt: Sample.receipt(total: amount), warnings: ["w1"], for: id)
+        return PipelineTrip(
+            payment: Sample.payment(amount, date: 90), links: .init(url: page.url, refundURLs: []),
+            originals: [try PreparedOriginal(page, parsed: parsed)], end: .archived)
+    }
+
+    @Test func oneCommitStoresTheWholeTrip() async throws {
+        let store = try ArchiveStore.temporary()
+        _ = try store.track([TrackRequest(id: 7, type: .payment)], now: 100)
+        let job = try #require(try await store.claimJobs(limit: 4, now: 100, worker: "w1", lease: 60).first)
+        #expect(job.step == .paymentInfo)
+        #expect(job.lease.worker == "w1")
+        let state = try await store.commit(try Self.archivedTrip(7), of: 7, lease: job.lease, now: 101)
+        #expect(state == .archived)
+        let record = try #require(try store.transaction(7))
+        #expect(record.state == .archived)
+        #expect(record.payment?.amount == Sample.uzs(5_000_00))
+        #expect(record.receiptURL == Self.page.url)
+        #expect(record.events.map(\.kind) == [.payment])
+        #expect(record.statusHistory.map(\.status) == [.completed])
+        let receipt = try #require(try store.receipt(for: 7))
+        #expect(receipt.receipt.total == Sample.uzs(5_000_00))
+        #expect(receipt.warnings == ["w1"])
+        let original = try #require(try store.original(for: 7))
+        #expect(original.bytes == Self.page.bytes)
+        #expect(original.hashMatches)
+        #expect(try store.verify().problems.isEmpty)
+        // The lease ended with the commit: the archived job is never claimed again.
+        #expect(try await store.claimJobs(limit: 4, now: 10_000, worker: "w2", lease: 60).isEmpty)
+    }
+
+    @Test func aStaleWorkersWriteIsRefusedAndWritesNothing() async throws {
+        let store = try ArchiveStore.temporary()
+        _ = try store.track([TrackRequest(id: 7, type: .payment)], now: 100)
+        let first = try #require(try await store.claimJobs(limit: 1, now: 100, worker: "w1", lease: 60).first)
+        // Still leased: nobody else gets it.
+        #expect(try await store.claimJobs(limit: 1, now: 159, worker: "w2", lease: 60).isEmpty)
+        // w1 stalls past its lease; w2 claims the job again.
+        let second = try #require(try await store.claimJobs(limit: 1, now: 160, worker: "w2", lease: 60).first)
+        #expect(second.id == 7)
+        #expect(second.leaseToken > first.leaseToken)
+        let trip = try Self.archivedTrip(7)
+        do {
+            try await store.commit(trip, of: 7, lease: first.lease, now: 161)
+            Issue.record("the stale worker's write was accepted")
+        } catch {
+            #expect(error.code == .staleLease)
+            #expect(error.description.contains("w1"))
+        }
+        let untouched = try #require(try store.transaction(7))
+        #expect(untouched.state == .tracked)
+        #expect(untouched.events.isEmpty)
+        #expect(try store.original(for: 7) == nil)
+        // Even the same worker name with an old token is refused.
+        let sameName = PipelineLease(worker: "w2", token: first.leaseToken)
+        await #expect(throws: ArchiveError.self) {
+            try await store.commit(PipelineTrip(end: .released), of: 7, lease: sameName, now: 161)
+        }
+        try await store.commit(try Self.archivedTrip(7), of: 7, lease: second.lease, now: 162)
+        #expect(try store.transaction(7)?.state == .archived)
+        #expect(try store.transaction(7)?.events.count == 1)
+    }
+
+    @Test func waitingCountsAttemptsPerStepAndHandingBackMakesTheJobDueAtOnce() async throws {
+        let store = try ArchiveStore.temporary()
+        _ = try store.track([TrackRequest(id: 7, type: .payment)], now: 100)
+        var job = try #require(try await store.claimJobs(limit: 1, now: 100, worker: "w", lease: 60).first)
+        // The trip got the payment info, then waits at the receipt link.
+        try await store.commit(
+            PipelineTrip(
+                payment: Sample.payment(100, date: 90),
+                end: .waiting(step: .receiptLink, reason: "not registered", nextAttemptAt: 200)),
+            of: 7, lease: job.lease, now: 101)
+        var record = try #require(try store.transaction(7))
+        #expect(record.state == .waiting)
+        #expect(record.attempts == 1)
+        #expect(record.firstWaitingAt == 101)
+        #expect(record.events.count == 1)
+        #expect(try store.nextDueTime() == 200)
+        #expect(try await store.claimJobs(limit: 1, now: 199, worker: "w", lease: 60).isEmpty)
+        job = try #require(try await store.claimJobs(limit: 1, now: 200, worker: "w", lease: 60).first)
+        #expect(job.step == .receiptLink)
+        #expect(job.payment?.amount == Sample.uzs(100))
+        try await store.commit(
+            PipelineTrip(end: .waiting(step: .receiptLink, reason: "still not", nextAttemptAt: 300)),
+            of: 7, lease: job.lease, now: 201)
+        record = try #require(try store.transaction(7))
+        #expect(record.attempts == 2)
+        #expect(record.firstWaitingAt == 101)
+        // A claimed job handed back unused is due again at once, for anyone.
+        job = try #require(try await store.claimJobs(limit: 1, now: 300, worker: "w", lease: 60).first)
+        try await store.commit(PipelineTrip(end: .released), of: 7, lease: job.lease, now: 301)
+        #expect(try await store.claimJobs(limit: 1, now: 301, worker: "other", lease: 60).map(\.id) == [7])
+    }
+
+    @Test func aBatchClaimLeasesEachJobOnceAcrossProcesses() async throws {
+        let first = try ArchiveStore.temporary()
+        let second = try ArchiveStore(path: first.path)
+        _ = try first.track((1...200).map { TrackRequest(id: TransactionID(Int64($0)), type: .payment) }, now: 0)
+        let claimed = try await withThrowingTaskGroup(of: [TransactionID].self) { group in
+            for worker in 0..<6 {
+                let store = worker.isMultiple(of: 2) ? first : second
+                group.addTask {
+                    var mine: [TransactionID] = []
+                    while true {
+                        let jobs = try await store.claimJobs(limit: 7, now: 1, worker: "w\(worker)", lease: 600)
+                        if jobs.isEmpty { return mine }
+                        #expect(Set(jobs.map(\.leaseToken)).count == 1)
+                        mine += jobs.map(\.id)
+                    }
+                }
+            }
+            var all: [TransactionID] = []
+            for try await ids in group { all += ids }
+            return all
+        }
+        #expect(claimed.count == 200)
+        #expect(Set(claimed).count == 200)
+    }
+
+    @Test func anUndecodableRowIsQuarantinedAndTheClaimGoesOn() async throws {
+        let store = try ArchiveStore.temporary()
+        _ = try store.track((1...3).map { TrackRequest(id: TransactionID(Int64($0)), type: .payment) }, now: 0)
+        // Damage behind the archive's back (the counting triggers stay: only the row is bad).
+        let queue = try DatabaseQueue(path: store.path)
+        try await queue.write { db in
+            try db.execute(sql: "UPDATE transactions SET state = 'waiting', step = 'teleport' WHERE id = 2")
+        }
+        let jobs = try await store.claimJobs(limit: 10, now: 5, worker: "w", lease: 60)
+        #expect(jobs.map(\.id) == [1, 3])
+        let status = try store.status(now: 5)
+        #expect(status.countsByState[.quarantined] == 1)
+        #expect(status.quarantined.map(\.id) == [2])
+        #expect(status.quarantined.first?.reason?.contains("step") == true)
+        #expect(try store.transaction(2)?.state == .quarantined)
+        // It stays aside: later claims do not see it.
+        #expect(try await store.claimJobs(limit: 10, now: 1_000, worker: "w2", lease: 60).map(\.id) == [1, 3])
+    }
+
+    @Test func statusCountsAreKeptExactlyByTheTriggers() async throws {
+        let store = try ArchiveStore.temporary()
+        for id in 1...5 { try Sample.archive(store, TransactionID(Int64(id)), now: 10) }
+        _ = try store.track((10...17).map { TrackRequest(id: TransactionID(Int64($0)), type: .payment) }, now: 20)
+        let jobs = try await store.claimJobs(limit: 6, now: 20, worker: "w", lease: 60)
+        for (index, job) in jobs.enumerated() {
+            let end: PipelineTrip.End = index.isMultiple(of: 2)
+                ? .failed(step: .paymentInfo, reason: "x") : .waiting(step: .paymentInfo, reason: "y", nextAttemptAt: 99)
+            try await store.commit(PipelineTrip(end: end), of: job.id, lease: job.lease, now: 21)
+        }
+        let status = try store.status(now: 30)
+        let queue = try DatabaseQueue(path: store.path)
+        let (byState, originals, receipts, events, head) = try await queue.read { db in
+            (
+                try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM transactions GROUP BY state")
+                    .map { ($0["state"] as String, $0["n"] as Int) },
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM originals"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receipts"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events"),
+                try String.fetchOne(db, sql: "SELECT hash FROM chain ORDER BY seq DESC LIMIT 1")
+            )
+        }
+        for (name, count) in byState {
+            let state = try #require(PipelineState(rawValue: name))
+            #expect(status.countsByState[state] == count, "\(state)")
+        }
+        #expect(status.originals == originals)
+        #expect(status.receipts == receipts)
+        #expect(status.events == events)
+        #expect(status.chainHead == head)
+        #expect(status.countsByState[.failed] == 3)
+        #expect(status.countsByState[.waiting] == 3)
+        #expect(status.countsByState[.archived] == 5)
+        #expect(status.countsByState[.tracked] == 2)
+    }
+
+    @Test func verifyCatchesAChainHeadThatIsNotTheLastLink() throws {
+        let store = try ArchiveStore.temporary()
+        try Sample.archive(store, 1)
+        #expect(try store.verify().problems.isEmpty)
+        try Sample.tamper(store, "UPDATE chain_head SET hash = '\(String(repeating: "ab", count: 32))'")
+        let problems = try store.verify().problems
+        #expect(problems.contains { $0.table == "chain_head" })
+    }
+}
