@@ -39,6 +39,8 @@ public struct ArchiveStatus: Sendable, Hashable {
     public var lastSyncAt: Int64?
     /// Meta `last_export_month` (`YYYY-MM`), if set.
     public var lastExportMonth: String?
+    /// Archived payments whose status re-check is due now (``RecheckSchedule``).
+    public var rechecksDue: Int
     /// Hex SHA-256 of the latest chain link.
     public var chainHead: String
 
@@ -46,9 +48,10 @@ public struct ArchiveStatus: Sendable, Hashable {
     public init(
         countsByState: [PipelineState: Int], failures: [Line], waiting: [Line], dueNow: Int, originals: Int,
         receipts: Int, events: Int, pendingOperations: Int, lastSyncAt: Int64?, lastExportMonth: String?,
-        chainHead: String, quarantined: [Line] = []
+        chainHead: String, quarantined: [Line] = [], rechecksDue: Int = 0
     ) {
         self.quarantined = quarantined
+        self.rechecksDue = rechecksDue
         self.countsByState = countsByState
         self.failures = failures
         self.waiting = waiting

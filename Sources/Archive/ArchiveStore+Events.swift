@@ -57,11 +57,13 @@ extension ArchiveStore {
             UPDATE transactions SET amount = ?, currency = ?, status = ?, paid_at = ?,
                 vendor_order_id = COALESCE(?, vendor_order_id), bank_transaction_id = ?, mx_id = ?,
                 info_at = COALESCE(info_at, ?), last_recheck_at = CASE WHEN info_at IS NULL THEN NULL ELSE ? END,
+                next_recheck_at = CASE WHEN info_at IS NULL THEN ? + \(RecheckSchedule.firstSQL("id"))
+                    ELSE next_recheck_at END,
                 updated_at = ?
             WHERE id = ?
             """).execute(arguments: [
                 info.amount.minorUnits, info.amount.currency.rawValue, info.status.rawValue, info.date,
-                info.vendorOrderID, info.bankTransactionID, info.mxID, now, now, now, id.rawValue,
+                info.vendorOrderID, info.bankTransactionID, info.mxID, now, now, now, now, id.rawValue,
             ])
         if previousStatus != info.status.rawValue {
             try appendStatus(db, id, info.status, now)

@@ -28,6 +28,16 @@ extension ArchiveStore {
         migrator.registerMigration("v4-sync-path") { db in
             try db.execute(sql: syncPathV4)
         }
+        // Re-checks on a schedule (daily in the cancel window, then weekly to the horizon), each transaction at a
+        // phase of its own: the claim seeks the due ones by index instead of scanning the window.
+        migrator.registerMigration("v5-recheck-schedule") { db in
+            try db.execute(sql: """
+                ALTER TABLE transactions ADD COLUMN next_recheck_at INTEGER;
+                UPDATE transactions SET next_recheck_at = COALESCE(last_recheck_at, info_at) + \(RecheckSchedule.firstSQL("id"))
+                    WHERE info_at IS NOT NULL AND status IN (2, 6);
+                CREATE INDEX transactions_recheck_due ON transactions(next_recheck_at) WHERE next_recheck_at IS NOT NULL;
+                """)
+        }
         return migrator
     }
 

@@ -212,40 +212,46 @@ extension ArchiveStore {
         }
     }
 
-    /// Claims paid transactions to re-check with `payment_info` while a cancel or refund is still possible.
-    ///
-    /// Due: payment info known, status completed or refunded, paid within `window` seconds before `now`, and not
-    /// asked (first fetch or re-check) in the last `interval` seconds. Claiming stamps `last_recheck_at = now`, so a
-    /// second caller does not get the same ids; oldest-checked first.
-    public func dueRechecks(now: Int64, window: Int64, limit: Int, every interval: Int64 = 21_600) throws
+    /// Claims paid transactions whose re-check is due (``RecheckSchedule``): status completed or refunded, next
+    /// check at or before `now`. Claiming moves each one's next check on (or ends its checks past `horizon` seconds
+    /// after the payment), so a second caller does not get the same ids; the most overdue first.
+    public func dueRechecks(now: Int64, horizon: Int64 = RecheckSchedule.defaultHorizon, limit: Int) throws
         -> [TransactionID]
     {
         guard limit > 0 else { return [] }
         return try write("Cannot claim re-checks") { db in
-            try Self.claimRechecks(db, now: now, window: window, limit: limit, every: interval)
+            try Self.claimRechecks(db, now: now, horizon: horizon, limit: limit)
         }
     }
 
-    /// The re-check claim: seeks the payments of the window by `paid_at`, so its cost follows the window's
-    /// transactions, not the archive's.
-    static func claimRechecks(_ db: Database, now: Int64, window: Int64, limit: Int, every interval: Int64) throws
-        -> [TransactionID]
-    {
+    /// The re-check claim: seeks the due ones by `next_recheck_at`, so its cost follows the due re-checks, not the
+    /// archive.
+    static func claimRechecks(_ db: Database, now: Int64, horizon: Int64, limit: Int) throws -> [TransactionID] {
         try Int64.fetchAll(
             db,
             sql: """
-                UPDATE transactions SET last_recheck_at = :now
+                UPDATE transactions SET last_recheck_at = :now, next_recheck_at = \(RecheckSchedule.nextSQL)
                 WHERE id IN (
-                    SELECT id FROM transactions INDEXED BY transactions_paid_at
-                    WHERE paid_at >= :since AND info_at IS NOT NULL AND status IN (2, 6)
-                      AND COALESCE(last_recheck_at, info_at) <= :before
+                    SELECT id FROM transactions INDEXED BY transactions_recheck_due
+                    WHERE next_recheck_at <= :now AND status IN (2, 6)
                       AND (lease_until IS NULL OR lease_until <= :now)
-                    ORDER BY COALESCE(last_recheck_at, info_at), id
+                    ORDER BY next_recheck_at
                     LIMIT :limit)
                 RETURNING id
                 """,
-            arguments: ["now": now, "since": now - window, "before": now - interval, "limit": limit]
+            arguments: ["now": now, "horizon": horizon, "limit": limit]
         ).sorted().map { TransactionID($0) }
+    }
+
+    /// How many re-checks are due at `now`.
+    static func rechecksDue(_ db: Database, now: Int64) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) FROM transactions INDEXED BY transactions_recheck_due
+                WHERE next_recheck_at <= ? AND status IN (2, 6)
+                """,
+            arguments: [now]) ?? 0
     }
 
     // MARK: - Helpers

@@ -101,7 +101,8 @@ extension ArchiveStore {
             originals: totals["originals"] ?? 0, receipts: totals["receipts"] ?? 0, events: totals["events"] ?? 0,
             pendingOperations: pendingOperations, lastSyncAt: lastSync.flatMap { Int64($0) },
             lastExportMonth: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'last_export_month'"),
-            chainHead: try IntegrityChain.head(db), quarantined: quarantined)
+            chainHead: try IntegrityChain.head(db), quarantined: quarantined,
+            rechecksDue: try Self.rechecksDue(db, now: now))
     }
 
     /// Hex SHA-256 of the latest chain link (64 zeros for an empty archive).

@@ -80,13 +80,13 @@ extension ArchiveStore {
         }
     }
 
-    /// Claims re-checks as ``dueRechecks(now:window:limit:every:)`` does, without blocking the cooperative pool.
-    public func claimRechecks(now: Int64, window: Int64, limit: Int, every interval: Int64 = 21_600)
+    /// Claims re-checks as ``dueRechecks(now:horizon:limit:)`` does, without blocking the cooperative pool.
+    public func claimRechecks(now: Int64, horizon: Int64 = RecheckSchedule.defaultHorizon, limit: Int)
         async throws(ArchiveError) -> [TransactionID]
     {
         guard limit > 0 else { return [] }
         return try await asyncWrite("Cannot claim re-checks") { db in
-            try Self.claimRechecks(db, now: now, window: window, limit: limit, every: interval)
+            try Self.claimRechecks(db, now: now, horizon: horizon, limit: limit)
         }
     }
 

@@ -9,9 +9,9 @@ public struct SyncConfiguration: Sendable {
     /// How long a receipt may stay "not registered yet" (or an SPA shell without fallback) before the
     /// transaction fails, seconds.
     public var receiptDeadline: Int64
-    /// How long after the payment an archived transaction is re-checked with `payment_info` (cancel and
-    /// refund window), seconds.
-    public var recheckWindow: Int64
+    /// How long after the payment an archived transaction is re-checked with `payment_info` (daily in the cancel
+    /// window, then weekly: `RecheckSchedule`), seconds; `FISCAL_ARCHIVE_RECHECK_DAYS`.
+    public var recheckHorizon: Int64
     /// Lease of a claimed job, seconds: another worker may take it over after this.
     public var lease: Int64
     /// This worker's name in claims (unique per process).
@@ -19,13 +19,13 @@ public struct SyncConfiguration: Sendable {
 
     public init(
         concurrency: Int = 8, retryInitial: Int64 = 30, retryMax: Int64 = 3600, receiptDeadline: Int64 = 604_800,
-        recheckWindow: Int64 = 8 * 86_400, lease: Int64 = 300, worker: String
+        recheckHorizon: Int64 = 90 * 86_400, lease: Int64 = 300, worker: String
     ) {
         self.concurrency = max(1, concurrency)
         self.retryInitial = max(1, retryInitial)
         self.retryMax = max(self.retryInitial, retryMax)
         self.receiptDeadline = receiptDeadline
-        self.recheckWindow = recheckWindow
+        self.recheckHorizon = recheckHorizon
         self.lease = max(30, lease)
         self.worker = worker
     }

@@ -366,7 +366,7 @@ public final class SyncEngine: Sendable {
     private func recheckArchived(tracker: ProgressTracker, progress: @escaping @Sendable (SyncProgress) -> Void)
         async throws -> Int
     {
-        let ids = try await archive.claimRechecks(now: clock(), window: configuration.recheckWindow, limit: 500)
+        let ids = try await archive.claimRechecks(now: clock(), horizon: configuration.recheckHorizon, limit: 500)
         guard !ids.isEmpty else { return 0 }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var iterator = ids.makeIterator()

@@ -33,6 +33,8 @@ struct AppConfiguration: Sendable {
     /// When money operations whose answer was lost are checked again (offsets from the call); the last closes
     /// the settle window.
     var settleChecks = "5s,30s,2m,10m,1h"
+    /// How many days after a payment its status is re-checked (daily in the cancel window, then weekly).
+    var recheckDays: Int64 = 90
     /// The most register rows an HTML report shows (the CSV always has them all).
     var htmlRegisterRows = 5_000
 
@@ -44,7 +46,7 @@ struct AppConfiguration: Sendable {
         "FISCAL_ARCHIVE_LANG", "FISCAL_ARCHIVE_WEB_TOKEN", "FISCAL_ARCHIVE_PAYMENT_INFO_AMOUNT_UNIT",
         "FISCAL_ARCHIVE_SYNC_INTERVAL", "FISCAL_ARCHIVE_EXPORT_HOUR", "FISCAL_ARCHIVE_REPORTS_DIR",
         "FISCAL_ARCHIVE_CONCURRENCY", "FISCAL_ARCHIVE_RECEIPT_RATE", "FISCAL_ARCHIVE_SETTLE_CHECKS",
-        "FISCAL_ARCHIVE_HTML_REGISTER_ROWS",
+        "FISCAL_ARCHIVE_HTML_REGISTER_ROWS", "FISCAL_ARCHIVE_RECHECK_DAYS",
     ]
 
     /// Loads the file (if given or present as `fiscal-archive.conf`) and then the environment.
@@ -146,6 +148,12 @@ struct AppConfiguration: Sendable {
                 throw ConfigurationError("FISCAL_ARCHIVE_RECEIPT_RATE must be 0…10000 requests per second, not \"\(value)\"")
             }
             receiptRate = number
+        }
+        if let value = text("FISCAL_ARCHIVE_RECHECK_DAYS") {
+            guard let days = Int64(value), (7...3_650).contains(days) else {
+                throw ConfigurationError("FISCAL_ARCHIVE_RECHECK_DAYS must be 7…3650 days, not \"\(value)\"")
+            }
+            recheckDays = days
         }
         if let value = text("FISCAL_ARCHIVE_HTML_REGISTER_ROWS") {
             guard let number = Int(value), (0...10_000_000).contains(number) else {

@@ -119,7 +119,7 @@ final class Runtime: Sendable {
             configuration: SyncConfiguration(
                 concurrency: concurrency ?? configuration.concurrency, retryInitial: configuration.retryInitial,
                 retryMax: configuration.retryMax, receiptDeadline: configuration.receiptDeadline,
-                worker: WorkerIdentity.make()),
+                recheckHorizon: configuration.recheckDays * 86_400, worker: WorkerIdentity.make()),
             logger: logger)
     }
 

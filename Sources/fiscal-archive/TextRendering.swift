@@ -133,6 +133,7 @@ enum StatusText {
                 "receipts": .integer(Int64(status.receipts)),
                 "events": .integer(Int64(status.events)),
                 "pending_operations": .integer(Int64(status.pendingOperations)),
+                "rechecks_due": .integer(Int64(status.rechecksDue)),
                 "last_sync_at": .optional(status.lastSyncAt.map { Tashkent.iso8601(epochSeconds: $0) }),
                 "last_export_month": .optional(status.lastExportMonth),
                 "chain_head": .string(status.chainHead),
@@ -152,7 +153,7 @@ enum StatusText {
         }
         var lines = ["Transactions: \(status.total) (due now: \(status.dueNow))"]
         for state in order { lines.append("  \(state.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(status.countsByState[state] ?? 0)") }
-        lines.append("Originals \(status.originals) · receipts \(status.receipts) · events \(status.events) · pending operations \(status.pendingOperations)")
+        lines.append("Originals \(status.originals) · receipts \(status.receipts) · events \(status.events) · pending operations \(status.pendingOperations) · re-checks due \(status.rechecksDue)")
         lines.append("Last sync:   \(status.lastSyncAt.map { Tashkent.iso8601(epochSeconds: $0) } ?? "never")")
         lines.append("Last export: \(status.lastExportMonth ?? "never")")
         lines.append("Chain head:  \(status.chainHead)")

@@ -121,15 +121,53 @@ import Testing
         #expect(status.events == count)
     }
 
-    @Test func rechecksAreClaimedOnceAndRespectTheWindow() throws {
+    @Test("re-checks: daily in the cancel window, weekly after it, none past the horizon, each claimed once")
+    func recheckSchedule() throws {
         let store = try ArchiveStore.temporary()
         let day: Int64 = 86_400
-        try Sample.archive(store, 1, date: 0, now: 0)
-        try Sample.archive(store, 2, date: 8 * day, now: 8 * day)
-        let now = 9 * day
-        let due = try store.dueRechecks(now: now, window: 7 * day, limit: 10, every: 3_600)
-        #expect(due == [2])
-        #expect(try store.dueRechecks(now: now, window: 7 * day, limit: 10, every: 3_600).isEmpty)
-        #expect(try store.dueRechecks(now: now + 3_600, window: 7 * day, limit: 10, every: 3_600) == [2])
+        let paid: Int64 = 1_000 * day
+        try Sample.archive(store, 1, date: paid, now: paid)
+        // Not due before half a day; due by a day and a half (each transaction has its own phase in between).
+        #expect(try store.dueRechecks(now: paid + day / 2 - 1, horizon: 90 * day, limit: 10).isEmpty)
+        #expect(try store.status(now: paid + day + day / 2).rechecksDue == 1)
+        var now = paid + day + day / 2
+        #expect(try store.dueRechecks(now: now, horizon: 90 * day, limit: 10) == [1])
+        // Claimed: not due again at once, whoever asks.
+        #expect(try store.dueRechecks(now: now, horizon: 90 * day, limit: 10).isEmpty)
+        #expect(try store.status(now: now).rechecksDue == 0)
+        // Inside the cancel window the next one comes within 1½ days.
+        #expect(try store.dueRechecks(now: now + day / 2 - 1, horizon: 90 * day, limit: 10).isEmpty)
+        now += day + day / 2
+        #expect(try store.dueRechecks(now: now, horizon: 90 * day, limit: 10) == [1])
+        // Past the cancel window: weekly, so nothing within half a week, and one within 1½ weeks.
+        now = paid + 10 * day
+        _ = try store.dueRechecks(now: now, horizon: 90 * day, limit: 10)
+        #expect(try store.dueRechecks(now: now + 7 * day / 2 - 1, horizon: 90 * day, limit: 10).isEmpty)
+        now += 7 * day + 7 * day / 2
+        #expect(try store.dueRechecks(now: now, horizon: 90 * day, limit: 10) == [1])
+        // Past the horizon the checks end.
+        now = paid + 91 * day
+        _ = try store.dueRechecks(now: now, horizon: 90 * day, limit: 10)
+        #expect(try store.dueRechecks(now: now + 365 * day, horizon: 90 * day, limit: 10).isEmpty)
+    }
+
+    @Test("re-check phases spread a day's archivings over the day")
+    func recheckSpread() throws {
+        let store = try ArchiveStore.temporary()
+        let day: Int64 = 86_400
+        let paid: Int64 = 1_000 * day
+        for id in 1...200 { try Sample.archive(store, TransactionID(Int64(id)), date: paid, now: paid) }
+        // All 200 archived at the same second: their first re-checks fall over a whole day, not at one moment.
+        var dueByHour: [Int] = []
+        var seen: Set<TransactionID> = []
+        var now = paid + day / 2
+        for _ in 0..<24 {
+            now += 3_600
+            // First re-checks only (an early one may already be due again before the day is over).
+            let first = try store.dueRechecks(now: now, horizon: 90 * day, limit: 1_000).filter { seen.insert($0).inserted }
+            dueByHour.append(first.count)
+        }
+        #expect(seen.count == 200)
+        #expect(dueByHour.max() ?? 0 < 30, "\(dueByHour)")
     }
 }

@@ -88,7 +88,7 @@ import Testing
         } catch {
             #expect(error.code == .staleLease)
         }
-        _ = try await store.claimRechecks(now: 1_000 + 86_400, window: 7 * 86_400, limit: 10, every: 3_600)
+        _ = try await store.claimRechecks(now: 1_000 + 2 * 86_400, horizon: 90 * 86_400, limit: 10)
         try await store.recordRecheck(1, Sample.payment(853_374_00, date: 1_790_000_000, status: .refunded), now: 2_003)
         _ = try await store.transactionAsync(1)
         _ = try await store.leaseHoldersAsync(now: 2_003)
