@@ -140,14 +140,18 @@ extension ArchiveStore {
         return nil
     }
 
-    /// Rebuilds receipts, items and full-text rows from the stored originals with `parse` (e.g. after a parser fix).
+    /// Rebuilds receipts, items, full-text rows and parser warnings from the stored originals with `parse` (e.g.
+    /// after a parser fix), in batches of 200 originals per write transaction.
     ///
-    /// Every original that has an archived receipt is parsed again, in batches of 200 originals per write
-    /// transaction; receipts keep their ids and warnings. An original that fails to parse keeps its previous
-    /// receipt and is listed in the summary. Originals and the chain are untouched.
-    public func reparse(_ parse: (StoredOriginal) throws -> FiscalReceipt) throws -> ReparseSummary {
+    /// - An original with a receipt is parsed again; the receipt keeps its id, its warnings are recomputed. If it
+    ///   fails to parse now, it keeps its previous receipt and is listed in the summary.
+    /// - An original that never parsed (its transaction failed on it) is tried again; when it parses now, its
+    ///   receipt is stored and a `failed` transaction goes back into the queue, so the next sync finishes it.
+    /// Originals and the chain are untouched; exceptions are recomputed by every report from the receipts.
+    public func reparse(_ parse: (StoredOriginal) throws -> ParsedOriginal, now: Int64) throws -> ReparseSummary {
         var rebuilt = 0
         var changed = 0
+        var recovered: [TransactionID] = []
         var failures: [ReparseSummary.Failure] = []
         var after: Int64 = 0
         while true {
@@ -155,44 +159,57 @@ extension ArchiveStore {
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT o.*, r.id AS receipt_id, r.document FROM originals o
-                        JOIN receipts r ON r.original_id = o.id
+                        SELECT o.*, r.id AS receipt_id, r.document, r.warnings FROM originals o
+                        LEFT JOIN receipts r ON r.original_id = o.id
                         WHERE o.id > ? ORDER BY o.id LIMIT 200
                         """,
                     arguments: [after])
             }
             guard let last = batch.last else { break }
             after = last["id"]
-            var updates: [(receiptID: Int64, tid: TransactionID, originalID: Int64, receipt: FiscalReceipt, document: String)] = []
+            var updates: [(receiptID: Int64?, original: StoredOriginal, parsed: ParsedOriginal)] = []
             for row in batch {
                 let original = try Self.storedOriginal(row)
                 do {
                     guard original.hashMatches else {
                         throw ArchiveError(.corrupt, "the original's bytes do not match its SHA-256")
                     }
-                    let receipt = try parse(original)
-                    let document = try Self.encodeReceipt(receipt, id: original.transactionID)
-                    if document != (row["document"] as String) { changed += 1 }
-                    updates.append((row["receipt_id"], original.transactionID, original.id, receipt, document))
+                    let parsed = try parse(original)
+                    let receiptID: Int64? = row["receipt_id"]
+                    if receiptID != nil, parsed.document != (row["document"] as String?) { changed += 1 }
+                    updates.append((receiptID, original, parsed))
                 } catch {
                     failures.append(.init(
                         originalID: original.id, transactionID: original.transactionID, reason: "\(error)"))
                 }
             }
             let pending = updates
-            try write("Cannot store reparsed receipts") { db in
+            let requeued = try write("Cannot store reparsed receipts") { db -> [TransactionID] in
+                var requeued: [TransactionID] = []
                 for update in pending {
-                    let warnings = try String.fetchOne(
-                        db, sql: "SELECT warnings FROM receipts WHERE id = ?", arguments: [update.receiptID]) ?? "[]"
-                    let archivedAt = try Int64.fetchOne(
-                        db, sql: "SELECT archived_at FROM receipts WHERE id = ?", arguments: [update.receiptID]) ?? 0
+                    let id = update.original.transactionID
+                    let archivedAt = try update.receiptID.flatMap {
+                        try Int64.fetchOne(db, sql: "SELECT archived_at FROM receipts WHERE id = ?", arguments: [$0])
+                    } ?? now
                     try Self.storeReceipt(
-                        db, receiptID: update.receiptID, transactionID: update.tid, originalID: update.originalID,
-                        receipt: update.receipt, document: update.document, warnings: warnings, now: archivedAt)
+                        db, receiptID: update.receiptID, transactionID: id, originalID: update.original.id,
+                        receipt: update.parsed.receipt, document: update.parsed.document,
+                        warnings: update.parsed.warningsJSON, now: archivedAt)
+                    guard update.receiptID == nil else { continue }
+                    try db.execute(
+                        sql: """
+                            UPDATE transactions SET state = 'tracked', step = NULL, attempts = 0, first_waiting_at = NULL,
+                                next_attempt_at = ?, updated_at = ?
+                            WHERE id = ? AND state = 'failed'
+                            """,
+                        arguments: [now, now, id.rawValue])
+                    requeued.append(id)
                 }
+                return requeued
             }
             rebuilt += pending.count
+            recovered += requeued
         }
-        return ReparseSummary(rebuilt: rebuilt, changed: changed, failures: failures)
+        return ReparseSummary(rebuilt: rebuilt, changed: changed, failures: failures, recovered: recovered)
     }
 }

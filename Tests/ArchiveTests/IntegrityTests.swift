@@ -129,7 +129,9 @@ import Testing
             #expect(original.hashMatches)
             return receipt
         }
-        let summary = try store.reparse(parse)
+        let summary = try store.reparse({ original in
+            try ParsedOriginal(receipt: try parse(original), warnings: [], for: original.transactionID)
+        }, now: 1_790_000_000)
         #expect(summary.rebuilt == 5)
         #expect(summary.changed == 0)
         #expect(summary.failures.isEmpty)
@@ -139,11 +141,11 @@ import Testing
         #expect(try store.lookup(.text("croissant"), limit: 10, offset: 0).count == 5)
 
         // A parser that now reads a different seller rewrites receipts and their search rows.
-        let renamed = try store.reparse { original in
+        let renamed = try store.reparse({ original in
             var receipt = try parse(original)
             receipt.seller.name = "Renamed Seller"
-            return receipt
-        }
+            return try ParsedOriginal(receipt: receipt, warnings: [], for: original.transactionID)
+        }, now: 1_790_000_000)
         #expect(renamed.changed == 5)
         #expect(try store.lookup(.text("renamed"), limit: 10, offset: 0).count == 5)
         #expect(try store.lookup(.text("Тест"), limit: 10, offset: 0).isEmpty)

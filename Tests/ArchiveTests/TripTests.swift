@@ -193,3 +193,65 @@ import Testing
         #expect(problems.contains { $0.table == "chain_head" })
     }
 }
+
+/// What failed can be recovered: `reparse` stores the receipts of originals that never parsed and puts their
+/// transactions back in the queue; `sync --retry-failed` puts every failed transaction back with its reason.
+@Suite struct RecoveryTests {
+    /// A trip whose page was stored but did not parse: the transaction fails with the parser's reason.
+    static func failedTrip(_ id: TransactionID) throws -> PipelineTrip {
+        PipelineTrip(
+            payment: Sample.payment(5_000_00, date: 90), links: .init(url: TripTests.page.url, refundURLs: []),
+            originals: [try PreparedOriginal(TripTests.page, parsed: nil)],
+            end: .failed(step: .parseReceipt, reason: "the receipt could not be parsed: no total"))
+    }
+
+    @Test("reparse stores the receipt of an original that never parsed, recomputes warnings, requeues the failed")
+    func reparseRecovers() async throws {
+        let store = try ArchiveStore.temporary()
+        _ = try store.track([TrackRequest(id: 7, type: .payment), TrackRequest(id: 8, type: .payment)], now: 100)
+        let jobs = try await store.claimJobs(limit: 4, now: 100, worker: "w1", lease: 60)
+        let seven = try #require(jobs.first { $0.id == 7 })
+        let eight = try #require(jobs.first { $0.id == 8 })
+        _ = try await store.commit(try Self.failedTrip(7), of: 7, lease: seven.lease, now: 101)
+        _ = try await store.commit(try TripTests.archivedTrip(8), of: 8, lease: eight.lease, now: 101)
+        #expect(try store.transaction(7)?.state == .failed)
+        #expect(try store.receipt(for: 7) == nil)
+
+        // The "fixed" parser reads both pages; it now also warns.
+        let summary = try store.reparse({ original in
+            try ParsedOriginal(
+                receipt: Sample.receipt(total: 5_000_00, fiscalSign: "FS\(original.transactionID)"),
+                warnings: ["recomputed"], for: original.transactionID)
+        }, now: 200)
+        #expect(summary.rebuilt == 2)
+        #expect(summary.recovered == [7])
+        #expect(summary.failures.isEmpty)
+        #expect(try store.receipt(for: 7)?.receipt.fiscalSign == "FS7")
+        #expect(try store.receipt(for: 8)?.warnings == ["recomputed"])
+        let requeued = try #require(try store.transaction(7))
+        #expect(requeued.state == .tracked)
+        // Due at once: the next sync finishes it.
+        #expect(try await store.claimJobs(limit: 4, now: 200, worker: "w2", lease: 60).map(\.id) == [7])
+        #expect(try store.verify().isIntact)
+    }
+
+    @Test("retry-failed puts failed transactions back in the queue, due now, and says why they failed")
+    func retryFailed() async throws {
+        let store = try ArchiveStore.temporary()
+        _ = try store.track([TrackRequest(id: 7, type: .payment), TrackRequest(id: 8, type: .payment)], now: 100)
+        let jobs = try await store.claimJobs(limit: 4, now: 100, worker: "w1", lease: 60)
+        for job in jobs {
+            _ = try await store.commit(
+                job.id == 7 ? try RecoveryTests.failedTrip(7) : try TripTests.archivedTrip(8), of: job.id,
+                lease: job.lease, now: 101)
+        }
+        let requeued = try store.retryFailed(now: 300)
+        #expect(requeued.map(\.id) == [7])
+        #expect(requeued.first?.reason == "the receipt could not be parsed: no total")
+        #expect(try store.transaction(7)?.state == .tracked)
+        #expect(try store.transaction(8)?.state == .archived)
+        #expect(try store.status(now: 300).countsByState[.failed] ?? 0 == 0)
+        #expect(try await store.claimJobs(limit: 4, now: 300, worker: "w2", lease: 60).map(\.id) == [7])
+        #expect(try store.retryFailed(now: 301).isEmpty)
+    }
+}
