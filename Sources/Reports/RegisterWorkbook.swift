@@ -1,3 +1,4 @@
+import Foundation
 import Archive
 import FiscalCore
 import Spreadsheet
@@ -56,13 +57,39 @@ struct RegisterWorkbook {
 
     // MARK: - VAT
 
+    /// One row per rate and currency (receipts dated in the month): sales, refunds (negative) and the net VAT,
+    /// then one "Net VAT" row per currency with the sums, as the HTML summary shows them.
     func vatSheet() -> XLSXWriter.Sheet {
-        let rows: [[XLSXWriter.Cell]] = summary.vat.map { line in
-            [.number(line.rate.description), .text(line.gross.currency.alphaCode), .integer(String(line.itemCount)),
-             Self.money(line.gross), Self.money(line.vat)]
+        var rows: [[XLSXWriter.Cell]] = summary.vat.map { line in
+            [.number(line.rate.description), .text(line.currency.alphaCode),
+             .integer(String(line.itemCount)), Self.money(line.gross), Self.money(line.vat),
+             .integer(String(line.refundItemCount)), Self.money(line.refundGross), Self.money(line.refundVAT),
+             Self.money(line.netVAT), Self.money(line.otherMonthVAT)]
         }
+        var currencies: [Currency] = []
+        for line in summary.vat where !currencies.contains(line.currency) { currencies.append(line.currency) }
+        for currency in currencies {
+            let lines = summary.vat.filter { $0.currency == currency }
+            func sum(_ value: (VATLine) -> Money) -> XLSXWriter.Cell {
+                Self.money(lines.reduce(Money.zero(currency)) { $0 + value($1) })
+            }
+            rows.append([
+                .text(labels.netVAT), .text(currency.alphaCode),
+                .integer(String(lines.reduce(0) { $0 + $1.itemCount })), sum(\.gross), sum(\.vat),
+                .integer(String(lines.reduce(0) { $0 + $1.refundItemCount })), sum(\.refundGross), sum(\.refundVAT),
+                sum(\.netVAT), sum(\.otherMonthVAT),
+            ])
+        }
+        let sales = labels.vatSales
+        let refunds = labels.vatRefunds
         return XLSXWriter.Sheet(
-            name: "VAT", header: [labels.vatRate, labels.currency, labels.items, labels.gross, labels.vat], rows: rows)
+            name: "VAT",
+            header: [
+                labels.vatRate, labels.currency, "\(sales): \(labels.items)", "\(sales): \(labels.gross)",
+                "\(sales): \(labels.vat)", "\(refunds): \(labels.items)", "\(refunds): \(labels.gross)",
+                "\(refunds): \(labels.vat)", labels.netVAT, labels.otherMonthVAT("").trimmingCharacters(in: [" ", ":"]),
+            ],
+            rows: rows)
     }
 
     // MARK: - Register

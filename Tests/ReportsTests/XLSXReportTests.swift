@@ -73,6 +73,24 @@ struct XLSXReportTests {
         #expect(register.rows[0].cells.prefix(3) == ["Событие", "Транзакция", "Тип"])
     }
 
+    @Test("the VAT sheet nets sale and refund VAT to the tiyin, as the summary does")
+    func vatNets() throws {
+        var source = Fixture.goldenMonth
+        source.vat = [
+            VATLine(rate: ExactDecimal(12), gross: Fixture.uzs("169000.00"), vat: Fixture.uzs("18107.14"), itemCount: 3,
+                    refundGross: Fixture.uzs("-50000.00"), refundVAT: Fixture.uzs("-5357.14"), refundItemCount: 1,
+                    otherMonthVAT: Fixture.uzs("0.00")),
+            VATLine(rate: ExactDecimal(0), gross: Fixture.uzs("50000.00"), vat: Fixture.uzs("0.00"), itemCount: 1),
+        ]
+        let (xlsx, _) = try write(source, month: Fixture.october)
+        let vat = try XLSXReader.read(xlsx, sheet: "VAT")
+        #expect(vat.rows[0].cells.count == 10)
+        // 12 %: sales 18107.14, refunds -5357.14, net 12750.00 (typed by hand, not computed by the writer).
+        #expect(vat.rows[1].cells == ["12", "UZS", "3", "169000", "18107.14", "1", "-50000", "-5357.14", "12750", "0"])
+        #expect(vat.rows[2].cells == ["0", "UZS", "1", "50000", "0", "0", "0", "0", "0", "0"])
+        #expect(vat.rows[3].cells == ["Net VAT", "UZS", "4", "219000", "18107.14", "1", "-50000", "-5357.14", "12750", "0"])
+    }
+
     @Test("a random month in four currencies: register equal to the CSV cell for cell", arguments: [UInt64(7), 2026])
     func random(seed: UInt64) throws {
         let month = YearMonth(year: 2026, month: 11)
