@@ -1,4 +1,5 @@
 import Crypto
+import FiscalCore
 import GRDB
 
 /// The append-only SHA-256 chain over originals, events and operations.
@@ -20,10 +21,7 @@ enum IntegrityChain {
 
     /// Hex SHA-256 of bytes.
     static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
-        SHA256.hash(data: Array(bytes)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Hex.lowercase(SHA256.hash(data: Array(bytes)))
     }
 
     /// The canonical serialisation of field values: each as `length:value;`, `nil` as `~;`.

@@ -34,7 +34,7 @@ struct Parse: AsyncParsableCommand {
                 } catch {
                     Terminal.error("\(file): \(error)")
                     failures += 1
-                    if json { print(ReceiptJSONFormat.line(file: file, state: state, parsed: nil)) }
+                    if json { print(ReceiptJSONFormat.line(file: file, state: state, parsed: nil, error: "\(error)")) }
                     continue
                 }
             } else {
@@ -42,7 +42,8 @@ struct Parse: AsyncParsableCommand {
                 failures += 1
             }
             if json {
-                print(ReceiptJSONFormat.line(file: file, state: state, parsed: parsed))
+                let error = parsed == nil ? "not a receipt (\(state.rawValue))" : nil
+                print(ReceiptJSONFormat.line(file: file, state: state, parsed: parsed, error: error))
             } else if let parsed {
                 print("== \(file)")
                 print(ReceiptText.render(parsed.receipt))
