@@ -4,13 +4,14 @@
 #
 #   scripts/compare-parse-speed.sh [PAGE] [N=300] [ROUNDS=5]
 #
-# Needs a release build (`swift build -c release --product fiscal-archive`) and `pip install lxml`.
+# Needs a release build (`swift build -c release --product fiscal-archive`; FISCAL_ARCHIVE_BIN names another binary)
+# and `pip install lxml`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 page="${1:-Tests/ReceiptParserTests/Fixtures/check-LG420230644664-84229.html}"
 count="${2:-300}"
 rounds="${3:-5}"
-binary="$(swift build -c release --product fiscal-archive --show-bin-path)/fiscal-archive"
+binary="${FISCAL_ARCHIVE_BIN:-$(swift build -c release --product fiscal-archive --show-bin-path)/fiscal-archive}"
 [ -x "$binary" ] || { echo "no release build at $binary" >&2; exit 2; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

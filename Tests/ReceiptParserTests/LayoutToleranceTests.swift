@@ -103,6 +103,28 @@ struct LayoutToleranceTests {
         #expect(ConsistencyCheck.warnings(for: withoutOthers).map(\.kind) == [.paymentsVersusTotal])
     }
 
+    @Test("optional payment rows and other methods survive the archive's Codable form; older documents still decode")
+    func archiveForm() throws {
+        let page = try Self.regexEdited([
+            (Self.cashRow, ""),
+            (Self.cardRow, "<tr><td colspan=\"2\">Uzcard</td><td align=\"right\">167,010.00</td></tr>"),
+        ])
+        let receipt = try Self.parse(page).receipt
+        #expect(receipt.payment.cashShown == nil && receipt.payment.cardShown == nil)
+        #expect(receipt.payment.others == [.init(method: "Uzcard", amount: Fixture.money("167,010.00"))])
+        let document = try JSONEncoder().encode(receipt)
+        #expect(try JSONDecoder().decode(FiscalReceipt.self, from: document) == receipt)
+        let text = String(decoding: document, as: UTF8.self)
+        #expect(!text.contains("\"cash\""))
+
+        // A document written before `others` existed: cash and card present, nothing else.
+        let old = try ReceiptPageParser.parse(html: try Fixture.realPage).receipt
+        let oldText = #"{"cash":{"minorUnits":16701000,"currency":"UZS"},"card":{"minorUnits":0,"currency":"UZS"}}"#
+        let oldPayment = try JSONDecoder().decode(FiscalReceipt.Payment.self, from: Data(oldText.utf8))
+        #expect(oldPayment == old.payment)
+        #expect(try JSONDecoder().decode(FiscalReceipt.self, from: try JSONEncoder().encode(old)) == old)
+    }
+
     @Test("a label given twice with different values keeps the first and warns naming both values")
     func duplicateLabel() throws {
         let page = try Self.edited([(

@@ -41,6 +41,7 @@ struct MutationTests {
     /// Checks one mutated page; returns the outcome's name for the tally.
     static func check(_ bytes: [UInt8], label: String) -> String {
         let state = ReceiptPageParser.classify(html: bytes)
+        #expect(Agreement.disagreement(bytes) == nil, "\(label)")
         do {
             let parsed = try ReceiptPageParser.parse(html: bytes)
             #expect(state == .receipt, "\(label)")
@@ -71,7 +72,9 @@ struct MutationTests {
                 tally[Self.check(mutated, label: "\(name) \(mutation) #\(round)"), default: 0] += 1
             }
         }
-        #expect(tally.values.reduce(0, +) == 660)
+        // Most mutations land outside the receipt block or are recovered: a parser that gave up on damaged pages
+        // would fail here; every page of each kind also checked the streaming extractor against the tree one.
+        #expect(tally["receipt", default: 0] > 0, "\(tally)")
     }
 
     @Test("every truncation point of the real page's receipt block either parses fully or fails clearly")
