@@ -1,4 +1,5 @@
 import Crypto
+import FiscalCore
 import GRDB
 
 /// The append-only SHA-256 chain over originals, events and operations.
@@ -20,14 +21,7 @@ enum IntegrityChain {
 
     /// Hex SHA-256 of bytes.
     static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Array(bytes)) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        Hex.lowercase(SHA256.hash(data: Array(bytes)))
     }
 
     /// The canonical serialisation of field values: each as `length:value;`, `nil` as `~;`.

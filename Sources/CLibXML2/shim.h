@@ -15,6 +15,7 @@
 #include <libxml/xpathInternals.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
+#include <libxml/parserInternals.h>
 
 /// `xmlFree` is a global function-pointer variable, which Swift 6 rejects as shared mutable state.
 static inline void clibxml2_free(void *pointer) { xmlFree(pointer); }

@@ -20,9 +20,7 @@ public struct ExactDecimal: Sendable, Hashable, Codable, CustomStringConvertible
 
     /// Parses `"2"`, `"1.268"`, `"12"`, `"1,000.5"`; at most 9 decimals.
     public init(parsing text: String) throws(MoneyParseError) {
-        let (_, _, fraction) = try DecimalText.split(text)
-        guard fraction.count <= 9 else { throw MoneyParseError(text: text, reason: "more than 9 decimals") }
-        self.init(significand: try DecimalText.minorUnits(text, digits: fraction.count), scale: fraction.count)
+        try self.init(reading: text, style: .canonical)
     }
 
     /// The value as written: `"1.268"`, `"2"`.

@@ -32,6 +32,11 @@ public enum ExactJSON: Sendable, Hashable, CustomStringConvertible {
         .object(pairs.map { Member($0.key, $0.value) })
     }
 
+    /// Builds an object from ordered `(key, value)` tuples (for members assembled in a variable).
+    public static func object(_ pairs: [(String, ExactJSON)]) -> ExactJSON {
+        .object(pairs.map { Member($0.0, $0.1) })
+    }
+
     /// The value of the first member named `key`, when this is an object that has one.
     public subscript(key: String) -> ExactJSON? {
         guard case .object(let members) = self else { return nil }
@@ -81,40 +86,49 @@ public enum ExactJSON: Sendable, Hashable, CustomStringConvertible {
     /// Compact JSON text.
     public var description: String { String(decoding: encoded(), as: UTF8.self) }
 
-    /// Compact UTF-8 JSON; numbers are written exactly as held.
-    public func encoded() -> [UInt8] {
+    /// Compact UTF-8 JSON; numbers are written exactly as held. With `escapingHTML`, `<`, `>` and `&` in strings
+    /// are written as `\u003c`, `\u003e`, `\u0026`, so the text stays inert even if a browser sniffs it as HTML
+    /// (the web UI's API answers).
+    public func encoded(escapingHTML: Bool = false) -> [UInt8] {
         var output: [UInt8] = []
-        write(into: &output)
+        write(into: &output, escapingHTML: escapingHTML)
         return output
     }
 
-    private func write(into output: inout [UInt8]) {
+    private func write(into output: inout [UInt8], escapingHTML: Bool) {
         switch self {
         case .null: output += Array("null".utf8)
         case .bool(let value): output += Array((value ? "true" : "false").utf8)
         case .number(let text): output += Array(text.utf8)
-        case .string(let text): Self.writeString(text, into: &output)
+        case .string(let text): Self.writeString(text, into: &output, escapingHTML: escapingHTML)
         case .array(let elements):
             output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                element.write(into: &output)
+                element.write(into: &output, escapingHTML: escapingHTML)
             }
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
             for (index, member) in members.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                Self.writeString(member.key, into: &output)
+                Self.writeString(member.key, into: &output, escapingHTML: escapingHTML)
                 output.append(UInt8(ascii: ":"))
-                member.value.write(into: &output)
+                member.value.write(into: &output, escapingHTML: escapingHTML)
             }
             output.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeString(_ text: String, into output: inout [UInt8]) {
-        output += Array(quoted(text).utf8)
+    private static func writeString(_ text: String, into output: inout [UInt8], escapingHTML: Bool) {
+        for byte in quoted(text).utf8 {
+            switch byte {
+            case 0x3C where escapingHTML: output += Array("\\u003c".utf8)
+            case 0x3E where escapingHTML: output += Array("\\u003e".utf8)
+            case 0x26 where escapingHTML: output += Array("\\u0026".utf8)
+            default: output.append(byte)
+            }
+        }
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped (also DEL, U+2028 and U+2029,
@@ -132,8 +146,7 @@ public enum ExactJSON: Sendable, Hashable, CustomStringConvertible {
             case "\u{2029}": out += "\\u2029"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    out += "\\u" + Hex.lowercase([UInt8(scalar.value >> 8), UInt8(scalar.value & 0xFF)])
                 } else {
                     out.unicodeScalars.append(scalar)
                 }

@@ -51,21 +51,85 @@ public struct FiscalReceipt: Sendable, Hashable, Codable {
     }
 
     /// How the receipt was paid.
+    ///
+    /// Every payment row of a page is optional: ``cashShown`` and ``cardShown`` are `nil` when the receipt has no
+    /// such row (``cash`` and ``card`` then read zero). Rows of other payment methods (`Click`, `Payme`, `Uzcard`,
+    /// `Humo`, `Boshqa`, …) are kept in ``others`` under the label the receipt gives them. Archived receipts
+    /// written before these fields existed decode unchanged (`cash`/`card` present, no `others`).
     public struct Payment: Sendable, Hashable, Codable {
-        /// "Naqd pul".
-        public var cash: Money
-        /// "Bank kartalari".
-        public var card: Money
+        /// "Naqd pul", or `nil` when the receipt has no cash row.
+        public var cashShown: Money?
+        /// "Bank kartalari", or `nil` when the receipt has no card row.
+        public var cardShown: Money?
         /// "Bank kartasi turi": `Shaxsiy`, `Korporativ`, `Ijtimoiy`.
         public var cardType: String?
         /// Retrieval reference number of the card payment.
         public var rrn: String?
+        /// Other payment methods, in the order the receipt lists them.
+        public var others: [NamedAmount]
 
-        public init(cash: Money, card: Money, cardType: String? = nil, rrn: String? = nil) {
-            self.cash = cash
-            self.card = card
+        /// A payment method the receipt names, with its amount.
+        public struct NamedAmount: Sendable, Hashable, Codable {
+            /// The label as the receipt writes it, trimmed, without a trailing colon (`"Click"`).
+            public var method: String
+            public var amount: Money
+
+            public init(method: String, amount: Money) {
+                self.method = method
+                self.amount = amount
+            }
+        }
+
+        public init(
+            cash: Money?, card: Money?, cardType: String? = nil, rrn: String? = nil, others: [NamedAmount] = []
+        ) {
+            self.cashShown = cash
+            self.cardShown = card
             self.cardType = cardType
             self.rrn = rrn
+            self.others = others
+        }
+
+        /// The cash amount; zero when the receipt has no cash row.
+        public var cash: Money {
+            get { cashShown ?? .zero(cardShown?.currency ?? .uzs) }
+            set { cashShown = newValue }
+        }
+
+        /// The card amount; zero when the receipt has no card row.
+        public var card: Money {
+            get { cardShown ?? .zero(cashShown?.currency ?? .uzs) }
+            set { cardShown = newValue }
+        }
+
+        /// Whether the receipt shows any payment row at all.
+        public var isShown: Bool { cashShown != nil || cardShown != nil || !others.isEmpty }
+
+        /// Cash, card and every other method, in minor units (wrapping on overflow).
+        public var sumMinorUnits: Int64 {
+            var sum = (cashShown?.minorUnits ?? 0) &+ (cardShown?.minorUnits ?? 0)
+            for other in others { sum = sum &+ other.amount.minorUnits }
+            return sum
+        }
+
+        private enum CodingKeys: String, CodingKey { case cash, card, cardType, rrn, others }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            cashShown = try container.decodeIfPresent(Money.self, forKey: .cash)
+            cardShown = try container.decodeIfPresent(Money.self, forKey: .card)
+            cardType = try container.decodeIfPresent(String.self, forKey: .cardType)
+            rrn = try container.decodeIfPresent(String.self, forKey: .rrn)
+            others = try container.decodeIfPresent([NamedAmount].self, forKey: .others) ?? []
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(cashShown, forKey: .cash)
+            try container.encodeIfPresent(cardShown, forKey: .card)
+            try container.encodeIfPresent(cardType, forKey: .cardType)
+            try container.encodeIfPresent(rrn, forKey: .rrn)
+            if !others.isEmpty { try container.encode(others, forKey: .others) }
         }
     }
 

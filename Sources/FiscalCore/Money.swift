@@ -22,7 +22,7 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Comma thousands separators, surrounding whitespace and at most as many decimals as the currency has are
     /// accepted. Anything else throws ``MoneyParseError``.
     public init(parsing text: String, currency: Currency) throws(MoneyParseError) {
-        self.init(minorUnits: try DecimalText.minorUnits(text, digits: currency.minorUnitDigits), currency: currency)
+        try self.init(reading: text, style: .canonical, currency: currency)
     }
 
     /// Major units with exactly the currency's decimals and no grouping: `"853374.00"`, `"-1500.50"`.

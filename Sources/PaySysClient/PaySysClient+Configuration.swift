@@ -1,4 +1,5 @@
 import Crypto
+import FiscalCore
 import Foundation
 
 /// The credentials PaySys issues to a vendor. Printing them never shows the secret key.
@@ -19,10 +20,7 @@ public struct PaySysCredentials: Sendable, Hashable, CustomStringConvertible, Cu
     public func authHeader(timestampMilliseconds: Int64) -> String {
         let timestamp = String(timestampMilliseconds)
         let digest = Insecure.SHA1.hash(data: Array((secretKey + timestamp).utf8))
-        let hex = digest.map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        let hex = Hex.lowercase(digest)
         return "\(serviceID)-\(hex)-\(timestamp)"
     }
 

@@ -3,7 +3,7 @@ import FiscalCore
 /// A place where a receipt's own numbers disagree, with the numbers.
 ///
 /// Tolerances (documented here because issuers differ):
-/// - cash + card must equal the total exactly;
+/// - cash + card + other payment methods must equal the total exactly (when the receipt shows any of them);
 /// - Σ item VAT may differ from the VAT total by at most 1 tiyin per item (each line is rounded on its own);
 /// - each item's VAT must be `(line total − discount) × rate / (100 + rate)` either rounded half-up or truncated
 ///   to the tiyin (both conventions are used by real issuers);
@@ -12,7 +12,7 @@ import FiscalCore
 public struct ConsistencyWarning: Sendable, Hashable, CustomStringConvertible {
     /// Which rule is broken.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
-        /// Cash + card differs from the total.
+        /// Cash + card + other methods differ from the total.
         case paymentsVersusTotal = "payments-vs-total"
         /// The sum of item VAT differs from the VAT total.
         case itemVATSumVersusVATTotal = "item-vat-sum-vs-vat-total"
@@ -52,7 +52,7 @@ public struct ConsistencyWarning: Sendable, Hashable, CustomStringConvertible {
         let numbers = "expected \(expected.decimalString), receipt says \(actual.decimalString)"
             + " (difference \(difference.decimalString), tolerated \(tolerance.decimalString))"
         switch kind {
-        case .paymentsVersusTotal: return "Cash + card differs from the total: \(numbers)"
+        case .paymentsVersusTotal: return "Payments differ from the total: \(numbers)"
         case .itemVATSumVersusVATTotal: return "Sum of item VAT differs from the VAT total: \(numbers)"
         case .itemVAT: return "VAT of item \((itemIndex ?? 0) + 1) differs from its rate: \(numbers)"
         case .linesVersusTotal: return "Sum of lines less discounts differs from the total: \(numbers)"
@@ -68,8 +68,9 @@ public enum ConsistencyCheck {
         func money(_ minor: Int64) -> Money { Money(minorUnits: minor, currency: currency) }
         var warnings: [ConsistencyWarning] = []
 
-        let payments = receipt.payment.cash.minorUnits &+ receipt.payment.card.minorUnits
-        if payments != receipt.total.minorUnits {
+        // Every payment row is optional: with none shown there is nothing to compare.
+        let payments = receipt.payment.sumMinorUnits
+        if receipt.payment.isShown, payments != receipt.total.minorUnits {
             warnings.append(ConsistencyWarning(
                 kind: .paymentsVersusTotal, expected: receipt.total, actual: money(payments), tolerance: money(0)))
         }

@@ -6,7 +6,10 @@ private let libxml2Initialised: Bool = {
     return true
 }()
 
-/// A parsed HTML document owned by Swift: libxml2's tree is freed when the last reference goes away.
+/// Initialises libxml2 once per process (idempotent, thread-safe).
+func initialiseLibXML2() { _ = libxml2Initialised }
+
+/// A parsed HTML document owned by Swift (the reference extractor's tree): libxml2's tree is freed when the last reference goes away.
 ///
 /// Parsing always uses `HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET`, reads
 /// the bytes as UTF-8 and silences libxml2's error output for the calling thread first. The class is not
@@ -20,8 +23,7 @@ public final class HTMLDocument {
         _ = libxml2Initialised
         clibxml2_silence_errors()
         guard !bytes.isEmpty, bytes.count < Int(Int32.max) else { return nil }
-        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
-            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue)
+        let options = ReceiptPageParser.parseOptions
         let document = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.flatMap { base in
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in

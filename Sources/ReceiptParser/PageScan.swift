@@ -17,7 +17,15 @@ struct PageScan {
     var hasSPARoot = false
 
     init(_ document: HTMLDocument) {
-        guard let root = xmlDocGetRootElement(document.pointer) else { return }
+        // Every top-level element, not only the first: libxml2 puts what follows `</html>` beside it.
+        var top = document.pointer.pointee.children
+        while let node = top {
+            if node.pointee.type == XML_ELEMENT_NODE { walk(from: node, document) }
+            top = node.pointee.next
+        }
+    }
+
+    private mutating func walk(from root: xmlNodePtr, _ document: HTMLDocument) {
         // flags[i]: whether the subtree being walked at depth i contains a `tr`.
         var flags: [Bool] = [false]
         var current: xmlNodePtr? = root

@@ -4,11 +4,12 @@ import FiscalCore
 public struct ParsedReceipt: Sendable, Hashable {
     /// The receipt exactly as the page or the JSON payload states it.
     public var receipt: FiscalReceipt
-    /// Places where the receipt's own numbers disagree; empty for a consistent receipt.
-    public var warnings: [ConsistencyWarning]
+    /// Page warnings (duplicate labels, "no VAT" rates) followed by the consistency warnings; empty for a clean,
+    /// consistent receipt.
+    public var warnings: [ReceiptWarning]
 
     /// Wraps a receipt with its warnings.
-    public init(receipt: FiscalReceipt, warnings: [ConsistencyWarning]) {
+    public init(receipt: FiscalReceipt, warnings: [ReceiptWarning]) {
         self.receipt = receipt
         self.warnings = warnings
     }

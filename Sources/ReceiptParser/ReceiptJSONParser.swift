@@ -14,11 +14,16 @@ import FiscalCore
 public enum ReceiptJSONParser {
     /// Classifies a JSON answer: a receipt, not found (`success: false` or `data: null`), or unrecognized.
     public static func classify(json: [UInt8]) -> PageState {
-        guard let root = try? RawJSON.parse(json) else { return .unrecognized }
+        guard let root = try? ExactJSON(parsing: withoutByteOrderMark(json)) else { return .unrecognized }
         return classify(root)
     }
 
-    static func classify(_ root: RawJSON) -> PageState {
+    /// A UTF-8 byte-order mark is tolerated.
+    private static func withoutByteOrderMark(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+        bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+    }
+
+    static func classify(_ root: ExactJSON) -> PageState {
         guard case .object = root else { return .unrecognized }
         if root["success"] == .bool(false) { return .notFound }
         guard let data = root["data"] else { return .unrecognized }
@@ -32,9 +37,9 @@ public enum ReceiptJSONParser {
     /// - Throws: ``ReceiptParseError`` with state `.notFound` or `.unrecognized` when the answer holds no
     ///   receipt, and with state `.receipt` naming the JSON key when a field is missing or malformed.
     public static func parse(json: [UInt8]) throws(ReceiptParseError) -> ParsedReceipt {
-        let root: RawJSON
+        let root: ExactJSON
         do {
-            root = try RawJSON.parse(json)
+            root = try ExactJSON(parsing: withoutByteOrderMark(json))
         } catch {
             throw ReceiptParseError(state: .unrecognized, location: "byte \(error.offset)", reason: "not JSON: \(error.reason)")
         }
@@ -48,17 +53,17 @@ public enum ReceiptJSONParser {
         }
         guard let data = root["data"] else { throw .missing("data", at: "data") }
         let receipt = try receipt(from: data)
-        return ParsedReceipt(receipt: receipt, warnings: ConsistencyCheck.warnings(for: receipt))
+        return ParsedReceipt(receipt: receipt, warnings: ConsistencyCheck.warnings(for: receipt).map(ReceiptWarning.consistency))
     }
 
     // MARK: - Fields
 
-    private static func receipt(from data: RawJSON) throws(ReceiptParseError) -> FiscalReceipt {
+    private static func receipt(from data: ExactJSON) throws(ReceiptParseError) -> FiscalReceipt {
         let extra = data["extraInfo"] ?? .null
         let terminal = try requiredText(data, "terminalId")
         let number = try requiredText(data, "paymentNo")
         let dateText = try requiredText(data, "paymentDate")
-        guard let local = PageExtraction.localTime(dateText) else {
+        guard let local = ReceiptAssembly.localTime(dateText) else {
             throw .invalid("issuedAt", at: "data.paymentDate", text: dateText, "not dd.MM.yyyy HH:mm:ss")
         }
         let cash = try money(data, "cashTotal", key: "data.cashTotal", field: "payment.cash")
@@ -75,7 +80,7 @@ public enum ReceiptJSONParser {
         }
 
         var kind: FiscalReceipt.Kind = .sale
-        if let refund = data["isRefund"]?.scalarText, refund == "1" || refund == "true" {
+        if let refund = data["isRefund"], refund == .bool(true) || refund.scalarText == "1" || refund.scalarText == "true" {
             kind = .refund
         } else if let type = data["receiptType"]?.scalarText?.uppercased() {
             if type.contains("AVANS") || type.contains("ADVANCE") { kind = .advance }
@@ -121,18 +126,18 @@ public enum ReceiptJSONParser {
             total: total, vatTotal: vatTotal)
     }
 
-    private static func item(_ detail: RawJSON, index: Int) throws(ReceiptParseError) -> ReceiptItem {
+    private static func item(_ detail: ExactJSON, index: Int) throws(ReceiptParseError) -> ReceiptItem {
         let prefix = "items[\(index)]"
         let at = "data.paymentDetails[\(index)]"
         guard case .object = detail else { throw .invalid(prefix, at: at, text: "", "not an object") }
         let name = try requiredText(detail, "name", at: at)
         let quantityText = try requiredText(detail, "amount", at: at)
-        guard let quantity = JSONDecimal.exact(quantityText) else {
+        guard let quantity = try? ExactDecimal(reading: quantityText, style: .json) else {
             throw .invalid("\(prefix).quantity", at: "\(at).amount", text: quantityText, "not a number")
         }
         var vatRate: ExactDecimal?
         if let rateText = detail["vatPercent"]?.scalarText.flatMap(TextNormalization.nonEmpty) {
-            guard let rate = JSONDecimal.exact(rateText) else {
+            guard let rate = try? ExactDecimal(reading: rateText, style: .json) else {
                 throw .invalid("\(prefix).vatRate", at: "\(at).vatPercent", text: rateText, "not a number")
             }
             vatRate = rate
@@ -151,7 +156,7 @@ public enum ReceiptJSONParser {
     }
 
     /// Marking codes: an array of strings joined with `", "`, or a single string.
-    private static func labelsText(_ value: RawJSON?) -> String? {
+    private static func labelsText(_ value: ExactJSON?) -> String? {
         switch value {
         case .array(let codes)?:
             let texts = codes.compactMap { $0.scalarText.flatMap(TextNormalization.nonEmpty) }
@@ -161,7 +166,7 @@ public enum ReceiptJSONParser {
         }
     }
 
-    private static func requiredText(_ object: RawJSON, _ name: String, at path: String = "data")
+    private static func requiredText(_ object: ExactJSON, _ name: String, at path: String = "data")
         throws(ReceiptParseError) -> String
     {
         guard let text = object[name]?.scalarText.flatMap(TextNormalization.nonEmpty) else {
@@ -170,14 +175,19 @@ public enum ReceiptJSONParser {
         return text
     }
 
-    private static func money(_ object: RawJSON, _ name: String, key: String, field: String, defaultZero: Bool = false)
+    private static func money(_ object: ExactJSON, _ name: String, key: String, field: String, defaultZero: Bool = false)
         throws(ReceiptParseError) -> Money
     {
         guard let text = object[name]?.scalarText.flatMap(TextNormalization.nonEmpty) else {
             if defaultZero { return .zero(.uzs) }
             throw .missing(field, at: key)
         }
-        guard let value = JSONDecimal.money(text) else { throw .invalid(field, at: key, text: text, "not an amount") }
-        return value
+        // A JSON number, or a string amount written the way pages write it (`"56,990.00"`).
+        if let value = try? Money(reading: text, style: .json, currency: .uzs) { return value }
+        do {
+            return try Money(reading: text, style: .pageAmount, currency: .uzs)
+        } catch {
+            throw .invalid(field, at: key, text: text, "not an amount")
+        }
     }
 }

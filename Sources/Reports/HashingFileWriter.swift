@@ -1,4 +1,5 @@
 import Crypto
+import FiscalCore
 import Foundation
 
 /// Writes a report file through a buffer while hashing it, then moves it into place — or keeps the bytes in
@@ -83,7 +84,7 @@ final class HashingFileWriter {
     /// Flushes, closes, moves the file into place and writes `<path>.sha256` beside it; returns the hex digest.
     func finish() throws(ReportError) -> String {
         try flush()
-        guard let handle else { return hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined() }
+        guard let handle else { return Hex.lowercase(hasher.finalize()) }
         do {
             try handle.synchronize()
             try handle.close()
@@ -94,7 +95,7 @@ final class HashingFileWriter {
             throw ReportError(code: .output, message: "Cannot move the report into place (errno \(errno))", path: path)
         }
         finished = true
-        let hex = hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        let hex = Hex.lowercase(hasher.finalize())
         let fileName = (path as NSString).lastPathComponent
         let checksum = "\(hex)  \(fileName)\n"
         do {
@@ -103,11 +104,5 @@ final class HashingFileWriter {
             throw ReportError(code: .output, message: "Cannot write the checksum file: \(error)", path: path + ".sha256")
         }
         return hex
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to length: Int) -> String {
-        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }

@@ -13,9 +13,9 @@ enum IngestRequest {
     /// Reads and validates the body; the first problem found is thrown with the element's index.
     static func parse(_ bytes: [UInt8], maxItems: Int) throws(WebError) -> [TrackRequest] {
         guard !bytes.isEmpty else { throw WebError(.badRequest, "The body is empty: send a JSON object or array") }
-        let value: JSONValue
+        let value: ExactJSON
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            value = try ExactJSON(parsing: bytes)
         } catch {
             throw WebError(.badRequest, "The body is not valid JSON")
         }
@@ -45,19 +45,22 @@ enum IngestRequest {
         }
     }
 
-    private static func element(_ value: JSONValue, index: Int?) throws(WebError) -> TrackRequest {
+    private static func element(_ value: ExactJSON, index: Int?) throws(WebError) -> TrackRequest {
         func fail(_ reason: String) -> WebError {
             WebError(.badRequest, index.map { "element \($0): \(reason)" } ?? reason, index: index)
         }
         guard case .object(let members) = value else { throw fail("not a JSON object") }
-        for (key, _) in members where !knownFields.contains(key) {
-            throw fail("unknown field \"\(key.prefix(64))\"")
+        for member in members where !knownFields.contains(member.key) {
+            throw fail("unknown field \"\(member.key.prefix(64))\"")
         }
         let id: TransactionID
         switch value["transaction_id"] {
         case nil, .null?:
             throw fail("transaction_id is missing")
-        case .integer(let raw)? where raw > 0:
+        case .number(let text)?:
+            guard let raw = ExactJSON.number(text).int64Value, raw > 0 else {
+                throw fail("transaction_id must be a positive integer")
+            }
             id = TransactionID(raw)
         case .string(let text)?:
             guard let parsed = TransactionID(parsing: text), text.count <= 19 else {
@@ -91,7 +94,8 @@ enum IngestRequest {
                 throw fail("vendor_order_id contains control characters")
             }
             orderID = text.isEmpty ? nil : text
-        case .integer(let number)?:
+        case .number(let text)?:
+            guard let number = ExactJSON.number(text).int64Value else { throw fail("vendor_order_id must be a string") }
             orderID = String(number)
         default:
             throw fail("vendor_order_id must be a string")

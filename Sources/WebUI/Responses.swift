@@ -1,3 +1,4 @@
+import FiscalCore
 import Hummingbird
 
 /// HTML responses.
@@ -20,16 +21,16 @@ enum HTMLResponse {
 /// JSON responses.
 enum JSONResponse {
     /// A JSON body.
-    static func body(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+    static func body(_ value: ExactJSON, status: HTTPResponse.Status = .ok) -> Response {
         var fields = HTTPFields()
         fields[.contentType] = "application/json; charset=utf-8"
         return Response(
-            status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: value.serialized + "\n")))
+            status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.encoded(escapingHTML: true) + [0x0A])))
     }
 
     /// `{"error": "…", "index": n}`.
     static func error(_ message: String, status: HTTPResponse.Status, index: Int? = nil) -> Response {
-        var members: [(String, JSONValue)] = [("error", .string(message))]
+        var members: [(String, ExactJSON)] = [("error", .string(message))]
         if let index { members.append(("index", .integer(Int64(index)))) }
         return body(.object(members), status: status)
     }

@@ -41,17 +41,15 @@ extension WebRoutes {
             throw WebError(.notFound, "No receipt is archived for transaction \(id)")
         }
         let original = try archive.original(for: id)
-        var members: [(String, JSONValue)] = [("transactionId", .integer(id.rawValue))]
-        if case .object(let receiptMembers) = ReceiptJSON.receipt(archived.receipt) {
-            members += receiptMembers
-        }
-        members.append(("warnings", .array(archived.warnings.map(JSONValue.string))))
+        var members: [(String, ExactJSON)] = [("transactionId", .integer(id.rawValue))]
+        members += archived.receipt.jsonMembers.map { ($0.key, $0.value) }
+        members.append(("warnings", .array(archived.warnings.map(ExactJSON.string))))
         members.append((
             "original",
             .object([
                 ("url", .string(archived.originalURL)), ("sha256", .string(archived.originalSHA256)),
                 ("fetchedAt", .string(Tashkent.iso8601(epochSeconds: archived.fetchedAt))),
-                ("intact", original.map { JSONValue.bool($0.hashMatches && $0.sha256 == archived.originalSHA256) } ?? .null),
+                ("intact", original.map { ExactJSON.bool($0.hashMatches && $0.sha256 == archived.originalSHA256) } ?? .null),
             ])
         ))
         return JSONResponse.body(.object(members))

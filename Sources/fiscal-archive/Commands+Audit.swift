@@ -20,29 +20,28 @@ struct Parse: AsyncParsableCommand {
         var failures = 0
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
-                Terminal.error("\(file): cannot be read (missing, a directory, or no permission)")
+                let reason = "cannot be read (missing, a directory, or no permission)"
+                Terminal.error("\(file): \(reason)")
                 failures += 1
+                if json { print(ReceiptJSONFormat.line(file: file, state: .unrecognized, parsed: nil, error: reason)) }
                 continue
             }
             let bytes = Array(data)
             let isJSON = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "{")
-            let state = isJSON ? ReceiptJSONParser.classify(json: bytes) : ReceiptPageParser.classify(html: bytes)
+            // One pass per file: the parse classifies, and a page that is no receipt throws its state.
             var parsed: ParsedReceipt?
-            if state == .receipt {
-                do {
-                    parsed = isJSON ? try ReceiptJSONParser.parse(json: bytes) : try ReceiptPageParser.parse(html: bytes)
-                } catch {
-                    Terminal.error("\(file): \(error)")
-                    failures += 1
-                    if json { print(ReceiptJSONFormat.line(file: file, state: state, parsed: nil)) }
-                    continue
-                }
-            } else {
-                Terminal.error("\(file): not a receipt (\(state.rawValue))")
+            var state = PageState.receipt
+            var failure: String?
+            do {
+                parsed = isJSON ? try ReceiptJSONParser.parse(json: bytes) : try ReceiptPageParser.parse(html: bytes)
+            } catch {
+                state = error.state
+                failure = state == .receipt ? "\(error)" : "not a receipt (\(state.rawValue)): \(error)"
+                Terminal.error("\(file): \(failure!)")
                 failures += 1
             }
             if json {
-                print(ReceiptJSONFormat.line(file: file, state: state, parsed: parsed))
+                print(ReceiptJSONFormat.line(file: file, state: state, parsed: parsed, error: failure))
             } else if let parsed {
                 print("== \(file)")
                 print(ReceiptText.render(parsed.receipt))

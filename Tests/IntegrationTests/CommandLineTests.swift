@@ -86,6 +86,12 @@ struct CommandLineTests {
         #expect(object["terminalId"] as? String == "LG420230644664")
         #expect(object["total"] as? String == "167010.00")
         #expect(object["vatTotal"] as? String == "17893.92")
+        #expect(object["error"] is NSNull)
+        // A failed file still gets its line, with the reason: a script tells it from an empty page.
+        let failed = try #require(result.stdout.split(separator: "\n").dropFirst().first)
+        let failure = try #require(try JSONSerialization.jsonObject(with: Data(failed.utf8)) as? [String: Any])
+        #expect((failure["error"] as? String)?.contains("cannot be read") == true)
+        #expect(failure["items"] is NSNull)
     }
 
     @Test("without credentials, gateway commands fail with a clear sentence and no secret")

@@ -67,17 +67,17 @@ struct JSONParserTests {
         ("12E+2", "1200.00"), ("0.005", "0.01"),
     ])
     func decimals(_ text: String, _ expected: String) {
-        #expect(JSONDecimal.money(text)?.decimalString == expected)
+        #expect((try? Money(reading: text, style: .json, currency: .uzs))?.decimalString == expected)
     }
 
     @Test("bad JSON decimals are refused", arguments: ["", "abc", "1.2.3", "1e999", "99999999999999999999999"])
     func badDecimals(_ text: String) {
-        #expect(JSONDecimal.money(text) == nil)
+        #expect((try? Money(reading: text, style: .json, currency: .uzs)) == nil)
     }
 
     @Test("exact quantities drop trailing zeros", arguments: [("2.0", "2"), ("1.2680", "1.268"), ("0.500", "0.5"), ("3", "3"), ("0.0", "0")])
     func quantities(_ text: String, _ expected: String) {
-        #expect(JSONDecimal.exact(text)?.description == expected)
+        #expect((try? ExactDecimal(reading: text, style: .json))?.description == expected)
     }
 
     @Test("amounts that overflow are a clear error, not a crash")
@@ -108,21 +108,22 @@ struct JSONParserTests {
         let parsed = try ReceiptJSONParser.parse(json: Array(Self.payload.utf8))
         let line = ReceiptJSONFormat.line(file: "a \"b\".json", state: .receipt, parsed: parsed)
         #expect(!line.contains("\n"))
-        let order = ["\"file\"", "\"state\"", "\"source\"", "\"kind\"", "\"terminalId\"", "\"receiptNumber\"",
+        let order = ["\"file\"", "\"state\"", "\"error\"", "\"source\"", "\"kind\"", "\"terminalId\"", "\"receiptNumber\"",
             "\"fiscalSign\"", "\"issuedAt\"", "\"seller\"", "\"marketplace\"", "\"cashRegister\"", "\"items\"",
-            "\"payment\"", "\"total\"", "\"vatTotal\""]
+            "\"payment\"", "\"total\"", "\"vatTotal\"", "\"warnings\""]
         let positions = order.map { line.range(of: $0)?.lowerBound }
         #expect(positions.allSatisfy { $0 != nil })
         #expect(positions.compactMap { $0 }.sorted() == positions.compactMap { $0 })
-        #expect(line.hasPrefix(#"{"file":"a \"b\".json","state":"receipt","source":"json","kind":"sale","terminalId":"EP000000000510""#))
-        #expect(line.contains(#""total":"853374.00","vatTotal":"91432.92"}"#))
+        #expect(line.hasPrefix(#"{"file":"a \"b\".json","state":"receipt","error":null,"source":"json","kind":"sale","terminalId":"EP000000000510""#))
+        #expect(line.contains(#""total":"853374.00","vatTotal":"91432.92","warnings":[]}"#))
         #expect(line.contains(#""quantity":"1.268""#))
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
         #expect(object?["fiscalSign"] as? String == "059200054220")
 
-        let shell = ReceiptJSONFormat.line(file: "x.html", state: .spaShell, parsed: nil)
+        let shell = ReceiptJSONFormat.line(file: "x.html", state: .spaShell, parsed: nil, error: "not a receipt (spa-shell)")
         let shellObject = try JSONSerialization.jsonObject(with: Data(shell.utf8)) as? [String: Any]
         #expect(shellObject?["state"] as? String == "spa-shell")
+        #expect(shellObject?["error"] as? String == "not a receipt (spa-shell)")
         #expect(shellObject?["items"] is NSNull && shellObject?["total"] is NSNull)
     }
 }

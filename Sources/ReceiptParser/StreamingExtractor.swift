@@ -1,0 +1,443 @@
+import CLibXML2
+
+/// The production extractor: one pass of libxml2's HTML parser with our own SAX handlers and no tree. A small
+/// state machine keeps a stack of open elements and copies text only into the places a field can be (cells of
+/// innermost rows, their `span.left`, `b` and `i`, headings, message elements); everything else is skipped.
+///
+/// It reproduces what ``TreeExtractor`` reads from libxml2's tree: the same parser, set up the same way, emits the
+/// same events whether or not a tree is built from them.
+enum StreamingExtractor {
+    /// The facts of `html`; `nil` for empty input.
+    static func facts(html: [UInt8]) -> PageFacts? {
+        let state = StreamState()
+        let parsed = SAXPass.run(html: html, handler: StreamState.handler, userData: Unmanaged.passUnretained(state).toOpaque()) {
+            state.context = $0
+        }
+        state.context = nil
+        return parsed ? state.finish() : nil
+    }
+}
+
+/// One libxml2 HTML parse driving SAX handlers, set up exactly as `htmlReadMemory(…, "UTF-8", options)` sets up
+/// the tree builder, so the streaming and tree extractors see the same events.
+enum SAXPass {
+    /// Parses `html`; `false` for empty input or when libxml2 cannot create a parser.
+    static func run(
+        html: [UInt8], handler: xmlSAXHandler, userData: UnsafeMutableRawPointer?,
+        context contextReady: (htmlParserCtxtPtr) -> Void = { _ in }
+    ) -> Bool {
+        initialiseLibXML2()
+        clibxml2_silence_errors()
+        guard !html.isEmpty, html.count < Int(Int32.max) else { return false }
+        return html.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            let context = base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
+                htmlCreateMemoryParserCtxt(chars, Int32(buffer.count))
+            }
+            guard let context else { return false }
+            defer { htmlFreeParserCtxt(context) }
+            context.pointee.sax.pointee = handler
+            context.pointee.userData = userData
+            _ = htmlCtxtUseOptions(context, ReceiptPageParser.parseOptions)
+            context.pointee.html = 1
+            if let utf8 = xmlFindCharEncodingHandler("UTF-8") {
+                xmlSwitchToEncoding(context, utf8)
+                if let input = context.pointee.input {
+                    if let old = input.pointee.encoding { clibxml2_free(UnsafeMutableRawPointer(mutating: old)) }
+                    input.pointee.encoding = UnsafePointer(xmlStrdup("UTF-8"))
+                }
+            }
+            contextReady(context)
+            _ = htmlParseDocument(context)
+            return true
+        }
+    }
+}
+
+/// The raw costs of libxml2 that the parser is measured against (the `Benchmarks/` package): building and freeing
+/// the tree, and a SAX pass whose handlers do nothing.
+public enum LibXML2Floor {
+    /// `htmlReadMemory` + `xmlFreeDoc`; `false` when no document was built.
+    public static func tree(html: [UInt8]) -> Bool { HTMLDocument(parsing: html) != nil }
+
+    /// A SAX pass with no-op element and text handlers; `false` for empty input.
+    public static func sax(html: [UInt8]) -> Bool {
+        SAXPass.run(html: html, handler: noOpHandler, userData: nil)
+    }
+
+    nonisolated(unsafe) private static let noOpHandler: xmlSAXHandler = {
+        var handler = xmlSAXHandler()
+        handler.initialized = 1
+        handler.startElement = { _, _, _ in }
+        handler.endElement = { _, _ in }
+        handler.characters = { _, _, _ in }
+        handler.cdataBlock = { _, _, _ in }
+        return handler
+    }()
+}
+
+/// Element names the extractor tells apart.
+private enum Tag {
+    case td, tr, table, span, b, i, h3, div, title, h1, h2, h4, p, html, head, body, other
+
+    init(_ name: UnsafePointer<xmlChar>) {
+        let a = name[0]
+        guard a != 0 else { self = .other; return }
+        let b = name[1]
+        if b == 0 {
+            switch a {
+            case UInt8(ascii: "b"): self = .b
+            case UInt8(ascii: "i"): self = .i
+            case UInt8(ascii: "p"): self = .p
+            default: self = .other
+            }
+            return
+        }
+        let c = name[2]
+        if c == 0 {
+            switch (a, b) {
+            case (UInt8(ascii: "t"), UInt8(ascii: "d")): self = .td
+            case (UInt8(ascii: "t"), UInt8(ascii: "r")): self = .tr
+            case (UInt8(ascii: "h"), UInt8(ascii: "1")): self = .h1
+            case (UInt8(ascii: "h"), UInt8(ascii: "2")): self = .h2
+            case (UInt8(ascii: "h"), UInt8(ascii: "3")): self = .h3
+            case (UInt8(ascii: "h"), UInt8(ascii: "4")): self = .h4
+            default: self = .other
+            }
+            return
+        }
+        if xmlStrEqual(name, "div") != 0 { self = .div }
+        else if xmlStrEqual(name, "span") != 0 { self = .span }
+        else if xmlStrEqual(name, "table") != 0 { self = .table }
+        else if xmlStrEqual(name, "title") != 0 { self = .title }
+        else if xmlStrEqual(name, "html") != 0 { self = .html }
+        else if xmlStrEqual(name, "head") != 0 { self = .head }
+        else if xmlStrEqual(name, "body") != 0 { self = .body }
+        else { self = .other }
+    }
+}
+
+private func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+
+/// The SAX state. One instance per parse; libxml2 hands it back to the handlers as `userData`.
+private final class StreamState {
+    /// What an open element is to the extractor.
+    struct Frame {
+        var tag: Tag
+        /// Text buffers this element fills; stopped at its end.
+        var buffers: [Int] = []
+        /// `tr`: its index in `rows`; `td`: its index in `cells`; `table`: its index in `tables`.
+        var slot = -1
+        /// `div`, `title`, `h1`…`h4`, `p`: its slot in `messages`.
+        var message = -1
+        /// A `table.products-tables`.
+        var isProductsTable = false
+        /// Element children so far.
+        var elementChildren = 0
+    }
+
+    /// A row being collected; `innermost` turns false when a row opens inside it.
+    struct RowDraft {
+        var inProductsTable: Bool
+        var isProductsRow: Bool
+        var table: Int
+        var cells: [Int] = []
+        var innermost = true
+    }
+
+    /// A `td` (every `td`: headings need their cell's own text and italics; only cells of innermost rows collect
+    /// the rest).
+    struct CellDraft {
+        /// The row whose cell this is, when that row is collected; else -1.
+        var row = -1
+        var ownText: [UInt8] = []
+        var italics: [Int] = []
+        var text = -1
+        var isPriceSum = false
+        var spans: [Int] = []
+        var firstChildBold: Int?
+        var elementChildren = 0
+        /// Stack index of the parent of the cell's first `.markirovka_class` badge (`nil` before one is seen,
+        /// -1 once that parent closed), whether the badge closed, and the following siblings' buffers.
+        var badgeParent: Int?
+        var badgeClosed = false
+        var marking: [Int]?
+    }
+
+    var context: htmlParserCtxtPtr?
+    var stack: [Frame] = []
+    var buffers: [[UInt8]] = []
+    /// Buffers receiving text now, with the row they serve (-1: none); a row found not innermost stops its own.
+    var active: [(buffer: Int, row: Int)] = []
+    var rows: [RowDraft] = []
+    var cells: [CellDraft] = []
+    /// Open `td`s, outermost first.
+    var openCells: [Int] = []
+    /// Element starts counted when each table closed (`nil` while open).
+    var tables: [Int?] = []
+    var elementStarts = 0
+    var messages: [(buffer: Int, isTitle: Bool)?] = []
+    var headings: [(buffer: Int, style: String?, cell: Int?)] = []
+    var hasTicketWrap = false
+    var hasSPARoot = false
+
+    func newBuffer(row: Int = -1) -> Int {
+        buffers.append([])
+        active.append((buffers.count - 1, row))
+        return buffers.count - 1
+    }
+
+    func stop(_ buffer: Int) {
+        if let index = active.lastIndex(where: { $0.buffer == buffer }) { active.remove(at: index) }
+    }
+
+    // MARK: Events
+
+    func start(_ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        elementStarts += 1
+        let tag = Tag(name)
+        var classAttribute: UnsafePointer<xmlChar>?
+        var idAttribute: UnsafePointer<xmlChar>?
+        var styleAttribute: UnsafePointer<xmlChar>?
+        var hasStyle = false
+        if let attributes {
+            var index = 0
+            while let key = attributes[index] {
+                let value = attributes[index + 1]
+                if xmlStrEqual(key, "class") != 0 {
+                    if classAttribute == nil { classAttribute = value }
+                } else if xmlStrEqual(key, "id") != 0 {
+                    if idAttribute == nil { idAttribute = value }
+                } else if xmlStrEqual(key, "style") != 0 {
+                    // A valueless attribute reads as "" from the tree.
+                    if !hasStyle { styleAttribute = value }
+                    hasStyle = true
+                }
+                index += 2
+            }
+        }
+        func hasClass(_ wanted: StaticString) -> Bool { classAttribute.map { Self.classList($0, contains: wanted) } ?? false }
+
+        // The parent learns it has a new element child.
+        var parentCell: Int?
+        let depth = stack.count
+        if depth > 0 {
+            stack[depth - 1].elementChildren += 1
+            if stack[depth - 1].tag == .td { parentCell = stack[depth - 1].slot }
+        }
+        var frame = Frame(tag: tag)
+
+        // Marking codes: the element children of the first badge's parent that follow the badge.
+        let isBadge = classAttribute != nil && hasClass("markirovka_class")
+        for cell in openCells where cells[cell].row >= 0 {
+            if let parent = cells[cell].badgeParent {
+                if cells[cell].badgeClosed, parent == depth - 1 {
+                    let buffer = newBuffer(row: cells[cell].row)
+                    cells[cell].marking?.append(buffer)
+                    frame.buffers.append(buffer)
+                }
+            } else if isBadge {
+                cells[cell].badgeParent = depth - 1
+                cells[cell].marking = []
+            }
+        }
+
+        switch tag {
+        case .tr:
+            // An open row with a row inside is not innermost: stop collecting its cells.
+            if let outer = stack.lastIndex(where: { $0.tag == .tr }) {
+                let row = stack[outer].slot
+                if rows[row].innermost {
+                    rows[row].innermost = false
+                    active.removeAll { $0.row == row }
+                }
+            }
+            let table = stack.last(where: { $0.tag == .table })?.slot ?? -1
+            let inProducts = stack.contains { $0.isProductsTable }
+            rows.append(RowDraft(inProductsTable: inProducts, isProductsRow: hasClass("products-row"), table: table))
+            frame.slot = rows.count - 1
+        case .td:
+            var cell = CellDraft()
+            cell.isPriceSum = hasClass("price-sum")
+            if let top = stack.last, top.tag == .tr, rows[top.slot].innermost {
+                cell.row = top.slot
+                cell.text = newBuffer(row: top.slot)
+            }
+            cells.append(cell)
+            frame.slot = cells.count - 1
+            if cell.row >= 0 { rows[cell.row].cells.append(frame.slot) }
+            openCells.append(frame.slot)
+        case .table:
+            tables.append(nil)
+            frame.slot = tables.count - 1
+            frame.isProductsTable = hasClass("products-tables")
+        case .span:
+            if classAttribute != nil, hasClass("left"), let cell = collectingCell() {
+                let buffer = newBuffer(row: cells[cell].row)
+                cells[cell].spans.append(buffer)
+                frame.buffers.append(buffer)
+            }
+        case .b:
+            if let parentCell, cells[parentCell].row >= 0, stack[depth - 1].elementChildren == 1 {
+                let buffer = newBuffer(row: cells[parentCell].row)
+                cells[parentCell].firstChildBold = buffer
+                frame.buffers.append(buffer)
+            }
+        case .i:
+            if let parentCell {
+                let buffer = newBuffer()
+                cells[parentCell].italics.append(buffer)
+                frame.buffers.append(buffer)
+            }
+        case .h3:
+            let buffer = newBuffer()
+            let cell = openCells.last
+            headings.append((buffer, hasStyle ? styleAttribute.map { String(cString: $0) } ?? "" : nil, cell))
+            messages.append((buffer, false))
+            frame.buffers.append(buffer)
+        case .div:
+            if !hasTicketWrap, classAttribute != nil, hasClass("ticket-wrap") { hasTicketWrap = true }
+            if !hasSPARoot, let id = idAttribute, xmlStrEqual(id, "root") != 0 || xmlStrEqual(id, "app") != 0 {
+                hasSPARoot = true
+            }
+            // The nearest open div now has a div below it: not innermost.
+            if let outer = stack.lastIndex(where: { $0.tag == .div }), stack[outer].message >= 0 {
+                let slot = stack[outer].message
+                if let message = messages[slot] { stop(message.buffer) }
+                messages[slot] = nil
+                stack[outer].message = -1
+            }
+            let buffer = newBuffer()
+            messages.append((buffer, false))
+            frame.message = messages.count - 1
+            frame.buffers.append(buffer)
+        case .title, .h1, .h2, .h4, .p:
+            let buffer = newBuffer()
+            messages.append((buffer, tag == .title || tag == .h1))
+            frame.message = messages.count - 1
+            frame.buffers.append(buffer)
+        case .other, .html, .head, .body: break
+        }
+        stack.append(frame)
+    }
+
+    /// The open cell of a row still collected, if any (at most one: a row inside a cell ends its row's
+    /// collection), possibly with other cells, not in rows, open inside it.
+    func collectingCell() -> Int? {
+        for cell in openCells.reversed() where cells[cell].row >= 0 {
+            return rows[cells[cell].row].innermost ? cell : nil
+        }
+        return nil
+    }
+
+    func end() {
+        guard let frame = stack.popLast() else { return }
+        for buffer in frame.buffers { stop(buffer) }
+        let depth = stack.count
+        switch frame.tag {
+        case .td:
+            if openCells.last == frame.slot { openCells.removeLast() }
+            let cell = cells[frame.slot]
+            if cell.text >= 0 { stop(cell.text) }
+            cells[frame.slot].elementChildren = frame.elementChildren
+        case .table:
+            tables[frame.slot] = elementStarts
+        default: break
+        }
+        // The badge closing opens its siblings; its parent closing ends them.
+        for cell in openCells {
+            guard let parent = cells[cell].badgeParent, parent >= 0 else { continue }
+            if depth == parent + 1 { cells[cell].badgeClosed = true }
+            if depth == parent { cells[cell].badgeParent = -1 }
+        }
+    }
+
+    /// Text and CDATA (script and style bodies) alike: the tree keeps both as text content, whitespace included
+    /// (libxml2 keeps blanks unless told `HTML_PARSE_NOBLANKS`).
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard !bytes.isEmpty else { return }
+        if let top = stack.last, top.tag == .td { cells[top.slot].ownText.append(contentsOf: bytes) }
+        for (buffer, _) in active { buffers[buffer].append(contentsOf: bytes) }
+    }
+
+    func finish() -> PageFacts {
+        while !stack.isEmpty { end() }
+        func string(_ buffer: Int) -> String { String(decoding: buffers[buffer], as: UTF8.self) }
+        var facts = PageFacts()
+        facts.hasTicketWrap = hasTicketWrap
+        facts.hasSPARoot = hasSPARoot
+        facts.messageTexts = messages.compactMap { message in
+            message.map { PageFacts.MessageText(text: string($0.buffer), isTitle: $0.isTitle) }
+        }
+        facts.headings = headings.map { heading in
+            let cell = heading.cell.map { cells[$0] }
+            return PageFacts.Heading(
+                text: string(heading.buffer), style: heading.style,
+                cellOwnText: cell.map { String(decoding: $0.ownText, as: UTF8.self) },
+                cellItalics: cell?.italics.map(string) ?? [])
+        }
+        facts.rows = rows.filter(\.innermost).map { row in
+            let followed = row.table < 0 ? true : (tables[row.table].map { $0 < elementStarts } ?? false)
+            return PageFacts.Row(
+                inProductsTable: row.inProductsTable, isProductsRow: row.isProductsRow,
+                tableHasFollowingElement: followed,
+                cells: row.cells.map { index in
+                    let cell = cells[index]
+                    return PageFacts.Cell(
+                        text: string(cell.text), isPriceSum: cell.isPriceSum, spans: cell.spans.map(string),
+                        onlyBold: cell.elementChildren == 1 ? cell.firstChildBold.map(string) : nil,
+                        italics: cell.italics.map(string),
+                        markingCode: cell.marking.map { $0.map(string).joined(separator: " ") })
+                })
+        }
+        return facts
+    }
+
+    /// Whether a `class` value lists `wanted` among its whitespace-separated classes (read in place).
+    static func classList(_ value: UnsafePointer<xmlChar>, contains wanted: StaticString) -> Bool {
+        let target = wanted.utf8Start
+        let count = wanted.utf8CodeUnitCount
+        var start = value
+        while true {
+            while isBlank(start.pointee) { start += 1 }
+            if start.pointee == 0 { return false }
+            var end = start
+            while end.pointee != 0, !isBlank(end.pointee) { end += 1 }
+            if end - start == count {
+                var equal = true
+                for offset in 0..<count where start[offset] != target[offset] {
+                    equal = false
+                    break
+                }
+                if equal { return true }
+            }
+            start = end
+        }
+    }
+
+    // MARK: Handlers
+
+    static func state(_ context: UnsafeMutableRawPointer?) -> StreamState {
+        Unmanaged<StreamState>.fromOpaque(context!).takeUnretainedValue()
+    }
+
+    /// The handlers hold no state (it travels in `userData`), so sharing one value across threads is safe.
+    nonisolated(unsafe) static let handler: xmlSAXHandler = {
+        var handler = xmlSAXHandler()
+        handler.initialized = 1
+        handler.startElement = { context, name, attributes in
+            guard let name else { return }
+            StreamState.state(context).start(name, attributes)
+        }
+        handler.endElement = { context, _ in StreamState.state(context).end() }
+        handler.characters = { context, bytes, length in
+            guard let bytes, length > 0 else { return }
+            StreamState.state(context).text(UnsafeBufferPointer(start: bytes, count: Int(length)))
+        }
+        handler.cdataBlock = { context, bytes, length in
+            guard let bytes, length > 0 else { return }
+            StreamState.state(context).text(UnsafeBufferPointer(start: bytes, count: Int(length)))
+        }
+        return handler
+    }()
+}
