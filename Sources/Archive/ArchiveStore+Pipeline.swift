@@ -182,23 +182,6 @@ extension ArchiveStore {
         }
     }
 
-    /// Puts failed transactions back in the queue at the step they failed (after an operator fixed the cause).
-    /// Returns how many were requeued.
-    @discardableResult
-    public func requeueFailed(now: Int64) throws -> Int {
-        try write("Cannot requeue failed transactions") { db in
-            try db.execute(sql: """
-                UPDATE transactions SET state = CASE step
-                        WHEN 'payment_info' THEN 'tracked' WHEN 'receipt_link' THEN 'info_fetched'
-                        WHEN 'fetch_receipt' THEN 'link_fetched' WHEN 'parse_receipt' THEN 'page_fetched'
-                        ELSE 'tracked' END,
-                    step = NULL, attempts = 0, first_waiting_at = NULL, next_attempt_at = ?, updated_at = ?
-                WHERE state = 'failed'
-                """, arguments: [now, now])
-            return db.changesCount
-        }
-    }
-
     /// Ends `worker`'s lease on a job (no effect when another worker holds it or none does).
     public func releaseLease(_ id: TransactionID, worker: String) throws {
         try write("Cannot release the lease on transaction \(id)", id: id) { db in

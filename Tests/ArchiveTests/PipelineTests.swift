@@ -66,7 +66,7 @@ import Testing
         #expect(status.countsByState[.failed] == 1)
         #expect(status.failures.first?.reason == "transaction not found (-32314)")
         #expect(try store.claimDueJobs(limit: 1, now: 1_000, worker: "w", lease: 60).isEmpty)
-        #expect(try store.requeueFailed(now: 5) == 1)
+        #expect(try store.retryFailed(now: 5).map(\.reason) == ["transaction not found (-32314)"])
         #expect(try store.claimDueJobs(limit: 1, now: 5, worker: "w", lease: 60).first?.step == .paymentInfo)
     }
 
