@@ -78,6 +78,7 @@ let package = Package(
         .target(name: "Sync", dependencies: [
             "FiscalCore", "PaySysClient", "ReceiptFetcher", "ReceiptParser", "Archive", "Spreadsheet",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
         ], swiftSettings: strict),
         .target(name: "Scheduler", dependencies: [
             "FiscalCore", "Sync", "Reports", "Archive",

@@ -175,4 +175,30 @@ public final class ArchiveStore: Sendable {
             try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
         }
     }
+
+    /// Takes a named lease for `owner` until `until` (Unix seconds) when nobody else holds it unexpired — one write
+    /// transaction, so of several processes (on several machines, once the archive is a server database) exactly one
+    /// gets it. The holder may renew it. Returns whether `owner` holds it now.
+    public func acquireLease(_ name: String, owner: String, until: Int64, now: Int64) throws -> Bool {
+        try write("Cannot take the \(name) lease") { db in
+            let key = "lease:\(name)"
+            if let value = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) {
+                let parts = value.split(separator: " ", maxSplits: 1).map(String.init)
+                if parts.count == 2, let held = Int64(parts[0]), held > now, parts[1] != owner { return false }
+            }
+            try db.execute(
+                sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                arguments: [key, "\(until) \(owner)"])
+            return true
+        }
+    }
+
+    /// Gives a lease back early (only its holder can).
+    public func releaseLease(_ name: String, owner: String) throws {
+        try write("Cannot give back the \(name) lease") { db in
+            try db.execute(
+                sql: "DELETE FROM meta WHERE key = ? AND value LIKE '% ' || ?",
+                arguments: ["lease:\(name)", owner])
+        }
+    }
 }

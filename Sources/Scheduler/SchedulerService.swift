@@ -21,11 +21,14 @@ public struct SchedulerService: Service {
         public var language: ReportLanguage
         /// How reports are written (the HTML register's row limit).
         public var generator: ReportGenerator
+        /// This process's name in the export lease (`host:pid:nonce`).
+        public var worker: String
 
         public init(
             syncInterval: Int64, calendar: ExportCalendar, reportsDirectory: String, language: ReportLanguage,
-            generator: ReportGenerator = ReportGenerator()
+            generator: ReportGenerator = ReportGenerator(), worker: String = WorkerIdentity.make()
         ) {
+            self.worker = worker
             self.syncInterval = syncInterval
             self.calendar = calendar
             self.reportsDirectory = reportsDirectory
@@ -96,8 +99,21 @@ public struct SchedulerService: Service {
     }
 
     /// Writes every month whose export is due and not done yet (catching up after downtime).
+    ///
+    /// Several `run`s may share one archive: only the one holding the `monthly-export` lease exports (the others
+    /// keep syncing), and it reads what was last exported only once it holds the lease.
     public func exportDueMonths() {
         do {
+            let now = clock()
+            guard !configuration.calendar.monthsToExport(
+                now: now, lastExported: try archive.meta("last_export_month").flatMap(YearMonth.init(parsing:))
+            ).isEmpty else { return }
+            guard try archive.acquireLease("monthly-export", owner: configuration.worker, until: now + 3_600, now: now)
+            else {
+                logger.info("Another run holds the monthly export; this one only syncs")
+                return
+            }
+            defer { try? archive.releaseLease("monthly-export", owner: configuration.worker) }
             let last = try archive.meta("last_export_month").flatMap(YearMonth.init(parsing:))
             for month in configuration.calendar.monthsToExport(now: clock(), lastExported: last) {
                 let result = try MonthlyExport.export(

@@ -1,4 +1,5 @@
 import Archive
+import CoreMetrics
 import FiscalCore
 import Foundation
 import Logging
@@ -100,6 +101,8 @@ public final class SyncEngine: Sendable {
                         while !stopping() {
                             guard let job = try await feed.next() else { return }
                             let outcome = await perform(job)
+                            Counter(label: "fiscal_archive_sync_trips_total", dimensions: [("outcome", outcome.metricName)])
+                                .increment()
                             await tracker.record(outcome, for: job.id)
                             progress(await tracker.progress())
                         }
@@ -134,6 +137,16 @@ public final class SyncEngine: Sendable {
         case archived
         case waiting(String)
         case failed(String)
+
+        /// The outcome's name in `fiscal_archive_sync_trips_total{outcome}` (its rate is the steps per second).
+        var metricName: String {
+            switch self {
+            case .advanced: "advanced"
+            case .archived: "archived"
+            case .waiting: "waiting"
+            case .failed: "failed"
+            }
+        }
     }
 
     /// Makes the job's trip and commits it; never throws (errors become waiting or failed records).

@@ -79,3 +79,24 @@ import Testing
         try impatient.setMeta("last_sync_at", "1")
     }
 }
+
+/// The named leases that let several `run`s share one archive while only one exports a month.
+@Suite struct NamedLeaseTests {
+    @Test("one holder at a time across connections; the holder renews; it expires; it can be given back")
+    func exportLease() throws {
+        let store = try ArchiveStore.temporary()
+        let other = try ArchiveStore(path: store.path)
+        #expect(try store.acquireLease("monthly-export", owner: "a", until: 200, now: 100))
+        #expect(try !other.acquireLease("monthly-export", owner: "b", until: 250, now: 150))
+        #expect(try store.acquireLease("monthly-export", owner: "a", until: 300, now: 199))
+        #expect(try !other.acquireLease("monthly-export", owner: "b", until: 350, now: 250))
+        // Expired: another may take it.
+        #expect(try other.acquireLease("monthly-export", owner: "b", until: 400, now: 300))
+        #expect(try !store.acquireLease("monthly-export", owner: "a", until: 450, now: 350))
+        // Only the holder can give it back.
+        try store.releaseLease("monthly-export", owner: "a")
+        #expect(try !store.acquireLease("monthly-export", owner: "a", until: 450, now: 351))
+        try other.releaseLease("monthly-export", owner: "b")
+        #expect(try store.acquireLease("monthly-export", owner: "a", until: 450, now: 352))
+    }
+}
