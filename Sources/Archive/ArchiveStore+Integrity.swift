@@ -159,7 +159,7 @@ extension ArchiveStore {
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT o.*, r.id AS receipt_id, r.document, r.warnings FROM originals o
+                        SELECT o.*, r.id AS receipt_id, r.document FROM originals o
                         LEFT JOIN receipts r ON r.original_id = o.id
                         WHERE o.id > ? ORDER BY o.id LIMIT 200
                         """,
@@ -194,7 +194,7 @@ extension ArchiveStore {
                     try Self.storeReceipt(
                         db, receiptID: update.receiptID, transactionID: id, originalID: update.original.id,
                         receipt: update.parsed.receipt, document: update.parsed.document,
-                        warnings: update.parsed.warningsJSON, now: archivedAt)
+                        warnings: update.parsed.warnings, now: archivedAt)
                     guard update.receiptID == nil else { continue }
                     try db.execute(
                         sql: """

@@ -38,6 +38,30 @@ extension ArchiveStore {
                 CREATE INDEX transactions_recheck_due ON transactions(next_recheck_at) WHERE next_recheck_at IS NOT NULL;
                 """)
         }
+        // Lists are rows, not JSON text in a column: a transaction's refund-receipt links and a receipt's parser
+        // warnings, each with its position.
+        migrator.registerMigration("v6-lists-as-rows") { db in
+            try db.execute(sql: """
+                CREATE TABLE refund_links(
+                    transaction_id INTEGER NOT NULL REFERENCES transactions(id),
+                    position INTEGER NOT NULL,
+                    url TEXT NOT NULL,
+                    PRIMARY KEY (transaction_id, position)
+                ) WITHOUT ROWID;
+                INSERT INTO refund_links(transaction_id, position, url)
+                    SELECT t.id, j.key, j.value FROM transactions t, json_each(t.refund_urls) j;
+                ALTER TABLE transactions DROP COLUMN refund_urls;
+                CREATE TABLE receipt_warnings(
+                    receipt_id INTEGER NOT NULL REFERENCES receipts(id),
+                    position INTEGER NOT NULL,
+                    text TEXT NOT NULL,
+                    PRIMARY KEY (receipt_id, position)
+                ) WITHOUT ROWID;
+                INSERT INTO receipt_warnings(receipt_id, position, text)
+                    SELECT r.id, j.key, j.value FROM receipts r, json_each(r.warnings) j;
+                ALTER TABLE receipts DROP COLUMN warnings;
+                """)
+        }
         return migrator
     }
 

@@ -64,7 +64,6 @@ extension ArchiveStore {
         _ id: TransactionID, originalID: Int64, receipt: FiscalReceipt, warnings: [String], now: Int64
     ) throws {
         let document = try Self.encodeReceipt(receipt, id: id)
-        let warningsJSON = String(decoding: try JSONEncoder().encode(warnings), as: UTF8.self)
         try write("Cannot archive the receipt of transaction \(id)", id: id) { db in
             _ = try Self.requireState(db, id)
             guard let owner = try Int64.fetchOne(
@@ -78,7 +77,7 @@ extension ArchiveStore {
                 db, sql: "SELECT id FROM receipts WHERE original_id = ?", arguments: [originalID])
             try Self.storeReceipt(
                 db, receiptID: existing, transactionID: id, originalID: originalID, receipt: receipt,
-                document: document, warnings: warningsJSON, now: now)
+                document: document, warnings: warnings, now: now)
             let unparsed = try Int.fetchOne(
                 db,
                 sql: """
@@ -114,7 +113,7 @@ extension ArchiveStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT r.document, r.warnings, r.original_id, r.archived_at, o.sha256, o.url, o.fetched_at
+                    SELECT r.id, r.document, r.original_id, r.archived_at, o.sha256, o.url, o.fetched_at
                     FROM receipts r JOIN originals o ON o.id = r.original_id
                     WHERE r.transaction_id = ? ORDER BY r.kind = 'refund', r.id
                     """,
@@ -122,7 +121,7 @@ extension ArchiveStore {
             ).map { row in
                 ArchivedReceipt(
                     transactionID: id, receipt: try Self.decodeReceipt(row["document"], id: id),
-                    warnings: (Self.decodeURLs(row["warnings"]) ?? []), originalID: row["original_id"],
+                    warnings: try Self.warnings(db, receiptID: row["id"]), originalID: row["original_id"],
                     originalSHA256: row["sha256"], originalURL: row["url"], fetchedAt: row["fetched_at"],
                     archivedAt: row["archived_at"])
             }
@@ -190,13 +189,13 @@ extension ArchiveStore {
     /// Inserts (or rewrites in place, keeping its id) a receipt with its items and full-text row.
     static func storeReceipt(
         _ db: Database, receiptID: Int64?, transactionID id: TransactionID, originalID: Int64, receipt: FiscalReceipt,
-        document: String, warnings: String, now: Int64
+        document: String, warnings: [String], now: Int64
     ) throws {
         let arguments: StatementArguments = [
             receipt.kind.rawValue, receipt.source.rawValue, receipt.terminalID, receipt.receiptNumber,
             receipt.fiscalSign, Int64(receipt.issuedAt.timeIntervalSince1970.rounded(.down)), receipt.seller.name,
             receipt.seller.tin, receipt.commissionerTINs.first, receipt.total.minorUnits, receipt.vatTotal.minorUnits,
-            receipt.total.currency.rawValue, warnings, document,
+            receipt.total.currency.rawValue, document,
         ]
         let rowID: Int64
         if let receiptID {
@@ -204,7 +203,7 @@ extension ArchiveStore {
                 sql: """
                     UPDATE receipts SET kind = ?, source = ?, terminal_id = ?, receipt_number = ?, fiscal_sign = ?,
                         issued_at = ?, seller_name = ?, seller_tin = ?, commissioner_tin = ?, total = ?, vat_total = ?,
-                        currency = ?, warnings = ?, document = ?
+                        currency = ?, document = ?
                     WHERE id = ?
                     """,
                 arguments: arguments + [receiptID])
@@ -215,13 +214,14 @@ extension ArchiveStore {
             try db.execute(
                 sql: """
                     INSERT INTO receipts(kind, source, terminal_id, receipt_number, fiscal_sign, issued_at, seller_name,
-                        seller_tin, commissioner_tin, total, vat_total, currency, warnings, document, transaction_id,
+                        seller_tin, commissioner_tin, total, vat_total, currency, document, transaction_id,
                         original_id, archived_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: arguments + [id.rawValue, originalID, now])
             rowID = db.lastInsertedRowID
         }
+        try storeWarnings(db, receiptID: rowID, warnings)
         try insertItems(db, receiptID: rowID, items: receipt.items)
         try db.execute(
             sql: "INSERT INTO receipt_fts(rowid, seller_name, item_names, mxik_names) VALUES (?, ?, ?, ?)",

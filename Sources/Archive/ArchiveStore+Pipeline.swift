@@ -137,14 +137,14 @@ extension ArchiveStore {
             let urls = [url] + refundURLs
             let allStored = urls.allSatisfy { stored.contains($0) }
             let newState = state == .archived && allStored ? PipelineState.archived : .linkFetched
-            let refundJSON = String(decoding: try JSONEncoder().encode(refundURLs), as: UTF8.self)
             try db.execute(
                 sql: """
-                    UPDATE transactions SET receipt_url = ?, refund_urls = ?, state = ?, step = NULL, attempts = 0,
+                    UPDATE transactions SET receipt_url = ?, state = ?, step = NULL, attempts = 0,
                         first_waiting_at = NULL, last_error = NULL, next_attempt_at = ?, updated_at = ?
                     WHERE id = ?
                     """,
-                arguments: [url, refundJSON, newState.rawValue, now, now, id.rawValue])
+                arguments: [url, newState.rawValue, now, now, id.rawValue])
+            try Self.storeRefundLinks(db, id, refundURLs)
         }
     }
 
@@ -297,7 +297,7 @@ extension ArchiveStore {
             id: tid, type: try TransactionType(rawValue: row["type"] ?? "").orCorrupt("type", tid), state: state,
             step: step, attempts: row["attempts"], firstWaitingAt: row["first_waiting_at"], lastError: row["last_error"],
             vendorOrderID: row["vendor_order_id"], payment: try paymentSnapshot(row, tid), receiptURL: row["receipt_url"],
-            refundURLs: try decodeURLs(row["refund_urls"]).orCorrupt("refund links", tid), storedURLs: urls,
+            refundURLs: try refundLinks(db, tid), storedURLs: urls,
             unparsedOriginalIDs: unparsed, worker: row["lease_owner"] ?? "", leaseUntil: row["lease_until"] ?? 0,
             leaseToken: row["lease_token"] ?? 0)
     }
@@ -323,11 +323,36 @@ extension ArchiveStore {
             vendorOrderID: row["vendor_order_id"], bankTransactionID: row["bank_transaction_id"], mxID: row["mx_id"])
     }
 
-    /// Decodes a JSON list of URLs; `nil` for text that is not one. No text is an empty list.
-    static func decodeURLs(_ json: String?) -> [String]? {
-        guard let json else { return [] }
-        if json == "[]" { return [] }
-        return try? JSONDecoder().decode([String].self, from: Data(json.utf8))
+    /// Replaces a transaction's refund-receipt links (rows of `refund_links`, in order).
+    static func storeRefundLinks(_ db: Database, _ id: TransactionID, _ urls: [String]) throws {
+        try db.cachedStatement(sql: "DELETE FROM refund_links WHERE transaction_id = ?").execute(arguments: [id.rawValue])
+        for (position, url) in urls.enumerated() {
+            try db.cachedStatement(sql: "INSERT INTO refund_links(transaction_id, position, url) VALUES (?, ?, ?)")
+                .execute(arguments: [id.rawValue, position, url])
+        }
+    }
+
+    /// A transaction's refund-receipt links, in order.
+    static func refundLinks(_ db: Database, _ id: TransactionID) throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(sql: "SELECT url FROM refund_links WHERE transaction_id = ? ORDER BY position"),
+            arguments: [id.rawValue])
+    }
+
+    /// Replaces a receipt's parser warnings (rows of `receipt_warnings`, in order).
+    static func storeWarnings(_ db: Database, receiptID: Int64, _ warnings: [String]) throws {
+        try db.cachedStatement(sql: "DELETE FROM receipt_warnings WHERE receipt_id = ?").execute(arguments: [receiptID])
+        for (position, text) in warnings.enumerated() {
+            try db.cachedStatement(sql: "INSERT INTO receipt_warnings(receipt_id, position, text) VALUES (?, ?, ?)")
+                .execute(arguments: [receiptID, position, text])
+        }
+    }
+
+    /// A receipt's parser warnings, in order.
+    static func warnings(_ db: Database, receiptID: Int64) throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(sql: "SELECT text FROM receipt_warnings WHERE receipt_id = ? ORDER BY position"),
+            arguments: [receiptID])
     }
 }
 

@@ -34,7 +34,7 @@ extension ArchiveStore {
             firstWaitingAt: row["first_waiting_at"], lastError: row["last_error"],
             vendorOrderID: row["vendor_order_id"], trackedAt: row["tracked_at"], updatedAt: row["updated_at"],
             payment: try Self.paymentSnapshot(row, id), receiptURL: row["receipt_url"],
-            refundURLs: (Self.decodeURLs(row["refund_urls"]) ?? []), lastRecheckAt: row["last_recheck_at"],
+            refundURLs: try Self.refundLinks(db, id), lastRecheckAt: row["last_recheck_at"],
             statusHistory: history, events: events, operations: operations)
     }
 

@@ -138,9 +138,9 @@ extension ArchiveStore {
             guard !links.url.isEmpty else {
                 throw ArchiveError(.invalid, "Transaction \(id): the receipt link is empty", transactionID: id)
             }
-            let refundJSON = String(decoding: try JSONEncoder().encode(links.refundURLs), as: UTF8.self)
-            try db.cachedStatement(sql: "UPDATE transactions SET receipt_url = ?, refund_urls = ? WHERE id = ?")
-                .execute(arguments: [links.url, refundJSON, id.rawValue])
+            try db.cachedStatement(sql: "UPDATE transactions SET receipt_url = ? WHERE id = ?")
+                .execute(arguments: [links.url, id.rawValue])
+            try storeRefundLinks(db, id, links.refundURLs)
         }
         for original in trip.originals {
             let originalID = try insertOriginal(db, id, original, now: now)
@@ -209,6 +209,6 @@ extension ArchiveStore {
             db.cachedStatement(sql: "SELECT id FROM receipts WHERE original_id = ?"), arguments: [originalID])
         try storeReceipt(
             db, receiptID: existing, transactionID: id, originalID: originalID, receipt: parsed.receipt,
-            document: parsed.document, warnings: parsed.warningsJSON, now: now)
+            document: parsed.document, warnings: parsed.warnings, now: now)
     }
 }

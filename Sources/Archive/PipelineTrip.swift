@@ -55,19 +55,12 @@ public struct ParsedOriginal: Sendable, Hashable {
     public let warnings: [String]
     /// The receipt's stored JSON document.
     let document: String
-    /// The warnings' stored JSON list.
-    let warningsJSON: String
 
     /// Encodes a parsed receipt for `id`.
     public init(receipt: FiscalReceipt, warnings: [String], for id: TransactionID) throws(ArchiveError) {
         self.receipt = receipt
         self.warnings = warnings
         document = try ArchiveStore.encodeReceipt(receipt, id: id)
-        do {
-            warningsJSON = String(decoding: try JSONEncoder().encode(warnings), as: UTF8.self)
-        } catch {
-            throw ArchiveError(.invalid, "Cannot encode the parser warnings of transaction \(id): \(error)", transactionID: id)
-        }
     }
 }
 
