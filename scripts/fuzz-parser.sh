@@ -28,7 +28,8 @@ while [ "$used" -lt "$budget" ]; do
     timeout 1800 nice -n 19 "$binary" --testing-library swift-testing --filter ParserFuzzTests \
     > "$out/run.$seed.log" 2>&1
   rc=$?
-  cpu=$(awk '{printf "%d", $1+$2}' "$out/time.$seed")
+  # GNU time writes "Command exited with non-zero status N" above the times when the run failed: read the last line.
+  cpu=$(tail -n 1 "$out/time.$seed" | awk '{printf "%d", $1+$2}')
   used=$((used + cpu))
   pages=$((pages + per_seed))
   outcomes=$(grep -o 'fuzz outcomes.*' "$out/run.$seed.log" | head -1)
