@@ -15,7 +15,10 @@ struct Demo: AsyncParsableCommand {
 
     @Option(help: "The demo archive file (recreated on every run).") var db = "demo-archive.sqlite"
     @Option(help: "Where the reports go (the demo's own folder, emptied on every run like its archive).")
-    var out = "demo-reports"
+    var out = Demo.defaultOut
+
+    /// The demo's own reports folder, recreated on every run.
+    static let defaultOut = "demo-reports"
     @Option(help: "How many transactions the sandbox seeds.") var count = 300
     @Option(help: "Report language: en, ru or uz.") var lang: ReportLanguage = .en
     @Flag(name: .shortAndLong, help: "Log what happens in detail.") var verbose = false
@@ -29,8 +32,9 @@ struct Demo: AsyncParsableCommand {
         var logger = Logger(label: "demo")
         logger.logLevel = verbose ? .debug : .warning
         for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: db + suffix) }
-        // The demo's exports belong to its throw-away archive: they go with it (real exports are never rewritten).
-        try? FileManager.default.removeItem(atPath: out)
+        // The demo's exports belong to its throw-away archive: its own folder goes with it. A folder the user names
+        // may hold real exports, which are never deleted (the demo then adds revisions there).
+        if out == Self.defaultOut { try? FileManager.default.removeItem(atPath: out) }
 
         let sandbox = try await SandboxServer.start(
             configuration: SandboxConfiguration(transactionCount: count), logger: logger)
