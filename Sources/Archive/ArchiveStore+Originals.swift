@@ -66,13 +66,7 @@ extension ArchiveStore {
         let document = try Self.encodeReceipt(receipt, id: id)
         try write("Cannot archive the receipt of transaction \(id)", id: id) { db in
             _ = try Self.requireState(db, id)
-            guard let owner = try Int64.fetchOne(
-                db, sql: "SELECT transaction_id FROM originals WHERE id = ?", arguments: [originalID])
-            else { throw ArchiveError(.notFound, "Original \(originalID) is not in the archive", transactionID: id) }
-            guard owner == id.rawValue else {
-                throw ArchiveError(
-                    .conflict, "Original \(originalID) belongs to transaction \(owner), not \(id)", transactionID: id)
-            }
+            try Self.requireOriginal(db, originalID, of: id)
             let existing = try Int64.fetchOne(
                 db, sql: "SELECT id FROM receipts WHERE original_id = ?", arguments: [originalID])
             try Self.storeReceipt(

@@ -99,14 +99,31 @@ extension ArchiveStore {
     @discardableResult
     public func releaseLeases(heldBy worker: String) throws -> Int {
         try write("Cannot release the leases of \(worker)") { db in
-            try db.execute(
-                sql: """
-                    UPDATE transactions SET lease_owner = NULL, lease_until = NULL, lease_token = NULL,
-                        next_attempt_at = MIN(next_attempt_at, COALESCE(due_at_claim, next_attempt_at)), due_at_claim = NULL
-                    WHERE lease_owner = ?
-                    """,
-                arguments: [worker])
-            return db.changesCount
+            try Self.releaseLeases(db, heldBy: worker)
+        }
+    }
+
+    /// The one statement that frees a worker's leases; a job handed back unused is due again as it was before its
+    /// claim. Returns how many jobs it held.
+    static func releaseLeases(_ db: Database, heldBy worker: String) throws -> Int {
+        try db.execute(
+            sql: """
+                UPDATE transactions SET lease_owner = NULL, lease_until = NULL, lease_token = NULL,
+                    next_attempt_at = MIN(next_attempt_at, COALESCE(due_at_claim, next_attempt_at)), due_at_claim = NULL
+                WHERE lease_owner = ?
+                """,
+            arguments: [worker])
+        return db.changesCount
+    }
+
+    /// The owner of a stored original, checked to be `id`: a receipt is never stored under another transaction.
+    static func requireOriginal(_ db: Database, _ originalID: Int64, of id: TransactionID) throws {
+        guard let owner = try Int64.fetchOne(
+            db, sql: "SELECT transaction_id FROM originals WHERE id = ?", arguments: [originalID])
+        else { throw ArchiveError(.notFound, "Original \(originalID) is not in the archive", transactionID: id) }
+        guard owner == id.rawValue else {
+            throw ArchiveError(
+                .conflict, "Original \(originalID) belongs to transaction \(owner), not \(id)", transactionID: id)
         }
     }
 }

@@ -69,14 +69,7 @@ extension ArchiveStore {
     @discardableResult
     public func releaseLeasesAsync(heldBy worker: String) async throws(ArchiveError) -> Int {
         try await asyncWrite("Cannot release the leases of \(worker)") { db in
-            try db.execute(
-                sql: """
-                    UPDATE transactions SET lease_owner = NULL, lease_until = NULL, lease_token = NULL,
-                        next_attempt_at = MIN(next_attempt_at, COALESCE(due_at_claim, next_attempt_at)), due_at_claim = NULL
-                    WHERE lease_owner = ?
-                    """,
-                arguments: [worker])
-            return db.changesCount
+            try Self.releaseLeases(db, heldBy: worker)
         }
     }
 
@@ -149,13 +142,7 @@ extension ArchiveStore {
             }
         }
         for (originalID, parsed) in trip.storedReceipts {
-            guard let owner = try Int64.fetchOne(
-                db, sql: "SELECT transaction_id FROM originals WHERE id = ?", arguments: [originalID])
-            else { throw ArchiveError(.notFound, "Original \(originalID) is not in the archive", transactionID: id) }
-            guard owner == id.rawValue else {
-                throw ArchiveError(
-                    .conflict, "Original \(originalID) belongs to transaction \(owner), not \(id)", transactionID: id)
-            }
+            try requireOriginal(db, originalID, of: id)
             try storeParsed(db, id, originalID: originalID, parsed, now: now)
         }
         let endsLease = "lease_owner = NULL, lease_until = NULL, lease_token = NULL, due_at_claim = NULL"
