@@ -103,6 +103,11 @@ public final class MoneyOperations: Sendable {
         var intent = plan.intent
         intent.statusBefore = plan.payment.status
         if case .refund = intent.kind {
+            // A payment_info that lags may still say 2 after an earlier refund: what the archive knows wins, or
+            // that refund's status 6 would later pass for this one's effect.
+            if try archive.transaction(intent.transactionID)?.events.contains(where: { $0.kind == .refund }) == true {
+                intent.statusBefore = .refunded
+            }
             intent.refundLinksBefore = await refundLinkCount(intent.transactionID)
         }
         let record = try archive.beginOperation(intent, now: clock()) { context in
