@@ -58,10 +58,15 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
+        // The storage seam: the ArchiveStore protocol and its backend-neutral models (no database driver here).
         .target(name: "Archive", dependencies: [
             "FiscalCore", "CSystemZlib",
-            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
+        // The embedded backend: one SQLite file through GRDB.
+        .target(name: "SQLiteArchive", dependencies: [
+            "Archive", "FiscalCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "PostgresArchive", dependencies: [
@@ -109,7 +114,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "fiscal-archive", dependencies: [
-            "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "Reports",
+            "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "SQLiteArchive", "Reports",
             "Sync", "Scheduler", "Sandbox", "WebUI", "Operations", "Spreadsheet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

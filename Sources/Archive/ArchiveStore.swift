@@ -1,204 +1,157 @@
 import FiscalCore
-import Foundation
-import GRDB
-import Logging
 
-/// The archive: one SQLite file (WAL) holding tracked transactions and their pipeline state, originals, receipts,
-/// events, operations and the integrity chain.
+/// The archive, whatever holds it: the one storage seam of the project.
 ///
-/// Everything else in the project talks to the archive through these intent-named methods; no GRDB type or SQL
-/// leaves this module. Every method commits on its own. Writes are serialised by SQLite's write lock, which is
-/// what makes claims (``claimDueJobs(limit:now:worker:lease:)``) and operation intents
-/// (``beginOperation(_:now:check:)``) safe across threads and processes.
-public final class ArchiveStore: Sendable {
-    let pool: DatabasePool
-    let logger: Logger?
-    /// The archive file.
-    public let path: String
+/// Two backends implement it: `SQLiteArchiveStore` (module `SQLiteArchive`, one file, the embedded default) and
+/// `PostgresArchiveStore` (module `PostgresArchive`, a server database shared by workers on several machines).
+/// Everything else talks to the archive through these intent-named methods and the backend-neutral models of this
+/// module; no SQL, driver type or row leaves a backend. Every method commits on its own and none blocks a thread of
+/// Swift's cooperative pool while it waits for the database.
+///
+/// Errors are ``ArchiveError``s. The three methods that run a closure of the caller's (``beginOperation(_:now:check:)``,
+/// ``reparse(_:now:)`` and ``RegisterReader/forEachRegisterEntry(in:_:)``) throw what the closure throws as it is.
+///
+/// Both backends pass the same test suite; `docs/DESIGN.md` ("Storage") says what each guarantees and how.
+public protocol ArchiveStore: RegisterReader {
+    /// Where the archive is, for messages: a file path, or a server URL without its password.
+    var location: String { get }
 
-    /// Opens (creating if needed) the archive at `path` and migrates it.
-    ///
-    /// A new file is created with owner-only permissions (0600) before SQLite opens it. WAL journal, foreign keys
-    /// on, and `busyTimeout` seconds of waiting for another process's write lock before failing with
-    /// ``ArchiveError/Code/locked``.
-    public convenience init(path: String, logger: Logger? = nil, busyTimeout: TimeInterval = 10) throws(ArchiveError) {
-        try self.init(path: path, logger: logger, busyTimeout: busyTimeout, traceStatements: nil)
-    }
+    // MARK: Tracking
 
-    /// Opens the archive, passing the SQL of every statement run on any connection to `traceStatements` (for the
-    /// test that checks every query of the sync path seeks an index).
-    init(
-        path: String, logger: Logger?, busyTimeout: TimeInterval,
-        traceStatements: (@Sendable (String) -> Void)?
-    ) throws(ArchiveError) {
-        self.path = path
-        self.logger = logger
-        try Self.createPrivateFile(at: path)
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(busyTimeout)
-        configuration.label = "fiscal-archive"
-        configuration.prepareDatabase { db in
-            // Bulk FTS and big originals: keep temporary b-trees in memory.
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            if let traceStatements {
-                db.trace(options: .statement) { event in
-                    if case .statement(let statement) = event { traceStatements(statement.expandedSQL) }
-                }
-            }
-        }
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
-        } catch {
-            throw Self.mapError(error, "Cannot open the archive \(path)", code: .open)
-        }
-        logger?.debug("archive opened", metadata: ["archive.path": "\(path)"])
-    }
+    /// Starts tracking transactions (idempotent: known ones are counted, not changed).
+    func track(_ requests: [TrackRequest], now: Int64) async throws(ArchiveError) -> TrackSummary
 
-    /// An archive in a new unique temporary file (for tests).
-    public static func temporary() throws -> ArchiveStore {
-        let directory = FileManager.default.temporaryDirectory.path
-        let path = "\(directory)/fiscal-archive-\(UUID().uuidString).sqlite"
-        return try ArchiveStore(path: path)
-    }
+    /// Puts every failed transaction back in the queue, returning each with the reason it had failed.
+    func retryFailed(now: Int64) async throws(ArchiveError) -> [FailedTransaction]
 
-    /// Creates the file 0600 when missing, so no other user can read the archive even for an instant.
-    private static func createPrivateFile(at path: String) throws(ArchiveError) {
-        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw ArchiveError(.open, "Cannot create the archive \(path): \(reason)")
-        }
-        close(fd)
-    }
+    // MARK: The sync's trips
 
-    // MARK: - Error mapping and transaction helpers
+    /// Claims up to `limit` due jobs for `worker` in one transaction, under one fencing token for the batch, for
+    /// `lease` seconds. Rows that cannot be decoded are quarantined (never returned, never fatal).
+    func claimJobs(limit: Int, now: Int64, worker: String, lease: Int64) async throws(ArchiveError) -> [PipelineJob]
 
-    /// Turns any error into an ``ArchiveError``, mapping SQLite busy/locked to ``ArchiveError/Code/locked``.
-    static func mapError(
-        _ error: any Error, _ context: String, code: ArchiveError.Code = .database, id: TransactionID? = nil
-    ) -> ArchiveError {
-        if let archiveError = error as? ArchiveError { return archiveError }
-        if let databaseError = error as? DatabaseError {
-            switch databaseError.resultCode {
-            case .SQLITE_BUSY, .SQLITE_LOCKED:
-                return ArchiveError(
-                    .locked, "\(context): the archive is locked by another process", transactionID: id,
-                    underlying: databaseError)
-            default:
-                return ArchiveError(code, "\(context): \(databaseError.message ?? "\(databaseError.resultCode)")",
-                    transactionID: id, underlying: databaseError)
-            }
-        }
-        return ArchiveError(code, "\(context): \(error)", transactionID: id)
-    }
+    /// Commits one trip of a job in one transaction (see ``PipelineTrip``); fenced by `lease`: a stale lease's write
+    /// throws ``ArchiveError/Code/staleLease`` and writes nothing. Returns the job's new state.
+    @discardableResult
+    func commit(_ trip: PipelineTrip, of id: TransactionID, lease: PipelineLease, now: Int64)
+        async throws(ArchiveError) -> PipelineState
 
-    /// Runs `body` in one write transaction, mapping errors.
-    ///
-    /// GRDB opens every write transaction with `BEGIN IMMEDIATE`: it takes SQLite's write lock before its first
-    /// read, so what it reads cannot be changed by another process before it writes (claims and operation checks
-    /// rely on this).
-    func write<T>(
-        _ context: @autoclosure () -> String, id: TransactionID? = nil, _ body: (Database) throws -> T
-    ) throws(ArchiveError) -> T {
-        do {
-            return try pool.write(body)
-        } catch {
-            throw Self.mapError(error, context(), id: id)
-        }
-    }
+    /// The earliest time a pending job is due, `nil` when none is pending.
+    func nextDueTime() async throws(ArchiveError) -> Int64?
 
-    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`, as GRDB opens them); errors pass through unchanged.
-    func immediateWrite<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.write(body)
-    }
+    /// The workers holding unexpired job leases at `now`.
+    func leaseHolders(now: Int64) async throws(ArchiveError) -> [String]
 
-    /// Runs `body` on a read snapshot, mapping errors.
-    func read<T>(
-        _ context: @autoclosure () -> String, id: TransactionID? = nil, _ body: (Database) throws -> T
-    ) throws(ArchiveError) -> T {
-        do {
-            return try pool.read(body)
-        } catch {
-            throw Self.mapError(error, context(), id: id)
-        }
-    }
+    /// Frees every job lease `worker` holds (a worker known to be dead); returns how many jobs it held.
+    @discardableResult
+    func releaseLeases(heldBy worker: String) async throws(ArchiveError) -> Int
 
-    /// Runs `body` in one `BEGIN IMMEDIATE` write transaction without blocking a thread of Swift's cooperative
-    /// pool: GRDB's async access waits for the writer off the pool and resumes the task when done.
-    func asyncWrite<T: Sendable>(
-        _ context: @autoclosure () -> String, id: TransactionID? = nil,
-        _ body: @escaping @Sendable (Database) throws -> T
-    ) async throws(ArchiveError) -> T {
-        do {
-            return try await pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                guard let result else { throw ArchiveError(.database, "A write transaction produced no result") }
-                return result
-            }
-        } catch {
-            throw Self.mapError(error, context(), id: id)
-        }
-    }
+    /// Claims up to `limit` archived transactions whose re-check is due (``RecheckSchedule``), moving each one's
+    /// next re-check on so that no other worker takes it.
+    func claimRechecks(now: Int64, horizon: Int64, limit: Int) async throws(ArchiveError) -> [TransactionID]
 
-    /// Runs `body` on a read snapshot without blocking a thread of Swift's cooperative pool.
-    func asyncRead<T: Sendable>(
-        _ context: @autoclosure () -> String, id: TransactionID? = nil,
-        _ body: @escaping @Sendable (Database) throws -> T
-    ) async throws(ArchiveError) -> T {
-        do {
-            return try await pool.read(body)
-        } catch {
-            throw Self.mapError(error, context(), id: id)
-        }
-    }
+    /// Records a `payment_info` answer: the snapshot, status history, and any refund or cancellation it reveals.
+    func recordPaymentInfo(_ id: TransactionID, _ info: PaymentSnapshot, now: Int64) async throws(ArchiveError)
 
-    // MARK: - Meta
+    /// Records a transaction's receipt links (the sale receipt's and its refund receipts').
+    func recordReceiptLink(_ id: TransactionID, url: String, refundURLs: [String], now: Int64)
+        async throws(ArchiveError)
+
+    // MARK: Reads
+
+    func transaction(_ id: TransactionID) async throws(ArchiveError) -> TransactionRecord?
+    func status(now: Int64) async throws(ArchiveError) -> ArchiveStatus
+    func events(of id: TransactionID) async throws(ArchiveError) -> [ArchiveEvent]
+    /// The transaction's sale receipt (its first non-refund receipt), if archived.
+    func receipt(for id: TransactionID) async throws(ArchiveError) -> ArchivedReceipt?
+    /// Every archived receipt of the transaction, oldest first.
+    func receipts(for id: TransactionID) async throws(ArchiveError) -> [ArchivedReceipt]
+    /// The transaction's first original, decompressed and checked against its hash.
+    func original(for id: TransactionID) async throws(ArchiveError) -> StoredOriginal?
+    /// An original by id, decompressed and checked against its hash.
+    func original(id originalID: Int64) async throws(ArchiveError) -> StoredOriginal?
+    /// Receipts matching `query` (full-text words in Latin or Cyrillic, or exact fields), newest first.
+    func lookup(_ query: LookupQuery, limit: Int, offset: Int) async throws(ArchiveError) -> [LookupHit]
+    /// The Tashkent months that have events, oldest first.
+    func monthsWithEvents() async throws(ArchiveError) -> [YearMonth]
+    /// A frozen view of the archive for a report: every read through it sees the same moment.
+    func registerSnapshot() async throws(ArchiveError) -> any RegisterReader
+
+    // MARK: Integrity
+
+    /// Re-checks every original's hash and every link of the integrity chain against the rows it covers.
+    func verify() async throws(ArchiveError) -> VerificationReport
+    /// Parses every stored original again with `parse`, rewriting receipts and warnings in place (the originals and
+    /// the chain are untouched) and putting transactions whose originals now parse back in the queue.
+    func reparse(_ parse: @escaping @Sendable (StoredOriginal) throws -> ParsedOriginal, now: Int64)
+        async throws -> ReparseSummary
+
+    // MARK: Money operations
+
+    /// What the archive knows about a transaction for an operation, read without recording anything.
+    func operationContext(for intent: OperationIntent, now: Int64) async throws(ArchiveError) -> OperationContext
+    /// Records an operation's intent, after `check` accepted the context read in the same write transaction (and
+    /// under the transaction's row lock): two processes can never both pass `check` on the same state.
+    func beginOperation(
+        _ intent: OperationIntent, now: Int64, check: @escaping @Sendable (OperationContext) throws -> Void
+    ) async throws -> OperationRecord
+    /// Records an operation's outcome (appending its result to the integrity chain).
+    func completeOperation(_ id: Int64, outcome: OperationOutcome, now: Int64) async throws(ArchiveError)
+    /// Operations still pending, those due for a settle check by `dueBy` when given.
+    func pendingOperations(dueBy: Int64?) async throws(ArchiveError) -> [OperationRecord]
+    func operations(limit: Int) async throws(ArchiveError) -> [OperationRecord]
+    func operation(_ id: Int64) async throws(ArchiveError) -> OperationRecord?
+    /// The latest status observed before an operation was recorded (what settling compares against).
+    func statusBefore(operation: OperationRecord) async throws(ArchiveError) -> PaymentSnapshot?
+    func recordInvoice(_ invoice: InvoiceRecord, now: Int64) async throws(ArchiveError)
+    func invoices() async throws(ArchiveError) -> [InvoiceRecord]
+
+    // MARK: Small named values and named leases
 
     /// Stores a small named value (`last_sync_at`, `last_export_month`, …).
-    public func setMeta(_ key: String, _ value: String) throws {
-        try write("Cannot store \(key)") { db in
-            try db.execute(
-                sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                arguments: [key, value])
-        }
+    func setMeta(_ key: String, _ value: String) async throws(ArchiveError)
+    func meta(_ key: String) async throws(ArchiveError) -> String?
+    /// Takes a named lease (the monthly export's) for `owner` until `until` when nobody else holds it unexpired:
+    /// of several processes on several machines exactly one gets it. The holder may renew it.
+    func acquireLease(_ name: String, owner: String, until: Int64, now: Int64) async throws(ArchiveError) -> Bool
+    /// Gives a named lease back early (only its holder can).
+    func releaseLease(_ name: String, owner: String) async throws(ArchiveError)
+}
+
+/// Where a monthly report reads from: the archive, a frozen snapshot of it, or an in-memory stand-in in tests and
+/// benchmarks. Every figure a report prints comes from these calls, so the same archive gives the same report.
+public protocol RegisterReader: Sendable {
+    /// Streams the events of a Tashkent month ordered by `occurredAt`, then `sequence`; memory stays flat.
+    /// `body` must not call back into the archive.
+    func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) async throws
+    /// VAT by rate of the month, by receipt date (see ``VATLine``).
+    func vatBreakdown(in month: YearMonth) async throws(ArchiveError) -> [VATLine]
+    /// The integrity chain's head (hex), printed on a report as what it was made from.
+    func chainHead() async throws(ArchiveError) -> String
+    /// The time of the latest change (Unix seconds), `nil` when empty: what reports are dated by.
+    func lastChangeAt() async throws(ArchiveError) -> Int64?
+}
+
+/// A failed transaction put back in the queue by ``ArchiveStore/retryFailed(now:)``.
+public struct FailedTransaction: Sendable, Hashable {
+    public var id: TransactionID
+    /// Why it had failed.
+    public var reason: String?
+
+    public init(id: TransactionID, reason: String?) {
+        self.id = id
+        self.reason = reason
+    }
+}
+
+extension ArchiveStore {
+    /// Every pending operation, whatever its schedule.
+    public func pendingOperations() async throws(ArchiveError) -> [OperationRecord] {
+        try await pendingOperations(dueBy: nil)
     }
 
-    /// A value stored with ``setMeta(_:_:)``, or `nil`.
-    public func meta(_ key: String) throws -> String? {
-        try read("Cannot read \(key)") { db in
-            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
-        }
-    }
-
-    /// Takes a named lease for `owner` until `until` (Unix seconds) when nobody else holds it unexpired — one write
-    /// transaction, so of several processes (on several machines, once the archive is a server database) exactly one
-    /// gets it. The holder may renew it. Returns whether `owner` holds it now.
-    public func acquireLease(_ name: String, owner: String, until: Int64, now: Int64) throws -> Bool {
-        try write("Cannot take the \(name) lease") { db in
-            let key = "lease:\(name)"
-            if let value = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) {
-                let parts = value.split(separator: " ", maxSplits: 1).map(String.init)
-                if parts.count == 2, let held = Int64(parts[0]), held > now, parts[1] != owner { return false }
-            }
-            try db.execute(
-                sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                arguments: [key, "\(until) \(owner)"])
-            return true
-        }
-    }
-
-    /// Gives a lease back early (only its holder can).
-    public func releaseLease(_ name: String, owner: String) throws {
-        try write("Cannot give back the \(name) lease") { db in
-            try db.execute(
-                sql: "DELETE FROM meta WHERE key = ? AND value LIKE '% ' || ?",
-                arguments: ["lease:\(name)", owner])
-        }
+    /// Claims due re-checks up to the default horizon (``RecheckSchedule/defaultHorizon``).
+    public func claimRechecks(now: Int64, limit: Int) async throws(ArchiveError) -> [TransactionID] {
+        try await claimRechecks(now: now, horizon: RecheckSchedule.defaultHorizon, limit: limit)
     }
 }

@@ -1,9 +1,9 @@
 import CSystemZlib
 
 /// zlib (deflate) compression of originals. Pages compress ~10×; the raw size is stored beside the data.
-enum Compression {
+package enum Compression {
     /// Compresses `bytes` at level 6.
-    static func deflate(_ bytes: [UInt8]) throws(ArchiveError) -> [UInt8] {
+    package static func deflate(_ bytes: [UInt8]) throws(ArchiveError) -> [UInt8] {
         var capacity = compressBound(uLong(bytes.count))
         var output = [UInt8](repeating: 0, count: Int(capacity))
         let result = output.withUnsafeMutableBufferPointer { out in
@@ -17,7 +17,7 @@ enum Compression {
     }
 
     /// Decompresses data of known raw `size`; `nil` when the data is damaged or not exactly `size` bytes.
-    static func inflate(_ data: [UInt8], size: Int) -> [UInt8]? {
+    package static func inflate(_ data: [UInt8], size: Int) -> [UInt8]? {
         guard size >= 0 else { return nil }
         // One spare byte: a decompressed length larger than recorded must not pass as equal.
         var length = uLong(size + 1)

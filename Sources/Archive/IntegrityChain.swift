@@ -1,17 +1,16 @@
 import Crypto
 import FiscalCore
-import GRDB
 
 /// The append-only SHA-256 chain over originals, events and operations.
 ///
 /// `hash = SHA256(prev_hash | kind | ref_id | payload_hash)`; `payload_hash` is the SHA-256 of a canonical,
 /// length-prefixed serialisation of the covered row's immutable fields. The first link's `prev_hash` is 64 zeros.
-enum IntegrityChain {
+package enum IntegrityChain {
     /// The `prev_hash` of the first link.
-    static let genesis = String(repeating: "0", count: 64)
+    package static let genesis = String(repeating: "0", count: 64)
 
     /// What a link covers.
-    enum Kind: String {
+    package enum Kind: String {
         case original
         case event
         case operation
@@ -20,12 +19,12 @@ enum IntegrityChain {
     }
 
     /// Hex SHA-256 of bytes.
-    static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
+    package static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
         Hex.lowercase(SHA256.hash(data: Array(bytes)))
     }
 
     /// The canonical serialisation of field values: each as `length:value;`, `nil` as `~;`.
-    static func payloadHash(_ fields: [String?]) -> String {
+    package static func payloadHash(_ fields: [String?]) -> String {
         var text = ""
         for field in fields {
             if let field {
@@ -38,63 +37,46 @@ enum IntegrityChain {
     }
 
     /// The hash of a link.
-    static func linkHash(prev: String, kind: String, refID: Int64, payloadHash: String) -> String {
+    package static func linkHash(prev: String, kind: String, refID: Int64, payloadHash: String) -> String {
         sha256Hex(Array("\(prev)|\(kind)|\(refID)|\(payloadHash)".utf8))
     }
 
-    /// The latest link's hash, or the genesis value: one row kept by ``append(_:kind:refID:payloadHash:)`` in the
-    /// appending transaction, so finding the head costs the same at any chain length.
-    static func head(_ db: Database) throws -> String {
-        try String.fetchOne(db, sql: "SELECT hash FROM chain_head WHERE id = 1") ?? genesis
-    }
+    // MARK: - Payloads of covered rows (the same functions serve recording and verification, in every backend)
 
-    /// Appends a link covering a row, inside the caller's transaction, and moves the head to it.
-    @discardableResult
-    static func append(_ db: Database, kind: Kind, refID: Int64, payloadHash: String) throws -> String {
-        let prev = try head(db)
-        let hash = linkHash(prev: prev, kind: kind.rawValue, refID: refID, payloadHash: payloadHash)
-        try db.cachedStatement(
-            sql: "INSERT INTO chain(kind, ref_id, payload_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [kind.rawValue, refID, payloadHash, prev, hash])
-        let seq = db.lastInsertedRowID
-        try db.cachedStatement(sql: "UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1")
-            .execute(arguments: [seq, hash])
-        return hash
-    }
-
-    // MARK: - Payloads of covered rows (the same functions serve recording and verification)
-
-    /// An original: its raw-bytes SHA-256, transaction, URL, HTTP status, content type, format and fetch time.
-    static func originalPayload(_ row: Row) -> String {
+    /// An original's immutable fields.
+    package static func originalPayload(
+        sha256: String?, transactionID: Int64?, url: String?, httpStatus: Int64?, contentType: String?,
+        format: String?, fetchedAt: Int64?, size: Int64?
+    ) -> String {
         payloadHash([
-            row["sha256"], string(row["transaction_id"] as Int64?), row["url"], string(row["http_status"] as Int64?),
-            row["content_type"], row["format"], string(row["fetched_at"] as Int64?), string(row["size"] as Int64?),
+            sha256, string(transactionID), url, string(httpStatus), contentType, format, string(fetchedAt), string(size),
         ])
     }
 
-    /// An event: kind, transaction, amount, currency, time, source, operation, detection key.
-    static func eventPayload(_ row: Row) -> String {
+    /// An event's immutable fields.
+    package static func eventPayload(
+        kind: String?, transactionID: Int64?, amount: Int64?, currency: String?, occurredAt: Int64?, source: String?,
+        operationID: Int64?, detectionKey: String?, note: String?
+    ) -> String {
         payloadHash([
-            row["kind"], string(row["transaction_id"] as Int64?), string(row["amount"] as Int64?), row["currency"],
-            string(row["occurred_at"] as Int64?), row["source"], string(row["operation_id"] as Int64?),
-            row["detection_key"], row["note"],
+            kind, string(transactionID), string(amount), currency, string(occurredAt), source, string(operationID),
+            detectionKey, note,
         ])
     }
 
-    /// An operation as first recorded.
-    static func operationPayload(_ row: Row) -> String {
-        payloadHash([
-            string(row["transaction_id"] as Int64?), row["kind"], string(row["amount"] as Int64?), row["currency"],
-            row["user"], row["note"], string(row["created_at"] as Int64?),
-        ])
+    /// An operation's intent.
+    package static func operationPayload(
+        transactionID: Int64?, kind: String?, amount: Int64?, currency: String?, user: String?, note: String?,
+        createdAt: Int64?
+    ) -> String {
+        payloadHash([string(transactionID), kind, string(amount), currency, user, note, string(createdAt)])
     }
 
-    /// An operation's completion.
-    static func operationResultPayload(_ row: Row) -> String {
-        payloadHash([
-            row["state"], string(row["completed_at"] as Int64?), string(row["result_status"] as Int64?),
-            row["mx_id"], row["reason"],
-        ])
+    /// An operation's result.
+    package static func operationResultPayload(
+        state: String?, completedAt: Int64?, resultStatus: Int64?, mxID: String?, reason: String?
+    ) -> String {
+        payloadHash([state, string(completedAt), string(resultStatus), mxID, reason])
     }
 
     private static func string(_ value: Int64?) -> String? { value.map { String($0) } }

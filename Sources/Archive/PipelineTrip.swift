@@ -32,7 +32,7 @@ public struct PreparedOriginal: Sendable {
     /// The raw size in bytes.
     public let size: Int
     /// The deflated bytes as stored.
-    let compressed: [UInt8]
+    package let compressed: [UInt8]
     /// The receipt parsed from the bytes, if it parsed.
     public var parsed: ParsedOriginal?
 
@@ -54,13 +54,13 @@ public struct ParsedOriginal: Sendable, Hashable {
     public let receipt: FiscalReceipt
     public let warnings: [String]
     /// The receipt's stored JSON document.
-    let document: String
+    package let document: String
 
     /// Encodes a parsed receipt for `id`.
     public init(receipt: FiscalReceipt, warnings: [String], for id: TransactionID) throws(ArchiveError) {
         self.receipt = receipt
         self.warnings = warnings
-        document = try ArchiveStore.encodeReceipt(receipt, id: id)
+        document = try StoredReceiptJSON.encode(receipt, id: id)
     }
 }
 

@@ -17,16 +17,16 @@ public enum RecheckSchedule {
     public static let defaultHorizon: Int64 = 90 * 86_400
 
     /// An SQL expression of the spread offset of `interval` for the id column `id`: in [interval/2, 3·interval/2).
-    static func spreadSQL(_ id: String, interval: Int64) -> String {
+    package static func spreadSQL(_ id: String, interval: Int64) -> String {
         "(\(interval / 2) + ((\(id) * 2654435761) % \(interval)))"
     }
 
     /// The offset of the first re-check after the first answer (daily).
-    static func firstSQL(_ id: String) -> String { spreadSQL(id, interval: daily) }
+    package static func firstSQL(_ id: String) -> String { spreadSQL(id, interval: daily) }
 
     /// An SQL expression of the next check after a check at `:now`, for a payment made at `paid_at`, or `NULL` past
     /// the horizon `:horizon` (seconds after the payment).
-    static let nextSQL = """
+    package static let nextSQL = """
         CASE WHEN :now - paid_at < \(cancelWindow) THEN :now + \(spreadSQL("id", interval: daily))
              WHEN :now - paid_at < :horizon THEN :now + \(spreadSQL("id", interval: weekly))
              ELSE NULL END

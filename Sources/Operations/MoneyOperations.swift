@@ -9,7 +9,7 @@ import Sync
 /// the gateway would refuse, record the intent durably before calling, call once, and after a lost answer ask
 /// `payment_info` instead of calling again.
 public final class MoneyOperations: Sendable {
-    private let archive: ArchiveStore
+    private let archive: any ArchiveStore
     private let gateway: PaySysClient
     private let logger: Logger
     private let clock: @Sendable () -> Int64
@@ -18,7 +18,7 @@ public final class MoneyOperations: Sendable {
 
     /// Creates the service over shared components.
     public init(
-        archive: ArchiveStore, gateway: PaySysClient, logger: Logger, schedule: SettleSchedule = .standard,
+        archive: any ArchiveStore, gateway: PaySysClient, logger: Logger, schedule: SettleSchedule = .standard,
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.archive = archive
@@ -50,8 +50,8 @@ public final class MoneyOperations: Sendable {
     // MARK: - Planning (reads only; the gateway's money-moving methods are not called)
 
     /// Refuses, without asking the gateway anything, when an earlier operation on the payment is still pending.
-    public func checkNothingPending(_ id: TransactionID) throws {
-        let context = try archive.operationContext(for: OperationIntent(transactionID: id, kind: .cancel), now: clock())
+    public func checkNothingPending(_ id: TransactionID) async throws {
+        let context = try await archive.operationContext(for: OperationIntent(transactionID: id, kind: .cancel), now: clock())
         try OperationRules.checkNothingPending(context)
     }
 
@@ -60,9 +60,9 @@ public final class MoneyOperations: Sendable {
         async throws -> Plan
     {
         let intent = OperationIntent(transactionID: id, kind: .refund(amount), note: note)
-        try checkNothingPending(id)
+        try await checkNothingPending(id)
         let payment = try await refreshPayment(id, type: type)
-        let context = try archive.operationContext(for: intent, now: clock())
+        let context = try await archive.operationContext(for: intent, now: clock())
         try OperationRules.checkRefund(context, amount: amount)
         let remaining = context.remainingRefundable.map { $0 - amount }
         let crossCheck = context.receiptTotal.map { " The archived receipt totals \($0)." }
@@ -79,9 +79,9 @@ public final class MoneyOperations: Sendable {
         async throws -> Plan
     {
         let intent = OperationIntent(transactionID: id, kind: .cancel, note: note)
-        try checkNothingPending(id)
+        try await checkNothingPending(id)
         let payment = try await refreshPayment(id, type: type)
-        let context = try archive.operationContext(for: intent, now: clock())
+        let context = try await archive.operationContext(for: intent, now: clock())
         try OperationRules.checkCancel(context)
         let deadline = payment.date + OperationRules.cancelWindow
         let summary = "Cancel transaction \(id): the whole payment of \(payment.amount) made at "
@@ -105,13 +105,14 @@ public final class MoneyOperations: Sendable {
         if case .refund = intent.kind {
             // A payment_info that lags may still say 2 after an earlier refund: what the archive knows wins, or
             // that refund's status 6 would later pass for this one's effect.
-            if try archive.transaction(intent.transactionID)?.events.contains(where: { $0.kind == .refund }) == true {
+            if try await archive.transaction(intent.transactionID)?.events.contains(where: { $0.kind == .refund }) == true {
                 intent.statusBefore = .refunded
             }
             intent.refundLinksBefore = await refundLinkCount(intent.transactionID)
         }
-        let record = try archive.beginOperation(intent, now: clock()) { context in
-            switch intent.kind {
+        let checked = intent
+        let record = try await archive.beginOperation(intent, now: clock()) { context in
+            switch checked.kind {
             case .cancel: try OperationRules.checkCancel(context)
             case .refund(let amount): try OperationRules.checkRefund(context, amount: amount)
             }
@@ -127,20 +128,20 @@ public final class MoneyOperations: Sendable {
         case .failure(let error):
             if let proof = error.refusalProof {
                 let reason = "PaySys refused: \(error) (\(proof))"
-                try archive.completeOperation(record.id, outcome: .failed(reason: reason), now: clock())
+                try await archive.completeOperation(record.id, outcome: .failed(reason: reason), now: clock())
                 return .notDone(operationID: record.id, reason: reason)
             }
             logger.warning("The gateway's answer was lost; the operation stays pending until PaySys shows its effect",
                 metadata: ["error": "\(error)"])
             let cause = "the answer was lost (\(error))"
-            try archive.completeOperation(
+            try await archive.completeOperation(
                 record.id,
                 outcome: .unknown(reason: cause, nextCheckAt: schedule.nextCheck(after: clock(), calledAt: record.createdAt)),
                 now: clock())
-            guard let pending = try archive.operation(record.id) else { return .unknown(operationID: record.id, reason: cause) }
+            guard let pending = try await archive.operation(record.id) else { return .unknown(operationID: record.id, reason: cause) }
             return try await check(pending, cause: cause)
         }
-        try archive.completeOperation(record.id, outcome: .succeeded(status: result.status, mxID: result.mxID), now: clock())
+        try await archive.completeOperation(record.id, outcome: .succeeded(status: result.status, mxID: result.mxID), now: clock())
         logger.info("Operation done", metadata: ["gateway.mx_id": "\(result.mxID ?? "")"])
         await collectRefundReceiptLinks(intent.transactionID)
         return .done(operationID: record.id, status: result.status, mxID: result.mxID, reconciled: false)
@@ -181,7 +182,7 @@ public final class MoneyOperations: Sendable {
 
     /// When the earliest scheduled settle check is due (Unix seconds), if any operation is pending.
     public func nextSettleCheck() async throws -> Int64? {
-        try archive.pendingOperations().compactMap(\.nextCheckAt).min()
+        try await archive.pendingOperations().compactMap(\.nextCheckAt).min()
     }
 
     private func settle(_ records: [OperationRecord]) async throws -> [(OperationRecord, Outcome)] {
@@ -200,7 +201,7 @@ public final class MoneyOperations: Sendable {
     ) async throws -> Outcome? {
         let deadline = clock() + seconds
         while true {
-            guard let record = try archive.operation(operationID) else { return nil }
+            guard let record = try await archive.operation(operationID) else { return nil }
             guard record.state == .pending, let next = record.nextCheckAt, next <= deadline else {
                 return Self.outcome(of: record)
             }
@@ -228,15 +229,15 @@ public final class MoneyOperations: Sendable {
     /// Marks a pending intent by hand after checking with PaySys support (its `mx_id`): for the cases the gateway
     /// cannot show, such as a second refund of an already refunded payment on a gateway that lists no refund
     /// receipts.
-    public func settle(_ operationID: Int64, applied: Bool, note: String) throws -> Outcome {
-        guard let record = try archive.operation(operationID) else {
+    public func settle(_ operationID: Int64, applied: Bool, note: String) async throws -> Outcome {
+        guard let record = try await archive.operation(operationID) else {
             throw OperationSettleError(message: "No operation \(operationID) in the operations log")
         }
         // A cancel that happened leaves the payment cancelled; a refund leaves it refunded.
         let status: PaySysStatus = record.kind == .cancel ? .cancelled : .refunded
         let outcome: OperationOutcome = applied
             ? .succeeded(status: status, mxID: nil) : .failed(reason: "settled by hand: \(note)")
-        try archive.completeOperation(operationID, outcome: outcome, now: clock())
+        try await archive.completeOperation(operationID, outcome: outcome, now: clock())
         return applied
             ? .done(operationID: operationID, status: status, mxID: nil, reconciled: true)
             : .notDone(operationID: operationID, reason: "settled by hand: \(note)")
@@ -265,13 +266,13 @@ public final class MoneyOperations: Sendable {
             let next = schedule.nextCheck(after: now, calledAt: record.createdAt) ?? now + Self.retryPastWindow
             let reason = "outcome unknown: \(cause); checking it with payment_info failed too (\(error)); next check at "
                 + Tashkent.iso8601(epochSeconds: next)
-            try archive.completeOperation(record.id, outcome: .unknown(reason: reason, nextCheckAt: next), now: now)
+            try await archive.completeOperation(record.id, outcome: .unknown(reason: reason, nextCheckAt: next), now: now)
             return .unknown(operationID: record.id, reason: reason)
         }
         switch observation {
         case .effect(let info):
-            try archive.completeOperation(record.id, outcome: .succeeded(status: info.status, mxID: info.mxID), now: now)
-            try archive.recordPaymentInfo(record.transactionID, PaymentSnapshot(info), now: now)
+            try await archive.completeOperation(record.id, outcome: .succeeded(status: info.status, mxID: info.mxID), now: now)
+            try await archive.recordPaymentInfo(record.transactionID, PaymentSnapshot(info), now: now)
             await collectRefundReceiptLinks(record.transactionID)
             logger.info("A pending operation is done: PaySys shows its effect", metadata: [
                 "operation.id": "\(record.id)", "transaction.id": "\(record.transactionID)",
@@ -284,7 +285,7 @@ public final class MoneyOperations: Sendable {
                     + "effect of this \(record.kind.rawValue) in the \(schedule.window) s after the call "
                     + "(\(record.checks + 1) checks; status now \(info.status)). Cause: \(cause). If in doubt, ask "
                     + "PaySys support about transaction \(record.transactionID), mx_id \(info.mxID ?? "unknown")."
-                try archive.completeOperation(record.id, outcome: .failed(reason: reason), now: now)
+                try await archive.completeOperation(record.id, outcome: .failed(reason: reason), now: now)
                 return .notDone(operationID: record.id, reason: reason)
             }
             let next: Int64?
@@ -301,7 +302,7 @@ public final class MoneyOperations: Sendable {
                     + "Ask PaySys support about transaction \(record.transactionID) (mx_id \(info.mxID ?? "unknown")), "
                     + "then run `fiscal-archive operations resolve --settle \(record.id) --as done|not-done`"
             }
-            try archive.completeOperation(record.id, outcome: .unknown(reason: reason, nextCheckAt: next), now: now)
+            try await archive.completeOperation(record.id, outcome: .unknown(reason: reason, nextCheckAt: next), now: now)
             return .unknown(operationID: record.id, reason: reason)
         }
     }
@@ -316,7 +317,7 @@ public final class MoneyOperations: Sendable {
         if let known = record.statusBefore {
             before = known
         } else {
-            before = try archive.statusBefore(operation: record)?.status
+            before = try await archive.statusBefore(operation: record)?.status
         }
         switch record.kind {
         case .cancel:
@@ -327,7 +328,7 @@ public final class MoneyOperations: Sendable {
                 // Without a link count only the status can show the refund, which it cannot when already 6.
                 return .noEffect(info, observable: before != .refunded)
             }
-            let type = try archive.transaction(record.transactionID)?.type ?? .payment
+            let type = try await archive.transaction(record.transactionID)?.type ?? .payment
             let cheque = try await gateway.fiscalCheque(record.transactionID, type: type)
             if cheque.refundURLs.count > linksBefore { return .effect(info) }
             return .noEffect(info, observable: true)
@@ -337,7 +338,7 @@ public final class MoneyOperations: Sendable {
     /// How many refund-receipt links PaySys lists for a transaction now (`nil` when it cannot say).
     private func refundLinkCount(_ id: TransactionID) async -> Int? {
         do {
-            let type = try archive.transaction(id)?.type ?? .payment
+            let type = try await archive.transaction(id)?.type ?? .payment
             let cheque = try await gateway.fiscalCheque(id, type: type)
             return cheque.refundURLs.count
         } catch {
@@ -350,7 +351,7 @@ public final class MoneyOperations: Sendable {
     /// a failure here changes nothing, the re-check finds the links later).
     private func collectRefundReceiptLinks(_ id: TransactionID) async {
         do {
-            guard let record = try archive.transaction(id) else { return }
+            guard let record = try await archive.transaction(id) else { return }
             try await RefundReceiptLinks.collect(id, type: record.type, gateway: gateway, archive: archive, now: clock())
         } catch {
             logger.info("Refund receipt links not known yet", metadata: ["transaction.id": "\(id)", "error": "\(error)"])
@@ -370,10 +371,10 @@ public final class MoneyOperations: Sendable {
         }
         let snapshot = PaymentSnapshot(info)
         // Known transactions keep their type; `type` only matters for one the archive has not seen yet.
-        if try archive.transaction(id) == nil {
-            _ = try archive.track([TrackRequest(id: id, type: type, vendorOrderID: info.vendorUserID)], now: clock())
+        if try await archive.transaction(id) == nil {
+            _ = try await archive.track([TrackRequest(id: id, type: type, vendorOrderID: info.vendorUserID)], now: clock())
         }
-        try archive.recordPaymentInfo(id, snapshot, now: clock())
+        try await archive.recordPaymentInfo(id, snapshot, now: clock())
         return snapshot
     }
 
@@ -382,7 +383,7 @@ public final class MoneyOperations: Sendable {
     /// Creates an invoice through `invoice_create` and stores it.
     public func createInvoice(_ request: InvoiceRequest) async throws -> Invoice {
         let invoice = try await gateway.createInvoice(request)
-        try archive.recordInvoice(
+        try await archive.recordInvoice(
             InvoiceRecord(
                 invoiceID: String(invoice.id), orderID: invoice.orderID, vendorID: invoice.vendorID,
                 amount: invoice.amount, note: invoice.orderNote ?? request.orderNote, status: invoice.status.rawValue,

@@ -2,8 +2,6 @@ import Archive
 import FiscalCore
 import Foundation
 
-extension ArchiveStore: RegisterSource {}
-extension RegisterSnapshot: RegisterSource {}
 
 /// A month's export: the reports `run` (and `report --export`) write into the reports folder, which are never
 /// overwritten.
@@ -67,16 +65,16 @@ public enum MonthlyExport {
     /// and whose register changed since (a late receipt, a status change, a cleared exception) gets its new revision
     /// first, and this month's report lists those corrections, so nothing in the past changes silently.
     public static func export(
-        month: YearMonth, archive: ArchiveStore, directory: String, language: ReportLanguage,
+        month: YearMonth, archive: any ArchiveStore, directory: String, language: ReportLanguage,
         generator: ReportGenerator = ReportGenerator(), correctingEarlierMonths: Bool = true
-    ) throws -> Result {
+    ) async throws -> Result {
         var corrections: [Correction] = []
         if correctingEarlierMonths {
             var earlier = month
             for _ in 0..<correctionMonths {
                 earlier = earlier.previous
                 guard latestRevision(of: earlier, in: directory) != nil else { continue }
-                let result = try export(
+                let result = try await export(
                     month: earlier, archive: archive, directory: directory, language: language, generator: generator,
                     correctingEarlierMonths: false)
                 if result.isNew, let changes = result.changes {
@@ -84,23 +82,23 @@ public enum MonthlyExport {
                 }
             }
         }
-        var result = try exportOne(month: month, archive: archive, directory: directory, language: language,
+        var result = try await exportOne(month: month, archive: archive, directory: directory, language: language,
             generator: generator, corrections: corrections)
         result.corrections = corrections
         return result
     }
 
     private static func exportOne(
-        month: YearMonth, archive: ArchiveStore, directory: String, language: ReportLanguage,
+        month: YearMonth, archive: any ArchiveStore, directory: String, language: ReportLanguage,
         generator: ReportGenerator, corrections: [Correction]
-    ) throws -> Result {
+    ) async throws -> Result {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let snapshot = try archive.registerSnapshot()
-        let asOf = try snapshot.lastChangeAt() ?? month.startEpochSeconds
+        let snapshot = try await archive.registerSnapshot()
+        let asOf = try await snapshot.lastChangeAt() ?? month.startEpochSeconds
         let previous = latestRevision(of: month, in: directory)
         let revision = (previous ?? 0) + 1
         let base = path(directory, stem(month, revision: revision))
-        let csv = try generator.writeCSV(month: month, source: snapshot, language: language, asOf: asOf, to: base + ".csv")
+        let csv = try await generator.writeCSV(month: month, source: snapshot, language: language, asOf: asOf, to: base + ".csv")
         var changes: RegisterChanges?
         var changesPath: String?
         if let previous {
@@ -122,9 +120,9 @@ public enum MonthlyExport {
             changesPath = base + ".changes.csv"
             try Data(difference.csv().utf8).write(to: URL(fileURLWithPath: base + ".changes.csv"), options: .atomic)
         }
-        let xlsx = try generator.writeXLSX(month: month, source: snapshot, language: language, asOf: asOf, to: base + ".xlsx")
+        let xlsx = try await generator.writeXLSX(month: month, source: snapshot, language: language, asOf: asOf, to: base + ".xlsx")
         // The HTML is written last: it marks the revision complete.
-        let html = try generator.writeHTML(
+        let html = try await generator.writeHTML(
             month: month, source: snapshot, language: language, asOf: asOf, to: base + ".html", fullRegister: [csv, xlsx],
             changes: changes, corrections: corrections)
         return Result(

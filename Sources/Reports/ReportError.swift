@@ -5,7 +5,7 @@ import FiscalCore
 public struct ReportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     public enum Code: String, Sendable, Hashable {
-        /// The source streamed an event outside the requested month (a broken `RegisterSource`).
+        /// The source streamed an event outside the requested month (a broken `RegisterReader`).
         case entryOutsideMonth
         /// The output file could not be created, written or moved into place.
         case output

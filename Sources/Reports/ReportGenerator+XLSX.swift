@@ -8,16 +8,16 @@ extension ReportGenerator {
     /// Unlike the CSV and HTML writers this one holds the month's register rows in memory: a ZIP entry is
     /// compressed from a whole part. A month of a million events takes a few hundred megabytes.
     public func writeXLSX(
-        month: YearMonth, source: some RegisterSource, language: ReportLanguage, asOf: Int64, to path: String
-    ) throws -> WrittenReport {
-        let chainHead = try source.chainHead()
+        month: YearMonth, source: some RegisterReader, language: ReportLanguage, asOf: Int64, to path: String
+    ) async throws -> WrittenReport {
+        let chainHead = try await source.chainHead()
         var builder = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
         var entries: [RegisterEntry] = []
-        try source.forEachRegisterEntry(in: month) { entry in
+        try await source.forEachRegisterEntry(in: month) { entry in
             try builder.add(entry)
             entries.append(entry)
         }
-        let summary = builder.finish(chainHead: chainHead, vat: try source.vatBreakdown(in: month))
+        let summary = builder.finish(chainHead: chainHead, vat: try await source.vatBreakdown(in: month))
         let workbook = RegisterWorkbook(summary: summary, language: language)
         let bytes: [UInt8]
         do {

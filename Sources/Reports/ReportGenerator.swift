@@ -22,7 +22,7 @@ public struct WrittenReport: Sendable, Hashable {
     }
 }
 
-/// Writes a month's CSV register and HTML report from a ``RegisterSource``.
+/// Writes a month's CSV register and HTML report from a ``RegisterReader``.
 ///
 /// - Streaming: rows are written while the source is iterated, so memory stays flat however large the month
 ///   (the summary's exception details are capped at ``exceptionDetailLimit``). The HTML report makes two passes
@@ -51,52 +51,52 @@ public struct ReportGenerator: Sendable {
     }
 
     /// Aggregates a month without writing anything (one pass).
-    public func summarize(month: YearMonth, source: some RegisterSource, asOf: Int64) throws -> MonthlySummary {
-        let chainHead = try source.chainHead()
+    public func summarize(month: YearMonth, source: some RegisterReader, asOf: Int64) async throws -> MonthlySummary {
+        let chainHead = try await source.chainHead()
         var builder = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
-        try source.forEachRegisterEntry(in: month) { entry in
+        try await source.forEachRegisterEntry(in: month) { entry in
             try builder.add(entry)
         }
-        return builder.finish(chainHead: chainHead, vat: try source.vatBreakdown(in: month))
+        return builder.finish(chainHead: chainHead, vat: try await source.vatBreakdown(in: month))
     }
 
     /// Writes the CSV register of DESIGN.md (see ``RegisterCSV``) in one pass, summarising as it goes.
     ///
     /// `language` does not change the CSV (its header is fixed); it is accepted so both formats are called alike.
     public func writeCSV(
-        month: YearMonth, source: some RegisterSource, language: ReportLanguage = .en, asOf: Int64, to path: String
-    ) throws -> WrittenReport {
-        try writeCSV(month: month, source: source, asOf: asOf, into: try HashingFileWriter(path: path))
+        month: YearMonth, source: some RegisterReader, language: ReportLanguage = .en, asOf: Int64, to path: String
+    ) async throws -> WrittenReport {
+        try await writeCSV(month: month, source: source, asOf: asOf, into: try HashingFileWriter(path: path))
     }
 
     /// The CSV register as bytes, written nowhere (the web UI serves months this way).
-    public func renderCSV(month: YearMonth, source: some RegisterSource, asOf: Int64) throws -> (bytes: [UInt8], report: WrittenReport) {
+    public func renderCSV(month: YearMonth, source: some RegisterReader, asOf: Int64) async throws -> (bytes: [UInt8], report: WrittenReport) {
         let writer = HashingFileWriter(inMemory: "\(month).csv")
-        let report = try writeCSV(month: month, source: source, asOf: asOf, into: writer)
+        let report = try await writeCSV(month: month, source: source, asOf: asOf, into: writer)
         return (writer.bytes, report)
     }
 
     /// The HTML report as bytes, written nowhere (the web UI serves months this way).
-    public func renderHTML(month: YearMonth, source: some RegisterSource, language: ReportLanguage, asOf: Int64) throws
+    public func renderHTML(month: YearMonth, source: some RegisterReader, language: ReportLanguage, asOf: Int64) async throws
         -> (bytes: [UInt8], report: WrittenReport)
     {
         let writer = HashingFileWriter(inMemory: "\(month).html")
-        let report = try writeHTML(month: month, source: source, language: language, asOf: asOf, into: writer, fullRegister: [])
+        let report = try await writeHTML(month: month, source: source, language: language, asOf: asOf, into: writer, fullRegister: [])
         return (writer.bytes, report)
     }
 
-    private func writeCSV(month: YearMonth, source: some RegisterSource, asOf: Int64, into writer: HashingFileWriter) throws
+    private func writeCSV(month: YearMonth, source: some RegisterReader, asOf: Int64, into writer: HashingFileWriter) async throws
         -> WrittenReport
     {
-        let chainHead = try source.chainHead()
+        let chainHead = try await source.chainHead()
         try writer.write(bytes: RegisterCSV.byteOrderMark)
         try writer.write(RegisterCSV.headerLine)
         var builder = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
-        try source.forEachRegisterEntry(in: month) { entry in
+        try await source.forEachRegisterEntry(in: month) { entry in
             try builder.add(entry)
             try writer.write(RegisterCSV.line(for: entry))
         }
-        let summary = builder.finish(chainHead: chainHead, vat: try source.vatBreakdown(in: month))
+        let summary = builder.finish(chainHead: chainHead, vat: try await source.vatBreakdown(in: month))
         let hex = try writer.finish()
         return WrittenReport(path: writer.path, sha256Hex: hex, rowCount: summary.eventCount, summary: summary)
     }
@@ -108,22 +108,22 @@ public struct ReportGenerator: Sendable {
     ///
     /// `fullRegister`: the files with the whole register written beside this one, named when the register is cut.
     public func writeHTML(
-        month: YearMonth, source: some RegisterSource, language: ReportLanguage, asOf: Int64, to path: String,
+        month: YearMonth, source: some RegisterReader, language: ReportLanguage, asOf: Int64, to path: String,
         fullRegister: [WrittenReport] = [], changes: RegisterChanges? = nil,
         corrections: [MonthlyExport.Correction] = []
-    ) throws -> WrittenReport {
-        try writeHTML(
+    ) async throws -> WrittenReport {
+        try await writeHTML(
             month: month, source: source, language: language, asOf: asOf, into: try HashingFileWriter(path: path),
             fullRegister: fullRegister, changes: changes, corrections: corrections)
     }
 
     private func writeHTML(
-        month: YearMonth, source: some RegisterSource, language: ReportLanguage, asOf: Int64,
+        month: YearMonth, source: some RegisterReader, language: ReportLanguage, asOf: Int64,
         into writer: HashingFileWriter, fullRegister: [WrittenReport], changes: RegisterChanges? = nil,
         corrections: [MonthlyExport.Correction] = []
-    ) throws -> WrittenReport {
+    ) async throws -> WrittenReport {
         let path = writer.path
-        let summary = try summarize(month: month, source: source, asOf: asOf)
+        let summary = try await summarize(month: month, source: source, asOf: asOf)
         let renderer = HTMLReportRenderer(summary: summary, language: language)
         try writer.write(renderer.documentStart())
         if let changes { try writer.write(renderer.changesSection(changes)) }
@@ -135,7 +135,7 @@ public struct ReportGenerator: Sendable {
         var check = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
         var number = 0
         let limit = htmlRegisterRowLimit
-        try source.forEachRegisterEntry(in: month) { entry in
+        try await source.forEachRegisterEntry(in: month) { entry in
             let exceptions = try check.add(entry)
             number += 1
             guard number <= limit else { return }

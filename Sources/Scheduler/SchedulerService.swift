@@ -37,7 +37,7 @@ public struct SchedulerService: Service {
         }
     }
 
-    private let archive: ArchiveStore
+    private let archive: any ArchiveStore
     private let engine: SyncEngine
     private let configuration: Configuration
     private let logger: Logger
@@ -48,7 +48,7 @@ public struct SchedulerService: Service {
     /// money operations there) and returns when it next needs a round (Unix seconds), if it does: the scheduler
     /// then wakes early.
     public init(
-        archive: ArchiveStore, engine: SyncEngine, configuration: Configuration, logger: Logger,
+        archive: any ArchiveStore, engine: SyncEngine, configuration: Configuration, logger: Logger,
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
         beforeSync: @escaping @Sendable () async -> Int64? = { nil }
     ) {
@@ -82,7 +82,7 @@ public struct SchedulerService: Service {
     /// `beforeSync` asked for the next round, if it did.
     @discardableResult
     public func tick(stop: StopFlag = StopFlag()) async -> Int64? {
-        exportDueMonths()
+        await exportDueMonths()
         guard !stop.isSet else { return nil }
         let requested = await beforeSync()
         do {
@@ -102,29 +102,34 @@ public struct SchedulerService: Service {
     ///
     /// Several `run`s may share one archive: only the one holding the `monthly-export` lease exports (the others
     /// keep syncing), and it reads what was last exported only once it holds the lease.
-    public func exportDueMonths() {
+    public func exportDueMonths() async {
         do {
             let now = clock()
-            guard !configuration.calendar.monthsToExport(
-                now: now, lastExported: try archive.meta("last_export_month").flatMap(YearMonth.init(parsing:))
-            ).isEmpty else { return }
-            guard try archive.acquireLease("monthly-export", owner: configuration.worker, until: now + 3_600, now: now)
+            let exported = try await archive.meta("last_export_month").flatMap(YearMonth.init(parsing:))
+            guard !configuration.calendar.monthsToExport(now: now, lastExported: exported).isEmpty else { return }
+            guard try await archive.acquireLease("monthly-export", owner: configuration.worker, until: now + 3_600, now: now)
             else {
                 logger.info("Another run holds the monthly export; this one only syncs")
                 return
             }
-            defer { try? archive.releaseLease("monthly-export", owner: configuration.worker) }
-            let last = try archive.meta("last_export_month").flatMap(YearMonth.init(parsing:))
-            for month in configuration.calendar.monthsToExport(now: clock(), lastExported: last) {
-                let result = try MonthlyExport.export(
-                    month: month, archive: archive, directory: configuration.reportsDirectory,
-                    language: configuration.language, generator: configuration.generator)
-                try archive.setMeta("last_export_month", month.description)
-                try archive.setMeta("last_export_at", String(clock()))
-                logger.notice("Monthly reports written", metadata: [
-                    "report.month": "\(month)", "report.html": "\(result.html.path)", "report.csv": "\(result.csv.path)",
-                ])
+            do {
+                let last = try await archive.meta("last_export_month").flatMap(YearMonth.init(parsing:))
+                for month in configuration.calendar.monthsToExport(now: clock(), lastExported: last) {
+                    let result = try await MonthlyExport.export(
+                        month: month, archive: archive, directory: configuration.reportsDirectory,
+                        language: configuration.language, generator: configuration.generator)
+                    try await archive.setMeta("last_export_month", month.description)
+                    try await archive.setMeta("last_export_at", String(clock()))
+                    logger.notice("Monthly reports written", metadata: [
+                        "report.month": "\(month)", "report.html": "\(result.html.path)",
+                        "report.csv": "\(result.csv.path)",
+                    ])
+                }
+            } catch {
+                try? await archive.releaseLease("monthly-export", owner: configuration.worker)
+                throw error
             }
+            try? await archive.releaseLease("monthly-export", owner: configuration.worker)
         } catch {
             logger.error("Monthly export failed; it is retried on the next round", metadata: ["error": "\(error)"])
         }

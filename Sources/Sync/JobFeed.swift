@@ -4,7 +4,7 @@ import FiscalCore
 /// Hands a run's workers their jobs from batch claims: one `BEGIN IMMEDIATE` claim serves several workers, and
 /// only one claim is in flight at a time.
 actor JobFeed {
-    private let archive: ArchiveStore
+    private let archive: any ArchiveStore
     private let worker: String
     private let lease: Int64
     private let batch: Int
@@ -13,7 +13,7 @@ actor JobFeed {
     private var refill: Task<Void, any Error>?
     private var exhausted = false
 
-    init(archive: ArchiveStore, worker: String, lease: Int64, batch: Int, clock: @escaping @Sendable () -> Int64) {
+    init(archive: any ArchiveStore, worker: String, lease: Int64, batch: Int, clock: @escaping @Sendable () -> Int64) {
         self.archive = archive
         self.worker = worker
         self.lease = lease

@@ -9,11 +9,11 @@ public enum RefundReceiptLinks {
     /// Asks the gateway and records any refund links; returns whether some were recorded.
     @discardableResult
     public static func collect(
-        _ id: TransactionID, type: TransactionType, gateway: PaySysClient, archive: ArchiveStore, now: Int64
+        _ id: TransactionID, type: TransactionType, gateway: PaySysClient, archive: any ArchiveStore, now: Int64
     ) async throws -> Bool {
         let cheque = try await gateway.fiscalCheque(id, type: type)
         guard !cheque.refundURLs.isEmpty else { return false }
-        try archive.recordReceiptLink(id, url: cheque.url, refundURLs: cheque.refundURLs, now: now)
+        try await archive.recordReceiptLink(id, url: cheque.url, refundURLs: cheque.refundURLs, now: now)
         return true
     }
 }

@@ -17,7 +17,7 @@ import ReceiptParser
 /// compression run on ``CPUWorkPool``; database waits go through GRDB's async access; so the cooperative pool is
 /// left to network I/O.
 public final class SyncEngine: Sendable {
-    private let archive: ArchiveStore
+    private let archive: any ArchiveStore
     private let gateway: PaySysClient
     private let fetcher: ReceiptFetcher
     private let configuration: SyncConfiguration
@@ -27,7 +27,7 @@ public final class SyncEngine: Sendable {
 
     /// Creates an engine over shared components.
     public init(
-        archive: ArchiveStore, gateway: PaySysClient, fetcher: ReceiptFetcher, configuration: SyncConfiguration,
+        archive: any ArchiveStore, gateway: PaySysClient, fetcher: ReceiptFetcher, configuration: SyncConfiguration,
         logger: Logger, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.archive = archive
@@ -47,7 +47,7 @@ public final class SyncEngine: Sendable {
     ) async throws -> SyncSummary {
         let stopping: @Sendable () -> Bool = { Task.isCancelled || shouldStop() }
         try await reclaimLeasesOfDeadWorkers()
-        let initial = try await archive.statusAsync(now: clock())
+        let initial = try await archive.status(now: clock())
         let pending = initial.total - (initial.countsByState[.archived] ?? 0) - (initial.countsByState[.failed] ?? 0)
             - (initial.countsByState[.quarantined] ?? 0)
         let tracker = ProgressTracker(started: ContinuousClock.now, expected: pending)
@@ -57,7 +57,7 @@ public final class SyncEngine: Sendable {
             if stopping() { break }
             let rechecked = try await recheckArchived(tracker: tracker, progress: progress)
             if rechecked > 0 { continue }
-            guard wait, let next = try await archive.nextDueTimeAsync() else { break }
+            guard wait, let next = try await archive.nextDueTime() else { break }
             let now = clock()
             if let deadline, now >= deadline { break }
             let until = min(next, deadline ?? next)
@@ -68,18 +68,18 @@ public final class SyncEngine: Sendable {
         }
         var summary = await tracker.summary()
         summary.interrupted = stopping()
-        summary.waiting = try await archive.statusAsync(now: clock()).waiting.map {
+        summary.waiting = try await archive.status(now: clock()).waiting.map {
             ($0.id, $0.reason ?? "waiting", $0.nextAttemptAt ?? 0)
         }
-        try await archive.recordLastSync(at: clock())
+        try await archive.setMeta("last_sync_at", String(clock()))
         return summary
     }
 
     /// Takes back the jobs claimed by sync processes of this host that died (killed, crashed) mid-trip: their
     /// trips were not recorded, so making them again duplicates nothing.
     private func reclaimLeasesOfDeadWorkers() async throws {
-        for worker in try await archive.leaseHoldersAsync(now: clock()) where WorkerIdentity.isDeadLocalProcess(worker) {
-            let count = try await archive.releaseLeasesAsync(heldBy: worker)
+        for worker in try await archive.leaseHolders(now: clock()) where WorkerIdentity.isDeadLocalProcess(worker) {
+            let count = try await archive.releaseLeases(heldBy: worker)
             logger.notice("Took back the jobs of a sync that died", metadata: ["worker": "\(worker)", "jobs": "\(count)"])
         }
     }
@@ -258,7 +258,7 @@ public final class SyncEngine: Sendable {
         // Originals an earlier trip stored without a receipt (a parser failure since fixed, an older archive).
         for originalID in job.unparsedOriginalIDs {
             step = .parseReceipt
-            guard let original = try await archive.storedOriginal(id: originalID) else {
+            guard let original = try await archive.original(id: originalID) else {
                 return .failed(step: step, reason: "no stored original to parse")
             }
             let id = job.id
@@ -399,10 +399,10 @@ public final class SyncEngine: Sendable {
     /// One re-check; returns whether the status changed.
     private func recheck(_ id: TransactionID) async -> Bool {
         do {
-            guard let record = try await archive.transactionAsync(id) else { return false }
+            guard let record = try await archive.transaction(id) else { return false }
             let before = record.payment?.status
             let info = try await gateway.paymentInfo(id)
-            try await archive.recordRecheck(id, PaymentSnapshot(info), now: clock())
+            try await archive.recordPaymentInfo(id, PaymentSnapshot(info), now: clock())
             guard info.status != before else { return false }
             logger.info("Status change detected", metadata: [
                 "transaction.id": "\(id)", "status.before": "\(before.map(\.description) ?? "none")",

@@ -8,7 +8,7 @@ import Logging
 /// too short (``WebConfiguration/validate()``). The returned application is a `Service`: run it with
 /// `runService()` or put it in a `ServiceGroup` beside the scheduler.
 public func buildWebApplication(
-    archive: ArchiveStore, configuration: WebConfiguration, logger: Logger
+    archive: any ArchiveStore, configuration: WebConfiguration, logger: Logger
 ) throws(WebConfigurationError) -> some ApplicationProtocol {
     try configuration.validate()
     let router = buildWebRouter(archive: archive, configuration: configuration, logger: logger)
@@ -24,7 +24,7 @@ public func buildWebApplication(
 /// The test seam: `Application(router: buildWebRouter(…)).test(.router) { … }`. It does not validate the host
 /// (``buildWebApplication(archive:configuration:logger:)`` does).
 public func buildWebRouter(
-    archive: ArchiveStore, configuration: WebConfiguration, logger: Logger
+    archive: any ArchiveStore, configuration: WebConfiguration, logger: Logger
 ) -> Router<BasicRequestContext> {
     let renderer: PageRenderer
     do {
@@ -57,20 +57,20 @@ extension WebRoutes {
     func collection() -> RouteCollection<BasicRequestContext> {
         let routes = RouteCollection(context: BasicRequestContext.self)
         routes.get("/") { request, _ in home(request) }
-        routes.get("/search") { request, _ in try searchPage(request) }
-        routes.get("/receipts/:id") { request, context in try receiptPage(request, context: context) }
-        routes.get("/receipts/:id/original") { request, context in try original(request, context: context) }
-        routes.get("/months") { request, _ in try monthsPage(request) }
+        routes.get("/search") { request, _ in try await searchPage(request) }
+        routes.get("/receipts/:id") { request, context in try await receiptPage(request, context: context) }
+        routes.get("/receipts/:id/original") { request, context in try await original(request, context: context) }
+        routes.get("/months") { request, _ in try await monthsPage(request) }
         routes.get("/months/:file") { request, context in try await monthReport(request, context: context) }
-        routes.get("/status") { request, _ in try statusPage(request) }
+        routes.get("/status") { request, _ in try await statusPage(request) }
         routes.get("/metrics") { _, _ in try await metrics() }
         routes.get("/login") { request, _ in try loginForm(request) }
         routes.post("/login") { request, _ in try await login(request) }
         routes.post("/logout") { request, _ in logout(request) }
 
         routes.post("/api/transactions") { request, _ in try await ingest(request) }
-        routes.get("/api/receipts/:id") { request, context in try receiptJSON(request, context: context) }
-        routes.get("/api/search") { request, _ in try searchJSON(request) }
+        routes.get("/api/receipts/:id") { request, context in try await receiptJSON(request, context: context) }
+        routes.get("/api/search") { request, _ in try await searchJSON(request) }
         return routes
     }
 }

@@ -22,8 +22,9 @@ extension WebRoutes {
         let requests = try IngestRequest.parse(bytes, maxItems: configuration.maxIngestItems)
         let summary: TrackSummary
         do {
-            summary = try archive.track(requests, now: configuration.now())
-        } catch let error as ArchiveError where error.code == .conflict || error.code == .invalid {
+            summary = try await archive.track(requests, now: configuration.now())
+        } catch {
+            guard error.code == .conflict || error.code == .invalid else { throw error }
             throw WebError(.conflict, error.message)
         }
         logger.info(
@@ -35,12 +36,12 @@ extension WebRoutes {
     }
 
     /// `GET /api/receipts/{id}`: the parsed receipt in the `parse --json` form, with the original's integrity.
-    func receiptJSON(_ request: Request, context: some RequestContext) throws -> Response {
+    func receiptJSON(_ request: Request, context: some RequestContext) async throws -> Response {
         let id = try Self.transactionID(context)
-        guard let archived = try archive.receipt(for: id) else {
+        guard let archived = try await archive.receipt(for: id) else {
             throw WebError(.notFound, "No receipt is archived for transaction \(id)")
         }
-        let original = try archive.original(for: id)
+        let original = try await archive.original(for: id)
         var members: [(String, ExactJSON)] = [("transactionId", .integer(id.rawValue))]
         members += archived.receipt.jsonMembers.map { ($0.key, $0.value) }
         members.append(("warnings", .array(archived.warnings.map(ExactJSON.string))))
@@ -56,9 +57,9 @@ extension WebRoutes {
     }
 
     /// `GET /api/search?q=…`: the same search as the page, as JSON.
-    func searchJSON(_ request: Request) throws -> Response {
+    func searchJSON(_ request: Request) async throws -> Response {
         let search = try SearchRequest(FormFields.decode(SearchFields.self, from: request.uri.query))
-        let (hits, hasMore) = try run(search)
+        let (hits, hasMore) = try await run(search)
         return JSONResponse.body(
             .object([
                 ("query", .string(search.interpretation)), ("page", .integer(Int64(search.page))),

@@ -5,8 +5,8 @@ import Hummingbird
 
 extension WebRoutes {
     /// `GET /months`: the months with events, newest first, with their reports.
-    func monthsPage(_ request: Request) throws -> Response {
-        let months = try archive.monthsWithEvents().sorted(by: >)
+    func monthsPage(_ request: Request) async throws -> Response {
+        let months = try await archive.monthsWithEvents().sorted(by: >)
         let enabled = reports.isEnabled
         let rows = months.map { month in
             MonthRow(
@@ -27,7 +27,7 @@ extension WebRoutes {
             throw WebError(.notFound, "Reports are YYYY-MM.html or YYYY-MM.csv")
         }
         guard reports.isEnabled else { throw WebError(.notFound, "Report generation is not configured") }
-        guard try archive.monthsWithEvents().contains(month) else {
+        guard try await archive.monthsWithEvents().contains(month) else {
             throw WebError(.notFound, "No events are archived for \(month)")
         }
         let bytes: [UInt8]
@@ -65,8 +65,8 @@ extension WebRoutes {
     }
 
     /// `GET /status`: counts by state, failures and waits with reasons, last sync and export.
-    func statusPage(_ request: Request) throws -> Response {
-        let status = try archive.status(now: configuration.now())
+    func statusPage(_ request: Request) async throws -> Response {
+        let status = try await archive.status(now: configuration.now())
         let states = PipelineState.allCases.map { state in
             let count = status.countsByState[state] ?? 0
             let style: String =

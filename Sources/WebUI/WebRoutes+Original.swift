@@ -21,9 +21,9 @@ extension WebRoutes {
     /// - `?download=1`: `application/octet-stream` as an attachment, byte-exact, to hash independently.
     ///
     /// Every variant carries `X-Original-SHA256` (recorded at download) and `X-Original-Intact` (re-checked now).
-    func original(_ request: Request, context: some RequestContext) throws -> Response {
+    func original(_ request: Request, context: some RequestContext) async throws -> Response {
         let id = try Self.transactionID(context)
-        guard let original = try archive.original(for: id) else {
+        guard let original = try await archive.original(for: id) else {
             throw WebError(.notFound, "No original is stored for transaction \(id)")
         }
         let fields = try FormFields.decode(OriginalFields.self, from: request.uri.query)

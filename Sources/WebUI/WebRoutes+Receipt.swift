@@ -13,13 +13,13 @@ extension WebRoutes {
 
     /// `GET /receipts/{id}`: the receipt as a receipt, the transaction, its events and operations, and the original
     /// with its integrity re-checked now.
-    func receiptPage(_ request: Request, context: some RequestContext) throws -> Response {
+    func receiptPage(_ request: Request, context: some RequestContext) async throws -> Response {
         let id = try Self.transactionID(context)
-        guard let record = try archive.transaction(id) else {
+        guard let record = try await archive.transaction(id) else {
             throw WebError(.notFound, "No transaction \(id) in the archive")
         }
-        let archived = try archive.receipt(for: id)
-        let original = try archive.original(for: id)
+        let archived = try await archive.receipt(for: id)
+        let original = try await archive.original(for: id)
 
         var notices: [String] = []
         if let archived, let payment = record.payment, archived.receipt.total != payment.amount {

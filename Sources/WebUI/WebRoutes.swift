@@ -5,7 +5,7 @@ import Logging
 
 /// The handlers of the web UI and the JSON API, sharing the archive, the configuration and the templates.
 struct WebRoutes: Sendable {
-    let archive: ArchiveStore
+    let archive: any ArchiveStore
     let configuration: WebConfiguration
     let logger: Logger
     let renderer: PageRenderer
@@ -26,7 +26,7 @@ struct WebRoutes: Sendable {
     }
 
     /// `GET /search`.
-    func searchPage(_ request: Request) throws -> Response {
+    func searchPage(_ request: Request) async throws -> Response {
         let fields = try FormFields.decode(SearchFields.self, from: request.uri.query)
         let search: SearchRequest
         do {
@@ -39,7 +39,7 @@ struct WebRoutes: Sendable {
                 hasHits: false, page: 1, prev: nil, next: nil)
             return HTMLResponse.page(renderer.render("search", page), status: error.status)
         }
-        let (hits, hasMore) = try run(search)
+        let (hits, hasMore) = try await run(search)
         let rows = hits.map { hit, matchedBy in
             HitRow(
                 id: hit.transactionID.description, link: Display.receiptPath(hit.transactionID),
@@ -59,19 +59,19 @@ struct WebRoutes: Sendable {
     }
 
     /// Runs every lookup of a search and merges the hits (first match wins), one page of them.
-    func run(_ search: SearchRequest) throws -> (hits: [(LookupHit, String)], hasMore: Bool) {
+    func run(_ search: SearchRequest) async throws -> (hits: [(LookupHit, String)], hasMore: Bool) {
         let size = configuration.pageSize
         let offset = (search.page - 1) * size
         if search.lookups.count == 1, let only = search.lookups.first {
             let query = LookupQuery(only.criterion, dates: search.dates, amounts: search.amounts)
-            let hits = try archive.lookup(query, limit: size + 1, offset: offset)
+            let hits = try await archive.lookup(query, limit: size + 1, offset: offset)
             return (hits.prefix(size).map { ($0, only.label) }, hits.count > size)
         }
         var merged: [(LookupHit, String)] = []
         var seen: Set<TransactionID> = []
         for lookup in search.lookups {
             let query = LookupQuery(lookup.criterion, dates: search.dates, amounts: search.amounts)
-            for hit in try archive.lookup(query, limit: offset + size + 1, offset: 0)
+            for hit in try await archive.lookup(query, limit: offset + size + 1, offset: 0)
             where seen.insert(hit.transactionID).inserted {
                 merged.append((hit, lookup.label))
             }

@@ -29,25 +29,25 @@ enum AppMetrics {
     static func bootstrap() { _ = registry }
 
     /// Reads the archive's gauges and renders every metric in the Prometheus text format.
-    static func render(archive: ArchiveStore, now: Int64) throws -> [UInt8] {
-        let status = try archive.status(now: now)
-        func gauge(_ name: String, _ unit: String, _ help: String, _ labels: [(String, String)] = []) -> Prometheus.Gauge {
+    static func render(archive: any ArchiveStore, now: Int64) async throws -> [UInt8] {
+        let status = try await archive.status(now: now)
+        func gauge(_ name: String, _ unit: String, _ help: String, _ labels: [(String, String)] = []) async -> Prometheus.Gauge {
             registry.makeGauge(
                 descriptor: MetricNameDescriptor(
                     namespace: "fiscal_archive", metricName: name, unitName: unit, helpText: help),
                 labels: labels)
         }
         for state in PipelineState.allCases {
-            gauge("jobs", "", "Tracked transactions per pipeline state.", [("state", state.rawValue)])
+            await gauge("jobs", "", "Tracked transactions per pipeline state.", [("state", state.rawValue)])
                 .set(Double(status.countsByState[state] ?? 0))
         }
-        gauge("jobs_due", "", "Transactions due for a pipeline step now.").set(Double(status.dueNow))
-        gauge("pending_operations", "", "Refunds and cancels whose outcome PaySys has not shown yet.")
+        await gauge("jobs_due", "", "Transactions due for a pipeline step now.").set(Double(status.dueNow))
+        await gauge("pending_operations", "", "Refunds and cancels whose outcome PaySys has not shown yet.")
             .set(Double(status.pendingOperations))
-        let lastExport = try archive.meta("last_export_at").flatMap { Int64($0) } ?? 0
-        gauge("last_export", "timestamp_seconds", "When the last monthly export was written (0: never).")
+        let lastExport = try await archive.meta("last_export_at").flatMap { Int64($0) } ?? 0
+        await gauge("last_export", "timestamp_seconds", "When the last monthly export was written (0: never).")
             .set(Double(lastExport))
-        gauge("last_sync", "timestamp_seconds", "When a sync last recorded a step (0: never).")
+        await gauge("last_sync", "timestamp_seconds", "When a sync last recorded a step (0: never).")
             .set(Double(status.lastSyncAt ?? 0))
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

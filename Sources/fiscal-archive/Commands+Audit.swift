@@ -84,7 +84,7 @@ struct Lookup: AsyncParsableCommand {
         else if let tin { query = .tin(tin) }
         else { query = .text(text ?? "") }
         try await Runtime.with(options) { runtime in
-            let hits = try runtime.openArchive().lookup(query, limit: limit, offset: 0)
+            let hits = try await runtime.openArchive().lookup(query, limit: limit, offset: 0)
             if json {
                 for hit in hits { print(LookupText.json(hit)) }
             } else if hits.isEmpty {
@@ -113,7 +113,7 @@ struct Show: AsyncParsableCommand {
                 if Terminal.stdoutIsTTY {
                     throw Exit.fail("--original writes the page's raw bytes; redirect them to a file (> page.html).")
                 }
-                guard let stored = try archive.original(for: id) else {
+                guard let stored = try await archive.original(for: id) else {
                     throw Exit.fail("No original is archived for transaction \(id).")
                 }
                 FileHandle.standardOutput.write(Data(stored.bytes))
@@ -122,10 +122,10 @@ struct Show: AsyncParsableCommand {
                 }
                 return
             }
-            guard let record = try archive.transaction(id) else {
+            guard let record = try await archive.transaction(id) else {
                 throw Exit.fail("Transaction \(id) is not in the archive.")
             }
-            print(ShowText.render(record: record, receipt: try archive.receipt(for: id), original: try archive.original(for: id)))
+            await print(ShowText.render(record: record, receipt: try archive.receipt(for: id), original: try archive.original(for: id)))
         }
     }
 }
@@ -139,7 +139,7 @@ struct Verify: AsyncParsableCommand {
 
     func run() async throws {
         try await Runtime.with(options) { runtime in
-            let report = try runtime.openArchive().verify()
+            let report = try await runtime.openArchive().verify()
             print(VerifyText.render(report))
             if !report.problems.isEmpty { throw ExitCode(Exit.tampering) }
         }

@@ -85,7 +85,7 @@ struct DemoJob {
         for transaction in transactions { csv += "\(transaction.id),\(transaction.type),\(transaction.vendorUserID)\n" }
         try Data(csv.utf8).write(to: URL(fileURLWithPath: csvPath))
         let requests = try TransactionCSV.parse(Array(csv.utf8), file: csvPath)
-        let tracked = try archive.track(requests, now: Runtime.now())
+        let tracked = try await archive.track(requests, now: Runtime.now())
         print("Tracked \(tracked.added) transactions from \(csvPath).")
 
         // 2. Sync.
@@ -155,12 +155,12 @@ struct DemoJob {
         print("Reports:")
         for month in months.sorted() {
             // Exports are never overwritten: a rerun of the demo whose archive differs writes a new revision.
-            let result = try MonthlyExport.export(
+            let result = try await MonthlyExport.export(
                 month: month, archive: archive, directory: runtime.configuration.reportsDirectory, language: language)
             print("  ", terminator: "")
             ReportText.printExport(month, result)
         }
-        let verification = try archive.verify()
+        let verification = try await archive.verify()
         print(verification.problems.isEmpty
             ? "Archive \(runtime.configuration.databasePath): verified, chain head \(verification.chainHead.prefix(16))…"
             : "Archive verification found \(verification.problems.count) problem(s)!")

@@ -121,12 +121,12 @@ struct Refund: AsyncParsableCommand {
             let service = try runtime.operations(archive: archive)
             let plan = try await OperationFlow.plan {
                 // A pending operation on the payment refuses before anything is asked of the gateway.
-                try service.checkNothingPending(id)
+                try await service.checkNothingPending(id)
                 // The currency defaults to the payment's: the archive's, else PaySys's.
                 let paymentCurrency: Currency
                 if let currency, let parsed = Currency(code: currency) {
                     paymentCurrency = parsed
-                } else if let known = try archive.transaction(id)?.payment?.amount.currency {
+                } else if let known = try await archive.transaction(id)?.payment?.amount.currency {
                     paymentCurrency = known
                 } else {
                     paymentCurrency = try await runtime.gateway().paymentInfo(id).amount.currency

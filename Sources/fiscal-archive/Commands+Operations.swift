@@ -54,7 +54,7 @@ struct InvoiceCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Runtime.with(options) { runtime in
-                let invoices = try runtime.openArchive().invoices()
+                let invoices = try await runtime.openArchive().invoices()
                 if invoices.isEmpty { print("No invoices.") }
                 for invoice in invoices {
                     print("\(invoice.invoiceID)  \(Tashkent.iso8601(epochSeconds: invoice.createdAt))  \(invoice.orderID)  "
@@ -78,7 +78,7 @@ struct OperationsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Runtime.with(options) { runtime in
-                let records = try runtime.openArchive().operations(limit: limit)
+                let records = try await runtime.openArchive().operations(limit: limit)
                 if records.isEmpty { print("No operations.") }
                 for record in records { print(OperationText.line(record)) }
             }
@@ -101,7 +101,7 @@ struct OperationsCommand: AsyncParsableCommand {
             try await Runtime.with(options) { runtime in
                 let service = try runtime.operations(archive: try runtime.openArchive())
                 if let settle, let verdict {
-                    let outcome = try service.settle(settle, applied: verdict == "done", note: "by \(OperationIntent.currentUser())")
+                    let outcome = try await service.settle(settle, applied: verdict == "done", note: "by \(OperationIntent.currentUser())")
                     try OperationFlow.report(outcome)
                     return
                 }

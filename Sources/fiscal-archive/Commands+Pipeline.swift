@@ -69,7 +69,7 @@ struct Track: AsyncParsableCommand {
             let archive = try runtime.openArchive()
             let summary: TrackSummary
             do {
-                summary = try archive.track(requests, now: Runtime.now())
+                summary = try await archive.track(requests, now: Runtime.now())
             } catch {
                 throw Exit.fail("Nothing was tracked: \(error)")
             }
@@ -101,10 +101,10 @@ struct Sync: AsyncParsableCommand {
         try await Runtime.with(options) { runtime in
             let archive = try runtime.openArchive()
             if retryFailed {
-                let requeued = try archive.retryFailed(now: Runtime.now())
+                let requeued = try await archive.retryFailed(now: Runtime.now())
                 print(requeued.isEmpty ? "No failed transactions." : "Back in the queue: \(requeued.count) failed transaction(s).")
-                for (id, reason) in requeued.prefix(50) {
-                    print("  \(id) (failed: \(Terminal.visible(reason ?? "no reason recorded")))")
+                for failed in requeued.prefix(50) {
+                    print("  \(failed.id) (failed: \(Terminal.visible(failed.reason ?? "no reason recorded")))")
                 }
                 if requeued.count > 50 { print("  … and \(requeued.count - 50) more") }
             }
@@ -155,7 +155,7 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         try await Runtime.with(options) { runtime in
             let archive = try runtime.openArchive()
-            let status = try archive.status(now: Runtime.now())
+            let status = try await archive.status(now: Runtime.now())
             print(StatusText.render(status, json: json))
         }
     }
@@ -170,7 +170,7 @@ struct Reparse: AsyncParsableCommand {
     func run() async throws {
         try await Runtime.with(options) { runtime in
             let archive = try runtime.openArchive()
-            let summary = try archive.reparse({ original in
+            let summary = try await archive.reparse({ original in
                 let result = try ReceiptDocument.parse(original)
                 return try ParsedOriginal(
                     receipt: result.receipt, warnings: result.warnings.map(\.description), for: original.transactionID)

@@ -47,7 +47,7 @@ struct Report: AsyncParsableCommand {
             if export {
                 let result: MonthlyExport.Result
                 do {
-                    result = try MonthlyExport.export(
+                    result = try await MonthlyExport.export(
                         month: month, archive: archive, directory: reports, language: language, generator: generator)
                 } catch {
                     throw Exit.fail("The export of \(month) was not written: \(error)")
@@ -67,12 +67,12 @@ struct Report: AsyncParsableCommand {
             let written: WrittenReport
             do {
                 // A frozen view: a sync running meanwhile cannot make the two passes of the HTML disagree.
-                let snapshot = try archive.registerSnapshot()
-                let asOf = try snapshot.lastChangeAt() ?? month.startEpochSeconds
+                let snapshot = try await archive.registerSnapshot()
+                let asOf = try await snapshot.lastChangeAt() ?? month.startEpochSeconds
                 switch format {
-                case .html: written = try generator.writeHTML(month: month, source: snapshot, language: language, asOf: asOf, to: path)
-                case .csv: written = try generator.writeCSV(month: month, source: snapshot, language: language, asOf: asOf, to: path)
-                case .xlsx: written = try generator.writeXLSX(month: month, source: snapshot, language: language, asOf: asOf, to: path)
+                case .html: written = try await generator.writeHTML(month: month, source: snapshot, language: language, asOf: asOf, to: path)
+                case .csv: written = try await generator.writeCSV(month: month, source: snapshot, language: language, asOf: asOf, to: path)
+                case .xlsx: written = try await generator.writeXLSX(month: month, source: snapshot, language: language, asOf: asOf, to: path)
                 }
             } catch {
                 throw Exit.fail("The report for \(month) was not written: \(error)")

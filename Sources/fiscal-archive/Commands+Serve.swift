@@ -35,15 +35,15 @@ struct Serve: AsyncParsableCommand {
 
 /// Builds the web application from the runtime's configuration, with monthly reports generated on demand.
 enum WebServerFactory {
-    static func service(runtime: Runtime, archive: ArchiveStore, host: String, port: Int) throws -> any Service {
+    static func service(runtime: Runtime, archive: any ArchiveStore, host: String, port: Int) throws -> any Service {
         let htmlRows = runtime.configuration.htmlRegisterRows
         let language = ReportLanguage(code: runtime.configuration.language) ?? .en
         let configuration = WebConfiguration(
             host: host, port: port, token: runtime.configuration.webToken,
             reportRenderer: { month, format in
-                try WebReports.render(month: month, format: format, archive: archive, language: language, htmlRows: htmlRows)
+                try await WebReports.render(month: month, format: format, archive: archive, language: language, htmlRows: htmlRows)
             },
-            metricsRenderer: { try AppMetrics.render(archive: archive, now: Int64(Date().timeIntervalSince1970)) })
+            metricsRenderer: { try await AppMetrics.render(archive: archive, now: Int64(Date().timeIntervalSince1970)) })
         do {
             return try buildWebApplication(archive: archive, configuration: configuration, logger: runtime.logger)
         } catch {
@@ -58,16 +58,16 @@ enum WebReports {
     /// The month's report as bytes, rendered in memory: browsing never writes a file, so an exported month stays
     /// byte-identical however often it is viewed.
     static func render(
-        month: YearMonth, format: WebConfiguration.ReportFormat, archive: ArchiveStore, language: ReportLanguage,
+        month: YearMonth, format: WebConfiguration.ReportFormat, archive: any ArchiveStore, language: ReportLanguage,
         htmlRows: Int = ReportGenerator.defaultHTMLRegisterRows
-    ) throws -> [UInt8] {
+    ) async throws -> [UInt8] {
         // A frozen view: a sync committing meanwhile cannot make the two passes of the HTML disagree.
-        let snapshot = try archive.registerSnapshot()
-        let asOf = try snapshot.lastChangeAt() ?? month.startEpochSeconds
+        let snapshot = try await archive.registerSnapshot()
+        let asOf = try await snapshot.lastChangeAt() ?? month.startEpochSeconds
         let generator = ReportGenerator(htmlRegisterRowLimit: htmlRows)
         switch format {
-        case .html: return try generator.renderHTML(month: month, source: snapshot, language: language, asOf: asOf).bytes
-        case .csv: return try generator.renderCSV(month: month, source: snapshot, asOf: asOf).bytes
+        case .html: return try await generator.renderHTML(month: month, source: snapshot, language: language, asOf: asOf).bytes
+        case .csv: return try await generator.renderCSV(month: month, source: snapshot, asOf: asOf).bytes
         }
     }
 }

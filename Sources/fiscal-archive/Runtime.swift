@@ -1,4 +1,5 @@
 import Archive
+import SQLiteArchive
 import AsyncHTTPClient
 import FiscalCore
 import Foundation
@@ -68,9 +69,9 @@ final class Runtime: Sendable {
     }
 
     /// Opens (creating if needed) the archive file.
-    func openArchive() throws -> ArchiveStore {
+    func openArchive() throws -> any ArchiveStore {
         do {
-            return try ArchiveStore(path: configuration.databasePath, logger: logger)
+            return try SQLiteArchiveStore(path: configuration.databasePath, logger: logger)
         } catch {
             throw Exit.fail("Cannot open the archive \(configuration.databasePath): \(error)")
         }
@@ -113,7 +114,7 @@ final class Runtime: Sendable {
     }
 
     /// The sync engine over this runtime's components.
-    func syncEngine(archive: ArchiveStore, concurrency: Int? = nil) throws -> SyncEngine {
+    func syncEngine(archive: any ArchiveStore, concurrency: Int? = nil) throws -> SyncEngine {
         return SyncEngine(
             archive: archive, gateway: try gateway(), fetcher: try fetcher(),
             configuration: SyncConfiguration(
@@ -124,7 +125,7 @@ final class Runtime: Sendable {
     }
 
     /// The refund / cancel / invoice service.
-    func operations(archive: ArchiveStore) throws -> MoneyOperations {
+    func operations(archive: any ArchiveStore) throws -> MoneyOperations {
         MoneyOperations(
             archive: archive, gateway: try gateway(), logger: logger,
             schedule: (try? SettleSchedule(parsing: configuration.settleChecks)) ?? .standard)

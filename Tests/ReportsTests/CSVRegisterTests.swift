@@ -47,7 +47,7 @@ struct CSVRegisterTests {
         // Different UTC days: 18:59 and 19:00:30 UTC on 31 October.
         #expect(lastMinute / 86_400 == firstSeconds / 86_400)
         #expect(Tashkent.local(epochSeconds: lastMinute).day != Tashkent.local(epochSeconds: firstSeconds).day)
-        let source = InMemoryRegisterSource(entries: [
+        let source = InMemoryRegisterReader(entries: [
             Fixture.entry(1, .payment, id: 1, at: lastMinute, amount: Fixture.uzs("100.00")),
             Fixture.entry(2, .payment, id: 2, at: firstSeconds, amount: Fixture.uzs("200.00")),
             Fixture.entry(3, .payment, id: 3, at: Fixture.at(2026, 10, 1, 0, 0, 0), amount: Fixture.uzs("300.00")),
@@ -73,7 +73,7 @@ struct CSVRegisterTests {
     func refundAcrossMonths() throws {
         let paid = Fixture.at(2026, 10, 30, 22, 10)
         let refunded = Fixture.at(2026, 11, 3, 9, 0)
-        let source = InMemoryRegisterSource(entries: [
+        let source = InMemoryRegisterReader(entries: [
             Fixture.entry(1, .payment, id: 77, at: paid, amount: Fixture.uzs("5000.00"), status: .refunded),
             Fixture.entry(2, .refund, id: 77, at: refunded, amount: Fixture.uzs("-1500.50"), status: .refunded,
                           related: paid, source: .operation),
@@ -120,7 +120,7 @@ struct CSVRegisterTests {
 
     @Test("Hostile text is neutralised in the register while amounts stay numbers")
     func hostileText() throws {
-        let source = InMemoryRegisterSource(entries: [
+        let source = InMemoryRegisterReader(entries: [
             Fixture.entry(1, .refund, id: 5, at: Fixture.at(2026, 10, 2), amount: Fixture.uzs("-12.00"),
                           vendor: "=HYPERLINK(\"http://x\")", related: Fixture.at(2026, 10, 1),
                           note: "-2+3"),
@@ -137,7 +137,7 @@ struct CSVRegisterTests {
     @Test("Partial refunds: each refund is its own negative row; receipts signed like the amount")
     func partialRefunds() throws {
         let paid = Fixture.at(2026, 10, 3)
-        let source = InMemoryRegisterSource(entries: [
+        let source = InMemoryRegisterReader(entries: [
             Fixture.entry(1, .payment, id: 9, at: paid, amount: Fixture.uzs("1000.00"), status: .refunded,
                           receipt: Fixture.receipt(total: Fixture.uzs("1000.00"), vat: Fixture.uzs("107.14"))),
             Fixture.entry(2, .refund, id: 9, at: Fixture.at(2026, 10, 4), amount: Fixture.uzs("-300.00"),
@@ -166,7 +166,7 @@ struct CSVRegisterTests {
     func emptyMonth() throws {
         let directory = try Fixture.temporaryDirectory()
         let written = try ReportGenerator().writeCSV(
-            month: Fixture.october, source: InMemoryRegisterSource(entries: []), asOf: Fixture.asOf,
+            month: Fixture.october, source: InMemoryRegisterReader(entries: []), asOf: Fixture.asOf,
             to: directory + "/e.csv")
         let bytes = try readBytes(written.path)
         #expect(bytes == RegisterCSV.byteOrderMark + Array(RegisterCSV.headerLine.utf8))

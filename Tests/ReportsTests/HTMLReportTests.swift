@@ -7,7 +7,7 @@ import Testing
 @Suite("HTML report")
 struct HTMLReportTests {
     private func write(
-        _ source: some RegisterSource, language: ReportLanguage = .en, month: YearMonth = Fixture.october
+        _ source: some RegisterReader, language: ReportLanguage = .en, month: YearMonth = Fixture.october
     ) throws -> (WrittenReport, String) {
         let directory = try Fixture.temporaryDirectory()
         let written = try ReportGenerator().writeHTML(
@@ -110,7 +110,7 @@ struct HTMLReportTests {
 
     @Test("An empty month is a valid report with zero totals")
     func emptyMonth() throws {
-        let (written, html) = try write(InMemoryRegisterSource(entries: []))
+        let (written, html) = try write(InMemoryRegisterReader(entries: []))
         #expect(written.rowCount == 0)
         #expect(html.contains("No events in this period."))
         #expect(html.contains("No exceptions"))

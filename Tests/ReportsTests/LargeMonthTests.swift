@@ -10,7 +10,7 @@ import Testing
 struct LargeMonthTests {
     /// `count` payments on 5 October, the even ones without a receipt (each one exception), the odd ones with a
     /// receipt dated the next month (another kind).
-    private func month(_ count: Int) -> InMemoryRegisterSource {
+    private func month(_ count: Int) -> InMemoryRegisterReader {
         var entries: [RegisterEntry] = []
         for index in 0..<count {
             let receipt = index % 2 == 1
@@ -23,10 +23,10 @@ struct LargeMonthTests {
                 Int64(index), .payment, id: Int64(1000 + index), at: Fixture.at(2026, 10, 5) + Int64(index),
                 amount: Fixture.uzs("1.00"), receipt: receipt, state: receipt == nil ? "waiting" : "archived"))
         }
-        return InMemoryRegisterSource(entries: entries)
+        return InMemoryRegisterReader(entries: entries)
     }
 
-    private func html(_ source: InMemoryRegisterSource, rows: Int, exceptions: Int, fullRegister: [WrittenReport] = [])
+    private func html(_ source: InMemoryRegisterReader, rows: Int, exceptions: Int, fullRegister: [WrittenReport] = [])
         throws -> (WrittenReport, String)
     {
         let path = try Fixture.temporaryDirectory() + "/2026-10.html"

@@ -34,7 +34,7 @@ struct MonthlySummaryTests {
 
     @Test("Payments never paid (error, created) count in the register but not in the net")
     func notPaid() throws {
-        let source = InMemoryRegisterSource(entries: [
+        let source = InMemoryRegisterReader(entries: [
             Fixture.entry(1, .payment, id: 1, at: Fixture.at(2026, 10, 2), amount: Fixture.uzs("100.00"),
                           receipt: Fixture.receipt(total: Fixture.uzs("100.00"), vat: .zero(.uzs))),
             Fixture.entry(2, .payment, id: 2, at: Fixture.at(2026, 10, 2), amount: Fixture.uzs("40.00"),
@@ -113,7 +113,7 @@ struct MonthlySummaryTests {
                                          amount: Fixture.uzs("1.00"), state: "waiting"))
         }
         let generator = ReportGenerator(exceptionDetailLimit: 100)
-        let summary = try generator.summarize(month: Fixture.october, source: InMemoryRegisterSource(entries: entries),
+        let summary = try generator.summarize(month: Fixture.october, source: InMemoryRegisterReader(entries: entries),
                                               asOf: Fixture.asOf)
         #expect(summary.exceptions.total == 250)
         #expect(summary.exceptions.details.count == 100)
@@ -123,7 +123,7 @@ struct MonthlySummaryTests {
 
     @Test("A source that streams an event outside the month is refused")
     func outsideMonth() throws {
-        let source = UnfilteredRegisterSource(entries: [
+        let source = UnfilteredRegisterReader(entries: [
             Fixture.entry(1, .payment, id: 1, at: Fixture.at(2026, 11, 1, 0, 0, 30), amount: Fixture.uzs("1.00")),
         ])
         #expect(throws: ReportError.self) {

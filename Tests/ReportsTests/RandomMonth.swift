@@ -7,7 +7,7 @@ import Reports
 enum RandomMonth {
     /// A month of payments, p2p transfers, partial refunds and cancellations in several currencies, with events
     /// right at the month's edges, missing receipts and unknown statuses; plus events of the neighbouring months.
-    static func make(month: YearMonth, count: Int, seed: UInt64) -> InMemoryRegisterSource {
+    static func make(month: YearMonth, count: Int, seed: UInt64) -> InMemoryRegisterReader {
         var random = SplitMix64(seed: seed)
         var entries: [RegisterEntry] = []
         var sequence: Int64 = 0
@@ -57,6 +57,6 @@ enum RandomMonth {
                     related: at, source: .detected))
             }
         }
-        return InMemoryRegisterSource(entries: entries)
+        return InMemoryRegisterReader(entries: entries)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 import Reports
 
 /// A register held in an array: filters by month and orders like the archive (occurred_at, then sequence).
-struct InMemoryRegisterSource: RegisterSource {
+struct InMemoryRegisterReader: RegisterReader {
     var entries: [RegisterEntry]
     var vat: [VATLine] = []
     var head = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
@@ -21,7 +21,7 @@ struct InMemoryRegisterSource: RegisterSource {
 }
 
 /// A source that streams whatever it holds, without filtering: to check the reports reject foreign rows.
-struct UnfilteredRegisterSource: RegisterSource {
+struct UnfilteredRegisterReader: RegisterReader {
     var entries: [RegisterEntry]
     func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) throws {
         for entry in entries { try body(entry) }
@@ -71,7 +71,7 @@ enum Fixture {
     }
 
     /// The hand-built October 2026 of the golden files, plus one event on each side of the month.
-    static var goldenMonth: InMemoryRegisterSource {
+    static var goldenMonth: InMemoryRegisterReader {
         let paymentTime = at(2026, 10, 1, 0, 0, 30)
         let p2pTime = at(2026, 10, 5, 14, 3, 12)
         let entries: [RegisterEntry] = [
@@ -109,7 +109,7 @@ enum Fixture {
             entry(11, .payment, id: 11_424_161, at: at(2026, 11, 1, 0, 0, 30), amount: uzs("8000.00"),
                   vendor: "ORD-1100"),
         ]
-        return InMemoryRegisterSource(
+        return InMemoryRegisterReader(
             entries: entries,
             vat: [
                 VATLine(rate: ExactDecimal(0), gross: uzs("50000.00"), vat: uzs("0.00"), itemCount: 1),

@@ -26,7 +26,7 @@ struct XLSXReportTests {
         return Tashkent.iso8601(epochSeconds: local - Tashkent.offsetSeconds)
     }
 
-    func write(_ source: InMemoryRegisterSource, month: YearMonth, language: ReportLanguage = .en) throws
+    func write(_ source: InMemoryRegisterReader, month: YearMonth, language: ReportLanguage = .en) throws
         -> (xlsx: [UInt8], csv: (header: [String], rows: [[String]]))
     {
         let directory = try Fixture.temporaryDirectory()

@@ -7,7 +7,7 @@ import Reports
 ///
 /// The mix: 70 % payments, 15 % p2p, 10 % partial refunds, 5 % cancellations; 8 % in USD; about 4 % without a
 /// receipt, 1 % with a receipt total that differs, a few unknown statuses. Deterministic for a given count.
-struct SyntheticRegisterSource: RegisterSource {
+struct SyntheticRegisterReader: RegisterReader {
     let count: Int
 
     func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) throws {

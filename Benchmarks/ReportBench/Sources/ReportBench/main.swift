@@ -17,7 +17,7 @@ func peakRSSKilobytes() -> Int {
 
 func runOne(events: Int, format: String) throws {
     let month = YearMonth(year: 2026, month: 10)
-    let source = SyntheticRegisterSource(count: events)
+    let source = SyntheticRegisterReader(count: events)
     let directory = NSTemporaryDirectory() + "report-bench-\(getpid())"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }

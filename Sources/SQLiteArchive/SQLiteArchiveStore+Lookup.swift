@@ -1,14 +1,15 @@
+import Archive
 import FiscalCore
 import GRDB
 
-extension ArchiveStore {
+extension SQLiteArchiveStore {
     /// Finds transactions by an identifier or words, with optional time and amount filters, newest first.
     ///
     /// Identifier lookups match any archived receipt of a transaction (sale or refund); a transaction lookup
     /// returns the transaction whether or not a receipt is archived. Text uses FTS5 over seller names, item names
     /// and MXIK names: case-insensitive for Cyrillic and Latin, diacritics and apostrophe forms folded, each word a
     /// prefix, all words required.
-    public func lookup(_ query: LookupQuery, limit: Int, offset: Int) throws -> [LookupHit] {
+    public func lookup(_ query: LookupQuery, limit: Int, offset: Int) async throws(ArchiveError) -> [LookupHit] {
         let saleReceipt = """
             LEFT JOIN receipts r ON r.id = (SELECT id FROM receipts WHERE transaction_id = t.id
                 ORDER BY kind = 'refund', id LIMIT 1)
@@ -57,7 +58,7 @@ extension ArchiveStore {
         arguments += [max(0, limit), max(0, offset)]
         let finalSQL = sql
         let finalArguments = arguments
-        return try read("Cannot look up \(query.criterion)") { db in
+        return try await asyncRead("Cannot look up \(query.criterion)") { db in
             try LookupRow.fetchAll(db, sql: finalSQL, arguments: finalArguments).map { try $0.hit() }
         }
     }

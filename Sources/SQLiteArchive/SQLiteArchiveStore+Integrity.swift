@@ -1,8 +1,9 @@
+import Archive
 import FiscalCore
 import Foundation
 import GRDB
 
-extension ArchiveStore {
+extension SQLiteArchiveStore {
     /// Re-hashes every original and recomputes the whole integrity chain from the rows it covers.
     ///
     /// Reports, precisely: an original whose bytes no longer match its SHA-256 (an edited byte in the compressed
@@ -10,8 +11,8 @@ extension ArchiveStore {
     /// deleted row), a covered row without a link, and links that do not follow from their predecessor (an edited
     /// or truncated chain). It works from the data alone, so it catches tampering even when the append-only
     /// triggers were dropped first. Runs on one read snapshot.
-    public func verify() throws -> VerificationReport {
-        try read("Cannot verify the archive") { db in
+    public func verify() async throws(ArchiveError) -> VerificationReport {
+        try await asyncRead("Cannot verify the archive") { db in
             var problems: [VerificationReport.Problem] = []
             var chained: [String: Set<Int64>] = [:]
             var previous = IntegrityChain.genesis
@@ -148,14 +149,17 @@ extension ArchiveStore {
     /// - An original that never parsed (its transaction failed on it) is tried again; when it parses now, its
     ///   receipt is stored and a `failed` transaction goes back into the queue, so the next sync finishes it.
     /// Originals and the chain are untouched; exceptions are recomputed by every report from the receipts.
-    public func reparse(_ parse: (StoredOriginal) throws -> ParsedOriginal, now: Int64) throws -> ReparseSummary {
+    public func reparse(_ parse: @escaping @Sendable (StoredOriginal) throws -> ParsedOriginal, now: Int64)
+        async throws -> ReparseSummary
+    {
         var rebuilt = 0
         var changed = 0
         var recovered: [TransactionID] = []
         var failures: [ReparseSummary.Failure] = []
         var after: Int64 = 0
         while true {
-            let batch = try read("Cannot read originals to reparse") { db in
+            let start = after
+            let batch = try await asyncRead("Cannot read originals to reparse") { db in
                 try Row.fetchAll(
                     db,
                     sql: """
@@ -163,20 +167,24 @@ extension ArchiveStore {
                         LEFT JOIN receipts r ON r.original_id = o.id
                         WHERE o.id > ? ORDER BY o.id LIMIT 200
                         """,
-                    arguments: [after])
+                    arguments: [start]
+                ).map { row in
+                    (original: try Self.storedOriginal(row), receiptID: row["receipt_id"] as Int64?,
+                     document: row["document"] as String?)
+                }
             }
             guard let last = batch.last else { break }
-            after = last["id"]
+            after = last.original.id
             var updates: [(receiptID: Int64?, original: StoredOriginal, parsed: ParsedOriginal)] = []
             for row in batch {
-                let original = try Self.storedOriginal(row)
+                let original = row.original
                 do {
                     guard original.hashMatches else {
                         throw ArchiveError(.corrupt, "the original's bytes do not match its SHA-256")
                     }
                     let parsed = try parse(original)
-                    let receiptID: Int64? = row["receipt_id"]
-                    if receiptID != nil, parsed.document != (row["document"] as String?) { changed += 1 }
+                    let receiptID = row.receiptID
+                    if receiptID != nil, parsed.document != row.document { changed += 1 }
                     updates.append((receiptID, original, parsed))
                 } catch {
                     failures.append(.init(
@@ -184,7 +192,7 @@ extension ArchiveStore {
                 }
             }
             let pending = updates
-            let requeued = try write("Cannot store reparsed receipts") { db -> [TransactionID] in
+            let requeued = try await asyncWrite("Cannot store reparsed receipts") { db -> [TransactionID] in
                 var requeued: [TransactionID] = []
                 for update in pending {
                     let id = update.original.transactionID

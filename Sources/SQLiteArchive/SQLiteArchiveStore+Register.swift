@@ -1,7 +1,8 @@
+import Archive
 import FiscalCore
 import GRDB
 
-extension ArchiveStore {
+extension SQLiteArchiveStore {
     /// Streams the register of a Tashkent month: every event whose `occurred_at` falls in it, ordered by
     /// `occurred_at`, then sequence. Rows come from a database cursor, one at a time (memory stays flat).
     ///
@@ -10,14 +11,19 @@ extension ArchiveStore {
     /// archived refund receipt of the same transaction whose total equals the refunded amount, else its first
     /// refund receipt. Refunds and cancellations carry the payment's date as `relatedTransactionDate`.
     ///
-    /// `body` runs inside a read transaction: do not call back into the archive from it.
-    public func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) throws {
-        try Self.forEachRegisterEntry(pool, in: month, body)
+    /// Entries are read in pages of ``registerPageSize`` by `(occurred_at, seq)` through GRDB's async access, so no
+    /// thread of the cooperative pool waits on SQLite and no read transaction stays open while `body` runs. Each page
+    /// is its own read: a report that needs one frozen moment reads through ``registerSnapshot()``.
+    public func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) async throws {
+        try await Self.forEachRegisterEntry(pool, in: month, body)
     }
+
+    /// How many register entries one read fetches.
+    static let registerPageSize = 2_000
 
     static func forEachRegisterEntry(
         _ reader: some DatabaseReader, in month: YearMonth, _ body: (RegisterEntry) throws -> Void
-    ) throws {
+    ) async throws {
         let sql = """
             SELECT e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
                 e.operation_id, t.type, t.status, t.vendor_order_id, t.receipt_url, t.paid_at, t.state, t.last_error,
@@ -35,19 +41,27 @@ extension ArchiveStore {
                         ORDER BY id LIMIT 1))
                 END
             LEFT JOIN originals o ON o.id = r.original_id
-            WHERE e.occurred_at >= ? AND e.occurred_at < ?
+            WHERE e.occurred_at >= ? AND e.occurred_at < ? AND (e.occurred_at, e.seq) > (?, ?)
             ORDER BY e.occurred_at, e.seq
+            LIMIT \(registerPageSize)
             """
-        do {
-            try reader.read { db in
-                let rows = try RegisterRow.fetchCursor(
-                    db, sql: sql, arguments: [month.startEpochSeconds, month.endEpochSeconds])
-                while let row = try rows.next() {
-                    try body(try row.entry())
+        var after = (occurredAt: month.startEpochSeconds - 1, seq: Int64.min)
+        while true {
+            let from = after
+            let page: [RegisterEntry]
+            do {
+                page = try await reader.read { db in
+                    try RegisterRow.fetchAll(
+                        db.cachedStatement(sql: sql),
+                        arguments: [month.startEpochSeconds, month.endEpochSeconds, from.occurredAt, from.seq]
+                    ).map { try $0.entry() }
                 }
+            } catch let error as DatabaseError {
+                throw Self.mapError(error, "Cannot read the register of \(month)")
             }
-        } catch let error as DatabaseError {
-            throw Self.mapError(error, "Cannot read the register of \(month)")
+            for entry in page { try body(entry) }
+            guard page.count == registerPageSize, let last = page.last else { return }
+            after = (last.occurredAt, last.sequence)
         }
     }
 
@@ -55,14 +69,16 @@ extension ArchiveStore {
     /// sale receipts (each transaction's first, as the register shows it) and of every refund receipt issued in the
     /// month, refunds negative; with the part whose event lies in another month (``VATLine/otherMonthVAT``). Items
     /// without a VAT rate are left out. Ordered by rate.
-    public func vatBreakdown(in month: YearMonth) throws -> [VATLine] {
-        try Self.vatBreakdown(pool, in: month)
+    public func vatBreakdown(in month: YearMonth) async throws(ArchiveError) -> [VATLine] {
+        try await Self.vatBreakdown(pool, in: month)
     }
 
-    static func vatBreakdown(_ reader: some DatabaseReader, in month: YearMonth) throws -> [VATLine] {
+    static func vatBreakdown(_ reader: some DatabaseReader, in month: YearMonth) async throws(ArchiveError)
+        -> [VATLine]
+    {
         let rows: [VATRow]
         do {
-            rows = try reader.read { db in
+            rows = try await reader.read { db in
                 try VATRow.fetchAll(
                 db,
                 sql: """
@@ -88,7 +104,7 @@ extension ArchiveStore {
                     """,
                     arguments: [month.startEpochSeconds, month.endEpochSeconds])
             }
-        } catch let error as DatabaseError {
+        } catch {
             throw Self.mapError(error, "Cannot compute the VAT of \(month)")
         }
         var lines: [String: VATLine] = [:]
@@ -117,8 +133,8 @@ extension ArchiveStore {
     }
 
     /// The Tashkent months that have at least one event, oldest first.
-    public func monthsWithEvents() throws -> [YearMonth] {
-        try read("Cannot list the months") { db in
+    public func monthsWithEvents() async throws(ArchiveError) -> [YearMonth] {
+        try await asyncRead("Cannot list the months") { db in
             try String.fetchAll(
                 db,
                 sql: """

@@ -1,18 +1,19 @@
+import Archive
 import FiscalCore
 import GRDB
 
-extension ArchiveStore {
+extension SQLiteArchiveStore {
     /// What the archive knows about a transaction for an operation, read without recording anything: the
     /// confirmation step shows these numbers; ``beginOperation(_:now:check:)`` checks them again under the write lock.
-    public func operationContext(for intent: OperationIntent, now: Int64) throws -> OperationContext {
-        try read("Cannot read transaction \(intent.transactionID)", id: intent.transactionID) { db in
+    public func operationContext(for intent: OperationIntent, now: Int64) async throws(ArchiveError) -> OperationContext {
+        try await asyncRead("Cannot read transaction \(intent.transactionID)", id: intent.transactionID) { db in
             try Self.operationContext(db, intent, now: now)
         }
     }
 
     /// The latest status observed before an operation was recorded (what reconciliation compares against).
-    public func statusBefore(operation: OperationRecord) throws -> PaymentSnapshot? {
-        try read("Cannot read transaction \(operation.transactionID)", id: operation.transactionID) { db in
+    public func statusBefore(operation: OperationRecord) async throws(ArchiveError) -> PaymentSnapshot? {
+        try await asyncRead("Cannot read transaction \(operation.transactionID)", id: operation.transactionID) { db in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM transactions WHERE id = ?", arguments: [operation.transactionID.rawValue]),
                 var snapshot = try Self.paymentSnapshot(row, operation.transactionID)
@@ -33,8 +34,8 @@ extension ArchiveStore {
 
     /// The time of the archive's latest change (Unix seconds), `nil` when it is empty: what reports are dated by,
     /// so that the same archive always gives byte-identical reports.
-    public func lastChangeAt() throws -> Int64? {
-        try read("Cannot read the archive") { db in try Self.lastChangeAt(db) }
+    public func lastChangeAt() async throws(ArchiveError) -> Int64? {
+        try await asyncRead("Cannot read the archive") { db in try Self.lastChangeAt(db) }
     }
 
     static func lastChangeAt(_ db: Database) throws -> Int64? {
@@ -51,44 +52,49 @@ extension ArchiveStore {
 
     /// A frozen, read-only view of the archive for writing reports: every read through it sees the same state,
     /// whatever syncs commit meanwhile (a report reads its month twice: summary first, then the register).
-    public func registerSnapshot() throws -> RegisterSnapshot {
+    public func registerSnapshot() async throws(ArchiveError) -> any RegisterReader {
         do {
-            return RegisterSnapshot(reader: try pool.makeSnapshot())
+            return SQLiteRegisterSnapshot(reader: try pool.makeSnapshot())
         } catch {
             throw Self.mapError(error, "Cannot take a snapshot of the archive")
         }
     }
 }
 
-/// The register, VAT and chain head of one frozen moment of the archive (see ``ArchiveStore/registerSnapshot()``).
-public struct RegisterSnapshot: Sendable {
+/// The register, VAT and chain head of one frozen moment of the archive (see
+/// ``SQLiteArchiveStore/registerSnapshot()``).
+struct SQLiteRegisterSnapshot: RegisterReader {
     let reader: DatabaseSnapshot
 
-    /// Streams a month's register as ``ArchiveStore/forEachRegisterEntry(in:_:)`` does, from the snapshot.
-    public func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) throws {
-        try ArchiveStore.forEachRegisterEntry(reader, in: month, body)
+    func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) async throws {
+        try await SQLiteArchiveStore.forEachRegisterEntry(reader, in: month, body)
     }
 
-    /// VAT by rate, as ``ArchiveStore/vatBreakdown(in:)``, from the snapshot.
-    public func vatBreakdown(in month: YearMonth) throws -> [VATLine] {
-        try ArchiveStore.vatBreakdown(reader, in: month)
+    func vatBreakdown(in month: YearMonth) async throws(ArchiveError) -> [VATLine] {
+        try await SQLiteArchiveStore.vatBreakdown(reader, in: month)
     }
 
-    /// The integrity-chain head at the snapshot.
-    public func chainHead() throws -> String {
-        try reader.read { db in try IntegrityChain.head(db) }
+    func chainHead() async throws(ArchiveError) -> String {
+        do {
+            return try await reader.read { db in try IntegrityChain.head(db) }
+        } catch {
+            throw SQLiteArchiveStore.mapError(error, "Cannot read the chain head")
+        }
     }
 
-    /// The archive's last change at the snapshot.
-    public func lastChangeAt() throws -> Int64? {
-        try reader.read { db in try ArchiveStore.lastChangeAt(db) }
+    func lastChangeAt() async throws(ArchiveError) -> Int64? {
+        do {
+            return try await reader.read { db in try SQLiteArchiveStore.lastChangeAt(db) }
+        } catch {
+            throw SQLiteArchiveStore.mapError(error, "Cannot read the archive")
+        }
     }
 }
 
-extension ArchiveStore {
+extension SQLiteArchiveStore {
     /// The workers holding unexpired leases at `now` (to find those of crashed processes).
-    public func leaseHolders(now: Int64) throws -> [String] {
-        try read("Cannot read the pipeline leases") { db in
+    public func leaseHolders(now: Int64) async throws(ArchiveError) -> [String] {
+        try await asyncRead("Cannot read the pipeline leases") { db in
             try String.fetchAll(
                 db, sql: "SELECT DISTINCT lease_owner FROM transactions WHERE lease_owner IS NOT NULL AND lease_until > ?",
                 arguments: [now])
@@ -97,8 +103,8 @@ extension ArchiveStore {
 
     /// Frees every lease a worker holds (a worker known to be dead), returning how many jobs it held.
     @discardableResult
-    public func releaseLeases(heldBy worker: String) throws -> Int {
-        try write("Cannot release the leases of \(worker)") { db in
+    public func releaseLeases(heldBy worker: String) async throws(ArchiveError) -> Int {
+        try await asyncWrite("Cannot release the leases of \(worker)") { db in
             try Self.releaseLeases(db, heldBy: worker)
         }
     }

@@ -1,6 +1,7 @@
+import Archive
 import GRDB
 
-extension ArchiveStore {
+extension SQLiteArchiveStore {
     /// The schema, as versioned migrations. A shipped migration is never edited: changes go in a new `"vN"`.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

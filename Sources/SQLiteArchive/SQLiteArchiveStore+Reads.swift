@@ -1,15 +1,11 @@
+import Archive
 import FiscalCore
 import GRDB
 
-extension ArchiveStore {
+extension SQLiteArchiveStore {
     /// Everything known about a transaction: type, state, attempts, next attempt, last error, payment info, links,
     /// status history, events and operations. `nil` when it is not tracked.
-    public func transaction(_ id: TransactionID) throws -> TransactionRecord? {
-        try read("Cannot read transaction \(id)", id: id) { db in try Self.transactionRecord(db, id) }
-    }
-
-    /// ``transaction(_:)`` without blocking a thread of Swift's cooperative pool.
-    public func transactionAsync(_ id: TransactionID) async throws -> TransactionRecord? {
+    public func transaction(_ id: TransactionID) async throws(ArchiveError) -> TransactionRecord? {
         try await asyncRead("Cannot read transaction \(id)", id: id) { db in try Self.transactionRecord(db, id) }
     }
 
@@ -43,12 +39,7 @@ extension ArchiveStore {
     ///
     /// Costs the same at any archive size: counts come from `archive_counts` (kept by triggers), the lines from
     /// partial indexes of their own few rows, jobs due now from the index of pending work.
-    public func status(now: Int64) throws -> ArchiveStatus {
-        try read("Cannot read the archive status") { db in try Self.status(db, now: now) }
-    }
-
-    /// ``status(now:)`` without blocking a thread of Swift's cooperative pool while the database answers.
-    public func statusAsync(now: Int64) async throws -> ArchiveStatus {
+    public func status(now: Int64) async throws(ArchiveError) -> ArchiveStatus {
         try await asyncRead("Cannot read the archive status") { db in try Self.status(db, now: now) }
     }
 
@@ -106,7 +97,7 @@ extension ArchiveStore {
     }
 
     /// Hex SHA-256 of the latest chain link (64 zeros for an empty archive).
-    public func chainHead() throws -> String {
-        try read("Cannot read the chain head") { db in try IntegrityChain.head(db) }
+    public func chainHead() async throws(ArchiveError) -> String {
+        try await asyncRead("Cannot read the chain head") { db in try IntegrityChain.head(db) }
     }
 }

@@ -1,7 +1,8 @@
+import Archive
 import FiscalCore
 import GRDB
 
-extension ArchiveStore {
+extension SQLiteArchiveStore {
     /// Records a money-moving intent as `pending`, but only if `check` accepts it — all in ONE write transaction.
     ///
     /// The transaction is `BEGIN IMMEDIATE`: it holds SQLite's write lock from its first read, so intents on one
@@ -14,14 +15,14 @@ extension ArchiveStore {
     /// `check` runs while the archive is locked for writing: keep it fast and do not call the archive from it.
     /// After `check` passes, a transaction that is not tracked throws ``ArchiveError/Code/notFound``.
     public func beginOperation(
-        _ intent: OperationIntent, now: Int64, check: (OperationContext) throws -> Void
-    ) throws -> OperationRecord {
+        _ intent: OperationIntent, now: Int64, check: @escaping @Sendable (OperationContext) throws -> Void
+    ) async throws -> OperationRecord {
         let id = intent.transactionID
         if case .refund(let amount) = intent.kind, amount.minorUnits <= 0 {
             throw ArchiveError(.invalid, "A refund of transaction \(id) must be positive, not \(amount)", transactionID: id)
         }
         do {
-            return try immediateWrite { db in
+            return try await pool.write { db in
                 let context = try Self.operationContext(db, intent, now: now)
                 try check(context)
                 guard context.isTracked else {
@@ -68,8 +69,8 @@ extension ArchiveStore {
     ///   counted and the next one scheduled; the settle checks (`operations resolve`, `sync`, `run`) decide it later.
     ///
     /// Completing an operation again with the same final state is a no-op; with another state, an error.
-    public func completeOperation(_ id: Int64, outcome: OperationOutcome, now: Int64) throws {
-        try write("Cannot complete operation \(id)") { db in
+    public func completeOperation(_ id: Int64, outcome: OperationOutcome, now: Int64) async throws(ArchiveError) {
+        try await asyncWrite("Cannot complete operation \(id)") { db in
             let row = try Self.operationRow(db, id)
             let operation = try Self.operation(row)
             let tid = operation.transactionID
@@ -154,8 +155,8 @@ extension ArchiveStore {
 
     /// Operations still pending (their outcome unknown), oldest first; with `dueBy`, only those whose next
     /// settle check is due by then (or was never scheduled).
-    public func pendingOperations(dueBy: Int64? = nil) throws -> [OperationRecord] {
-        try read("Cannot read pending operations") { db in
+    public func pendingOperations(dueBy: Int64? = nil) async throws(ArchiveError) -> [OperationRecord] {
+        try await asyncRead("Cannot read pending operations") { db in
             if let dueBy {
                 return try Row.fetchAll(
                     db,
@@ -171,23 +172,23 @@ extension ArchiveStore {
     }
 
     /// The operations log, newest first.
-    public func operations(limit: Int) throws -> [OperationRecord] {
-        try read("Cannot read the operations log") { db in
+    public func operations(limit: Int) async throws(ArchiveError) -> [OperationRecord] {
+        try await asyncRead("Cannot read the operations log") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM operations ORDER BY id DESC LIMIT ?", arguments: [max(0, limit)])
                 .map(Self.operation)
         }
     }
 
     /// One operation by id, or `nil`.
-    public func operation(_ id: Int64) throws -> OperationRecord? {
-        try read("Cannot read operation \(id)") { db in
+    public func operation(_ id: Int64) async throws(ArchiveError) -> OperationRecord? {
+        try await asyncRead("Cannot read operation \(id)") { db in
             try Row.fetchOne(db, sql: "SELECT * FROM operations WHERE id = ?", arguments: [id]).map(Self.operation)
         }
     }
 
     /// Stores an invoice created through `invoice_create` (an invoice with the same PaySys id is updated).
-    public func recordInvoice(_ invoice: InvoiceRecord, now: Int64) throws {
-        try write("Cannot store invoice \(invoice.invoiceID)") { db in
+    public func recordInvoice(_ invoice: InvoiceRecord, now: Int64) async throws(ArchiveError) {
+        try await asyncWrite("Cannot store invoice \(invoice.invoiceID)") { db in
             try db.execute(
                 sql: """
                     INSERT INTO invoices(invoice_id, order_id, vendor_id, amount, currency, note, status, payment_url,
@@ -204,8 +205,8 @@ extension ArchiveStore {
     }
 
     /// Stored invoices, newest first.
-    public func invoices() throws -> [InvoiceRecord] {
-        try read("Cannot read invoices") { db in
+    public func invoices() async throws(ArchiveError) -> [InvoiceRecord] {
+        try await asyncRead("Cannot read invoices") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM invoices ORDER BY id DESC").map { row in
                 let currency = try Currency(rawValue: row["currency"]).orCorrupt("invoice currency", nil)
                 return InvoiceRecord(

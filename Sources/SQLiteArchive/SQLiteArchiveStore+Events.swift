@@ -1,7 +1,8 @@
+import Archive
 import FiscalCore
 import GRDB
 
-extension ArchiveStore {
+extension SQLiteArchiveStore {
     /// Records a `payment_info` answer.
     ///
     /// Stores the snapshot and appends the status to the history when it changed. On the first answer it writes
@@ -15,8 +16,8 @@ extension ArchiveStore {
     ///   (refunded outside fiscal-archive). Reports list it as an exception; it never double-counts a refund made
     ///   through `refund`, whose `operation` event carries the exact amount.
     /// The same rules apply when the very first answer already shows 3 or 6.
-    public func recordPaymentInfo(_ id: TransactionID, _ info: PaymentSnapshot, now: Int64) throws {
-        try write("Cannot record the payment info of transaction \(id)", id: id) { db in
+    public func recordPaymentInfo(_ id: TransactionID, _ info: PaymentSnapshot, now: Int64) async throws(ArchiveError) {
+        try await asyncWrite("Cannot record the payment info of transaction \(id)", id: id) { db in
             try Self.recordPaymentInfo(db, id, info, now: now)
         }
     }
@@ -152,8 +153,8 @@ extension ArchiveStore {
     }
 
     /// Every event of a transaction, in order.
-    public func events(of id: TransactionID) throws -> [ArchiveEvent] {
-        try read("Cannot read the events of transaction \(id)", id: id) { db in
+    public func events(of id: TransactionID) async throws(ArchiveError) -> [ArchiveEvent] {
+        try await asyncRead("Cannot read the events of transaction \(id)", id: id) { db in
             try Row.fetchAll(db, sql: "SELECT * FROM events WHERE transaction_id = ? ORDER BY seq", arguments: [id.rawValue])
                 .map(Self.event)
         }

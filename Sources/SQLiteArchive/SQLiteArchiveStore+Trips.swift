@@ -1,3 +1,4 @@
+import Archive
 import FiscalCore
 import Foundation
 import GRDB
@@ -7,7 +8,7 @@ import Logging
 /// blocks a thread of Swift's cooperative pool. Every method here is intent-named and takes and returns only
 /// backend-neutral models (``PipelineJob``, ``PipelineLease``, ``PipelineTrip``), so that it can become a storage
 /// protocol with other backends.
-extension ArchiveStore {
+extension SQLiteArchiveStore {
     /// Claims up to `limit` due jobs for `worker` as ``claimDueJobs(limit:now:worker:lease:)`` does (one
     /// `BEGIN IMMEDIATE` transaction, one fencing token for the batch, undecodable rows quarantined).
     public func claimJobs(limit: Int, now: Int64, worker: String, lease: Int64) async throws(ArchiveError)
@@ -37,42 +38,6 @@ extension ArchiveStore {
         }
     }
 
-    /// An original by id, read without blocking the cooperative pool (for jobs that resume at parsing).
-    public func storedOriginal(id originalID: Int64) async throws(ArchiveError) -> StoredOriginal? {
-        try await asyncRead("Cannot read original \(originalID)") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM originals WHERE id = ?", arguments: [originalID])
-                .map(Self.storedOriginal)
-        }
-    }
-
-    /// The workers holding unexpired leases at `now`, read without blocking the cooperative pool.
-    public func leaseHoldersAsync(now: Int64) async throws(ArchiveError) -> [String] {
-        try await asyncRead("Cannot read the pipeline leases") { db in
-            try String.fetchAll(
-                db, sql: "SELECT DISTINCT lease_owner FROM transactions WHERE lease_owner IS NOT NULL AND lease_until > ?",
-                arguments: [now])
-        }
-    }
-
-    /// The earliest due time (``nextDueTime()``), read without blocking the cooperative pool.
-    public func nextDueTimeAsync() async throws(ArchiveError) -> Int64? {
-        try await asyncRead("Cannot read the next due time") { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT next_attempt_at FROM transactions INDEXED BY transactions_pending
-                WHERE state IN (\(Self.pendingStates)) ORDER BY next_attempt_at LIMIT 1
-                """)
-        }
-    }
-
-    /// Frees every lease a worker holds (a worker known to be dead) without blocking the cooperative pool;
-    /// returns how many jobs it held.
-    @discardableResult
-    public func releaseLeasesAsync(heldBy worker: String) async throws(ArchiveError) -> Int {
-        try await asyncWrite("Cannot release the leases of \(worker)") { db in
-            try Self.releaseLeases(db, heldBy: worker)
-        }
-    }
-
     /// Claims re-checks as ``dueRechecks(now:horizon:limit:)`` does, without blocking the cooperative pool.
     public func claimRechecks(now: Int64, horizon: Int64 = RecheckSchedule.defaultHorizon, limit: Int)
         async throws(ArchiveError) -> [TransactionID]
@@ -80,26 +45,6 @@ extension ArchiveStore {
         guard limit > 0 else { return [] }
         return try await asyncWrite("Cannot claim re-checks") { db in
             try Self.claimRechecks(db, now: now, horizon: horizon, limit: limit)
-        }
-    }
-
-    /// Records a re-check's `payment_info` answer as ``recordPaymentInfo(_:_:now:)`` does, without blocking the
-    /// cooperative pool.
-    public func recordRecheck(_ id: TransactionID, _ info: PaymentSnapshot, now: Int64) async throws(ArchiveError) {
-        try await asyncWrite("Cannot record the payment info of transaction \(id)", id: id) { db in
-            try Self.recordPaymentInfo(db, id, info, now: now)
-        }
-    }
-
-    /// Stores `last_sync_at` without blocking the cooperative pool.
-    public func recordLastSync(at time: Int64) async throws(ArchiveError) {
-        try await asyncWrite("Cannot store last_sync_at") { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO meta(key, value) VALUES ('last_sync_at', ?)
-                    ON CONFLICT(key) DO UPDATE SET value = excluded.value
-                    """,
-                arguments: [String(time)])
         }
     }
 

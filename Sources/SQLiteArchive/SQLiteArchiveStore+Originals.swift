@@ -1,28 +1,9 @@
+import Archive
 import FiscalCore
 import Foundation
 import GRDB
 
-extension ArchiveStore {
-    /// Stores a downloaded original byte-exact: deflate-compressed, with the SHA-256 of the raw bytes, and extends
-    /// the integrity chain. Moves the job to `page_fetched` (keeping the lease). Returns the original's id.
-    ///
-    /// Idempotent: the same bytes for the same transaction return the existing id and add nothing.
-    public func recordOriginal(_ id: TransactionID, _ original: OriginalDocument, now: Int64) throws -> Int64 {
-        let prepared = try PreparedOriginal(original)
-        return try write("Cannot store the original \(original.url) of transaction \(id)", id: id) { db in
-            _ = try Self.requireState(db, id)
-            let originalID = try Self.insertOriginal(db, id, prepared, now: now)
-            try db.execute(
-                sql: """
-                    UPDATE transactions SET state = 'page_fetched', step = NULL, attempts = 0, first_waiting_at = NULL,
-                        last_error = NULL, next_attempt_at = ?, updated_at = ?
-                    WHERE id = ?
-                    """,
-                arguments: [now, now, id.rawValue])
-            return originalID
-        }
-    }
-
+extension SQLiteArchiveStore {
     /// Stores a prepared original with its chain link, or returns the id of the same bytes already stored for the
     /// transaction. The link's payload is computed from the values written (the row is not read back).
     static func insertOriginal(_ db: Database, _ id: TransactionID, _ original: PreparedOriginal, now: Int64) throws
@@ -35,11 +16,6 @@ extension ArchiveStore {
             return existing
         }
         let document = original.document
-        let values: [String: (any DatabaseValueConvertible)?] = [
-            "transaction_id": id.rawValue, "url": document.url, "http_status": document.httpStatus,
-            "content_type": document.contentType, "fetched_at": document.fetchedAt, "format": document.format.rawValue,
-            "sha256": original.sha256, "size": original.size,
-        ]
         try db.cachedStatement(sql: """
             INSERT INTO originals(transaction_id, url, http_status, content_type, fetched_at, format, sha256,
                 size, data, stored_at)
@@ -50,60 +26,21 @@ extension ArchiveStore {
             ])
         let originalID = db.lastInsertedRowID
         try IntegrityChain.append(
-            db, kind: .original, refID: originalID, payloadHash: IntegrityChain.originalPayload(Row(values)))
+            db, kind: .original, refID: originalID, payloadHash: IntegrityChain.originalPayload(
+                sha256: original.sha256, transactionID: id.rawValue, url: document.url,
+                httpStatus: Int64(document.httpStatus), contentType: document.contentType,
+                format: document.format.rawValue, fetchedAt: document.fetchedAt, size: Int64(original.size)))
         return originalID
     }
 
-    /// Archives the receipt parsed from an original: the receipt, its items and its full-text row.
-    ///
-    /// A refund-kind receipt is stored with the payment it belongs to (the register links it to the refund and
-    /// cancellation events). The job becomes `archived` when every stored original of the transaction has a
-    /// receipt (else it stays `page_fetched`); the lease ends. Idempotent: archiving the same original again
-    /// replaces its receipt with the same content.
-    public func recordArchived(
-        _ id: TransactionID, originalID: Int64, receipt: FiscalReceipt, warnings: [String], now: Int64
-    ) throws {
-        let document = try Self.encodeReceipt(receipt, id: id)
-        try write("Cannot archive the receipt of transaction \(id)", id: id) { db in
-            _ = try Self.requireState(db, id)
-            try Self.requireOriginal(db, originalID, of: id)
-            let existing = try Int64.fetchOne(
-                db, sql: "SELECT id FROM receipts WHERE original_id = ?", arguments: [originalID])
-            try Self.storeReceipt(
-                db, receiptID: existing, transactionID: id, originalID: originalID, receipt: receipt,
-                document: document, warnings: warnings, now: now)
-            let unparsed = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) FROM originals o LEFT JOIN receipts r ON r.original_id = o.id
-                    WHERE o.transaction_id = ? AND r.id IS NULL
-                    """,
-                arguments: [id.rawValue]) ?? 0
-            try db.execute(
-                sql: """
-                    UPDATE transactions SET state = ?, step = NULL, attempts = 0, first_waiting_at = NULL,
-                        last_error = NULL, next_attempt_at = ?, updated_at = ?,
-                        lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END,
-                        lease_until = CASE WHEN ? THEN NULL ELSE lease_until END,
-                        lease_token = CASE WHEN ? THEN NULL ELSE lease_token END,
-                        due_at_claim = CASE WHEN ? THEN NULL ELSE due_at_claim END
-                    WHERE id = ?
-                    """,
-                arguments: [
-                    unparsed == 0 ? "archived" : "page_fetched", now, now, unparsed == 0, unparsed == 0, unparsed == 0,
-                    unparsed == 0, id.rawValue,
-                ])
-        }
-    }
-
     /// The transaction's archived sale receipt (the first non-refund receipt), or `nil`.
-    public func receipt(for id: TransactionID) throws -> ArchivedReceipt? {
-        try receipts(for: id).first { $0.receipt.kind != .refund }
+    public func receipt(for id: TransactionID) async throws(ArchiveError) -> ArchivedReceipt? {
+        try await receipts(for: id).first { $0.receipt.kind != .refund }
     }
 
     /// Every archived receipt of a transaction (sale first, then refund receipts), in archive order.
-    public func receipts(for id: TransactionID) throws -> [ArchivedReceipt] {
-        try read("Cannot read the receipts of transaction \(id)", id: id) { db in
+    public func receipts(for id: TransactionID) async throws(ArchiveError) -> [ArchivedReceipt] {
+        try await asyncRead("Cannot read the receipts of transaction \(id)", id: id) { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -114,7 +51,7 @@ extension ArchiveStore {
                 arguments: [id.rawValue]
             ).map { row in
                 ArchivedReceipt(
-                    transactionID: id, receipt: try Self.decodeReceipt(row["document"], id: id),
+                    transactionID: id, receipt: try StoredReceiptJSON.decode(row["document"], id: id),
                     warnings: try Self.warnings(db, receiptID: row["id"]), originalID: row["original_id"],
                     originalSHA256: row["sha256"], originalURL: row["url"], fetchedAt: row["fetched_at"],
                     archivedAt: row["archived_at"])
@@ -123,8 +60,8 @@ extension ArchiveStore {
     }
 
     /// The original behind the transaction's sale receipt; without an archived receipt, its latest original.
-    public func original(for id: TransactionID) throws -> StoredOriginal? {
-        let originalID = try read("Cannot find the original of transaction \(id)", id: id) { db in
+    public func original(for id: TransactionID) async throws(ArchiveError) -> StoredOriginal? {
+        let originalID = try await asyncRead("Cannot find the original of transaction \(id)", id: id) { db in
             try Int64.fetchOne(
                 db,
                 sql: """
@@ -135,12 +72,12 @@ extension ArchiveStore {
                 arguments: [id.rawValue])
         }
         guard let originalID else { return nil }
-        return try original(id: originalID)
+        return try await original(id: originalID)
     }
 
     /// An original by its id: decompressed bytes exactly as downloaded, with `hashMatches` re-checked.
-    public func original(id originalID: Int64) throws -> StoredOriginal? {
-        try read("Cannot read original \(originalID)") { db in
+    public func original(id originalID: Int64) async throws(ArchiveError) -> StoredOriginal? {
+        try await asyncRead("Cannot read original \(originalID)") { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM originals WHERE id = ?", arguments: [originalID])
             else { return nil }
             return try Self.storedOriginal(row)
@@ -161,24 +98,6 @@ extension ArchiveStore {
     }
 
     // MARK: - Receipt rows
-
-    static func encodeReceipt(_ receipt: FiscalReceipt, id: TransactionID) throws(ArchiveError) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        do {
-            return String(decoding: try encoder.encode(receipt), as: UTF8.self)
-        } catch {
-            throw ArchiveError(.invalid, "Cannot encode the receipt of transaction \(id): \(error)", transactionID: id)
-        }
-    }
-
-    static func decodeReceipt(_ document: String, id: TransactionID) throws(ArchiveError) -> FiscalReceipt {
-        do {
-            return try JSONDecoder().decode(FiscalReceipt.self, from: Data(document.utf8))
-        } catch {
-            throw ArchiveError(.corrupt, "The stored receipt of transaction \(id) cannot be read: \(error)", transactionID: id)
-        }
-    }
 
     /// Inserts (or rewrites in place, keeping its id) a receipt with its items and full-text row.
     static func storeReceipt(

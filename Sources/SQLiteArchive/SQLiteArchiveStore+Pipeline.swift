@@ -1,17 +1,18 @@
+import Archive
 import FiscalCore
 import Foundation
 import GRDB
 import Logging
 
-extension ArchiveStore {
+extension SQLiteArchiveStore {
 
     /// Starts tracking transaction ids.
     ///
     /// All-or-nothing in one transaction: already-known ids are counted, not duplicated (a vendor order id the
     /// archive lacked is filled in); a known id with a different type throws an error naming it and nothing is
     /// written.
-    public func track(_ requests: [TrackRequest], now: Int64) throws -> TrackSummary {
-        try write("Cannot track \(requests.count) transactions") { db in
+    public func track(_ requests: [TrackRequest], now: Int64) async throws(ArchiveError) -> TrackSummary {
+        try await asyncWrite("Cannot track \(requests.count) transactions") { db in
             var added = 0
             var known = 0
             let select = try db.cachedStatement(sql: "SELECT type FROM transactions WHERE id = ?")
@@ -42,28 +43,6 @@ extension ArchiveStore {
                 }
             }
             return TrackSummary(added: added, alreadyKnown: known)
-        }
-    }
-
-    /// Claims up to `limit` due jobs for `worker`, leasing them until `now + lease`.
-    ///
-    /// Due: in `tracked`, `info_fetched`, `link_fetched` or `page_fetched`, or `waiting`, with
-    /// `next_attempt_at <= now`, and not under a live lease. Ordered by `next_attempt_at`, id. The claim runs inside
-    /// a `BEGIN IMMEDIATE` transaction, so two workers — threads or processes — never get the same job while its
-    /// lease lives. It seeks the partial index of pending work (never the archived mass) and moves each claimed
-    /// job's `next_attempt_at` to the end of its lease, so a job whose worker died becomes due by the same seek.
-    /// Each claim draws a new fencing token (``PipelineJob/leaseToken``). A row that cannot be decoded is
-    /// quarantined with the reason (``PipelineState/quarantined``) instead of failing the claim.
-    ///
-    /// Lease semantics: ``recordPaymentInfo(_:_:now:)``, ``recordReceiptLink(_:url:refundURLs:now:)`` and
-    /// ``recordOriginal(_:_:now:)`` keep the lease (the worker may go on with the next step);
-    /// ``recordArchived(_:originalID:receipt:warnings:now:)``, ``recordWaiting(_:step:reason:nextAttemptAt:now:)``,
-    /// ``recordFailed(_:step:reason:now:)``, ``releaseLease(_:worker:)`` and ``commit(_:of:lease:now:)`` end it.
-    public func claimDueJobs(limit: Int, now: Int64, worker: String, lease: Int64) throws -> [PipelineJob] {
-        guard limit > 0 else { return [] }
-        let logger = self.logger
-        return try write("Cannot claim jobs for \(worker)") { db in
-            try Self.claim(db, limit: limit, now: now, worker: worker, lease: lease, logger: logger)
         }
     }
 
@@ -115,8 +94,8 @@ extension ArchiveStore {
     /// The earliest time something becomes due: a waiting job's `next_attempt_at`, or the end of a lease (a
     /// crashed worker's). `nil` when nothing is pending. One seek: a claim moves `next_attempt_at` to its lease's
     /// end.
-    public func nextDueTime() throws -> Int64? {
-        try read("Cannot read the next due time") { db in
+    public func nextDueTime() async throws(ArchiveError) -> Int64? {
+        try await asyncRead("Cannot read the next due time") { db in
             try Int64.fetchOne(db, sql: """
                 SELECT next_attempt_at FROM transactions INDEXED BY transactions_pending
                 WHERE state IN (\(Self.pendingStates)) ORDER BY next_attempt_at LIMIT 1
@@ -126,11 +105,13 @@ extension ArchiveStore {
 
     /// Records the receipt links `get_fiscal_cheque` returned, and moves the job to `link_fetched` (or keeps an
     /// archived transaction archived when every link is already stored). Keeps the lease.
-    public func recordReceiptLink(_ id: TransactionID, url: String, refundURLs: [String], now: Int64) throws {
+    public func recordReceiptLink(_ id: TransactionID, url: String, refundURLs: [String], now: Int64)
+        async throws(ArchiveError)
+    {
         guard !url.isEmpty else {
             throw ArchiveError(.invalid, "Transaction \(id): the receipt link is empty", transactionID: id)
         }
-        try write("Cannot record the receipt link of transaction \(id)", id: id) { db in
+        try await asyncWrite("Cannot record the receipt link of transaction \(id)", id: id) { db in
             let state = try Self.requireState(db, id)
             let stored = Set(try String.fetchAll(
                 db, sql: "SELECT url FROM originals WHERE transaction_id = ?", arguments: [id.rawValue]))
@@ -145,65 +126,6 @@ extension ArchiveStore {
                     """,
                 arguments: [url, newState.rawValue, now, now, id.rawValue])
             try Self.storeRefundLinks(db, id, refundURLs)
-        }
-    }
-
-    /// The job is not ready: it waits in `waiting` until `nextAttemptAt`, then resumes `step`.
-    ///
-    /// Attempts count up; the time it first started waiting is kept (for the receipt deadline) until a step
-    /// succeeds. Ends the lease.
-    public func recordWaiting(
-        _ id: TransactionID, step: PipelineStep, reason: String, nextAttemptAt: Int64, now: Int64
-    ) throws {
-        try write("Cannot record that transaction \(id) waits", id: id) { db in
-            _ = try Self.requireState(db, id)
-            try db.execute(
-                sql: """
-                    UPDATE transactions SET state = 'waiting', step = ?, attempts = attempts + 1,
-                        first_waiting_at = COALESCE(first_waiting_at, ?), last_error = ?, next_attempt_at = ?,
-                        lease_owner = NULL, lease_until = NULL, lease_token = NULL, due_at_claim = NULL, updated_at = ?
-                    WHERE id = ?
-                    """,
-                arguments: [step.rawValue, now, reason, nextAttemptAt, now, id.rawValue])
-        }
-    }
-
-    /// The job failed permanently at `step` with `reason`. Ends the lease.
-    public func recordFailed(_ id: TransactionID, step: PipelineStep, reason: String, now: Int64) throws {
-        try write("Cannot record that transaction \(id) failed", id: id) { db in
-            _ = try Self.requireState(db, id)
-            try db.execute(
-                sql: """
-                    UPDATE transactions SET state = 'failed', step = ?, last_error = ?, lease_owner = NULL,
-                        lease_until = NULL, lease_token = NULL, due_at_claim = NULL, updated_at = ?
-                    WHERE id = ?
-                    """,
-                arguments: [step.rawValue, reason, now, id.rawValue])
-        }
-    }
-
-    /// Ends `worker`'s lease on a job (no effect when another worker holds it or none does).
-    public func releaseLease(_ id: TransactionID, worker: String) throws {
-        try write("Cannot release the lease on transaction \(id)", id: id) { db in
-            try db.execute(
-                sql: """
-                    UPDATE transactions SET lease_owner = NULL, lease_until = NULL, lease_token = NULL,
-                        next_attempt_at = MIN(next_attempt_at, COALESCE(due_at_claim, next_attempt_at)), due_at_claim = NULL
-                    WHERE id = ? AND lease_owner = ?
-                    """,
-                arguments: [id.rawValue, worker])
-        }
-    }
-
-    /// Claims paid transactions whose re-check is due (``RecheckSchedule``): status completed or refunded, next
-    /// check at or before `now`. Claiming moves each one's next check on (or ends its checks past `horizon` seconds
-    /// after the payment), so a second caller does not get the same ids; the most overdue first.
-    public func dueRechecks(now: Int64, horizon: Int64 = RecheckSchedule.defaultHorizon, limit: Int) throws
-        -> [TransactionID]
-    {
-        guard limit > 0 else { return [] }
-        return try write("Cannot claim re-checks") { db in
-            try Self.claimRechecks(db, now: now, horizon: horizon, limit: limit)
         }
     }
 
@@ -239,8 +161,8 @@ extension ArchiveStore {
 
     /// Puts every failed transaction back into the queue (`sync --retry-failed`), due at once with its attempts
     /// reset; returns them with the reason they had failed with, for the user to see.
-    public func retryFailed(now: Int64) throws -> [(id: TransactionID, reason: String?)] {
-        try write("Cannot put failed transactions back in the queue") { db in
+    public func retryFailed(now: Int64) async throws(ArchiveError) -> [FailedTransaction] {
+        try await asyncWrite("Cannot put failed transactions back in the queue") { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -250,7 +172,7 @@ extension ArchiveStore {
                     RETURNING id, last_error
                     """,
                 arguments: ["now": now]
-            ).map { (TransactionID($0["id"] as Int64), $0["last_error"] as String?) }.sorted { $0.0 < $1.0 }
+            ).map { FailedTransaction(id: TransactionID($0["id"] as Int64), reason: $0["last_error"]) }.sorted { $0.id < $1.id }
         }
     }
 
