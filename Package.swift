@@ -140,7 +140,7 @@ let package = Package(
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FiscalCore",
             .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "PostgresArchiveTests", dependencies: [
-            "PostgresArchive", "Archive", "FiscalCore",
+            "PostgresArchive", "SQLiteArchive", "Archive", "FiscalCore",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),

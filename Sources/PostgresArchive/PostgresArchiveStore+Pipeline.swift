@@ -97,8 +97,10 @@ extension PostgresArchiveStore {
             """)
         var stored: [Int64: [(url: String, id: Int64, unparsed: Bool)]] = [:]
         for row in originals {
-            stored[try row("transaction_id", Int64.self), default: []].append(
-                (try row("url"), try row("id"), try row("unparsed")))
+            let original: (url: String, id: Int64, unparsed: Bool) = (
+                try row("url", String.self), try row("id", Int64.self), try row("unparsed", Bool.self)
+            )
+            stored[try row("transaction_id", Int64.self), default: []].append(original)
         }
         let links = try await c.rows("""
             SELECT transaction_id, url FROM refund_links WHERE transaction_id = ANY(\(due))
@@ -248,7 +250,8 @@ extension PostgresArchiveStore {
             else { throw ArchiveError(.notFound, "Transaction \(id) is not tracked", transactionID: id) }
             let state = try PipelineState(rawValue: try row("state", String.self)).orCorrupt("state", id)
             try await Self.applyPaymentInfo(c, id, info, row: row, now: now)
-            let waitsForInfo = state == .waiting && (try row("step", String?.self)) == PipelineStep.paymentInfo.rawValue
+            let step = try row("step", String?.self)
+            let waitsForInfo = state == .waiting && step == PipelineStep.paymentInfo.rawValue
             if (state == .tracked || waitsForInfo) && info.status != .created {
                 try await c.exec("""
                     UPDATE transactions SET state = 'info_fetched', step = NULL, attempts = 0,

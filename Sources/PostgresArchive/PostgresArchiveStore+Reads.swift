@@ -174,7 +174,7 @@ extension PostgresArchiveStore {
             + "r.total, r.currency AS receipt_currency, r.issued_at FROM transactions t "
         var conditions: [String] = []
         var binds = PostgresBindings()
-        func bind(_ value: some PostgresEncodable & Sendable) -> String {
+        func bind(_ value: some PostgresNonThrowingEncodable) -> String {
             binds.append(value)
             return "$\(binds.count)"
         }

@@ -301,7 +301,7 @@ enum SearchVector {
 }
 
 /// An array of optional texts (`text[]` with NULLs), which PostgresNIO does not encode itself.
-struct OptionalTexts: PostgresEncodable, Sendable {
+struct OptionalTexts: PostgresNonThrowingEncodable, Sendable {
     var values: [String?]
 
     init(_ values: [String?]) { self.values = values }

@@ -104,7 +104,7 @@ struct PostgresStoreTests {
             #expect(try await found("o'zbek") == [2])
             #expect(try await found("oʻzbekiston pochta") == [2])
             #expect(try await found("ko‘k") == [2])
-            #expect(try await found("ichimlik") == [2])
+            #expect(try await found("ichimlik") == [1, 2])
             #expect(try await found("toshkent pochta") == [])
             #expect(try await found("qahva") == [1])
             #expect(try await found("' & | ! :* ()") == [])
