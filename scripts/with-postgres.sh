@@ -38,16 +38,19 @@ else
     AS_PG=()
 fi
 
-DIR="$(mktemp -d /tmp/fiscal-archive-pg.XXXXXX)"
+DIR="$(mktemp -d "${TMPDIR:-/tmp}/fiscal-archive-pg.XXXXXX")"
 chmod 700 "$DIR"
 [ "$(id -u)" -eq 0 ] && chown postgres "$DIR"
 DATA="$DIR/data"
 LOG="$DIR/server.log"
 STARTED=""
 
+# Server commands run from the cluster's folder (the `postgres` user may not enter the caller's).
+as_pg() { (cd "$DIR" && "${AS_PG[@]}" "$@"); }
+
 cleanup() {
     if [ -n "$STARTED" ]; then
-        "${AS_PG[@]}" "$BIN/pg_ctl" -D "$DATA" -m immediate -w stop >/dev/null 2>&1 || true
+        as_pg "$BIN/pg_ctl" -D "$DATA" -m immediate -w stop >/dev/null 2>&1 || true
     fi
     rm -rf "$DIR"
 }
@@ -64,7 +67,7 @@ PASSWORD="$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 PWFILE="$DIR/pwfile"
 printf '%s\n' "$PASSWORD" > "$PWFILE"
 [ "$(id -u)" -eq 0 ] && chown postgres "$PWFILE"
-"${AS_PG[@]}" "$BIN/initdb" -D "$DATA" -E UTF8 --locale=C.UTF-8 -U fiscal --pwfile="$PWFILE" \
+as_pg "$BIN/initdb" -D "$DATA" -E UTF8 --locale=C.UTF-8 -U fiscal --pwfile="$PWFILE" \
     --auth-host=scram-sha-256 --auth-local=reject >"$DIR/initdb.log" 2>&1 \
     || { cat "$DIR/initdb.log" >&2; exit 1; }
 rm -f "$PWFILE"
@@ -72,7 +75,7 @@ rm -f "$PWFILE"
 PORT=""
 for attempt in 1 2 3 4 5; do
     candidate="$(free_port)"
-    if "${AS_PG[@]}" "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 \
+    if as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $candidate -c unix_socket_directories='' -c fsync=off \
             -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null 2>&1
     then

@@ -85,8 +85,16 @@ public final class PostgresArchiveStore: ArchiveStore, Sendable {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await self.client.withConnection { connection in
+                    // One direct connection first: a wrong password or a missing database fails at once with the
+                    // server's message (the pool would keep retrying until the timeout).
+                    let connection = try await PostgresConnection.connect(
+                        configuration: try self.configuration.connectionConfiguration(), id: 0, logger: self.logger)
+                    do {
                         try await Self.migrate(Conn(connection, self.logger))
+                        try? await connection.close()
+                    } catch {
+                        try? await connection.close()
+                        throw error
                     }
                 }
                 group.addTask {

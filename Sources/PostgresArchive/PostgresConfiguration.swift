@@ -43,6 +43,10 @@ public struct PostgresArchiveConfiguration: Sendable, Hashable {
         guard let scheme, scheme == "postgres" || scheme == "postgresql" else {
             throw invalid("it must start with postgres:// or postgresql:// (postgres://user:password@host:port/database)")
         }
+        guard !text.contains(where: { $0.isWhitespace || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } })
+        else {
+            throw invalid("it contains a space or a control character (percent-encode it, e.g. a space as %20)")
+        }
         guard let components = URLComponents(string: text) else {
             throw invalid(
                 "it cannot be parsed as a URL (percent-encode special characters such as @ : / ? # in the user name "
@@ -139,6 +143,31 @@ public struct PostgresArchiveConfiguration: Sendable, Hashable {
         configuration.options.minimumConnections = 0
         configuration.options.maximumConnections = 16
         configuration.options.connectionIdleTimeout = .seconds(60)
+        return configuration
+    }
+
+    /// The configuration of one direct connection (the first one, which reports the server's own error at once).
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        if let unixSocketPath {
+            return .init(unixSocketPath: unixSocketPath, username: username, password: password, database: database)
+        }
+        let mode: PostgresConnection.Configuration.TLS = switch tls {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: tlsConfiguration()))
+        default: .require(try NIOSSLContext(configuration: tlsConfiguration()))
+        }
+        return .init(
+            host: host ?? "localhost", port: port, username: username, password: password, database: database, tls: mode)
+    }
+
+    /// The TLS settings of `sslmode` (libpq's meanings).
+    private func tlsConfiguration() -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch tls {
+        case .disable, .prefer, .require: configuration.certificateVerification = .none
+        case .verifyCA: configuration.certificateVerification = .noHostnameVerification
+        case .verifyFull: break
+        }
         return configuration
     }
 

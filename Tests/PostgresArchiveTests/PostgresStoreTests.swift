@@ -41,13 +41,22 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test("a wrong password is an open error")
-    func wrongPassword() async throws {
-        var configuration = try TestServer.adminConfiguration()
-        configuration.password = "not-the-password"
-        await #expect(throws: ArchiveError.self) {
-            let store = try await PostgresArchiveStore.open(configuration, connectTimeout: .seconds(10))
-            await store.close()
+    @Test("a wrong password or a missing database is an open error with the server's reason, never the password")
+    func refusedConnections() async throws {
+        var wrongPassword = try TestServer.adminConfiguration()
+        wrongPassword.password = "not-the-password"
+        let missing = try TestServer.adminConfiguration().with(database: "fa_missing_database")
+        for (configuration, reason) in [(wrongPassword, "password authentication failed"), (missing, "does not exist")] {
+            do {
+                let store = try await PostgresArchiveStore.open(configuration, connectTimeout: .seconds(30))
+                await store.close()
+                Issue.record("opened \(configuration.location)")
+            } catch {
+                #expect(error.code == .open)
+                #expect(error.message.contains(reason), "\(error.message)")
+                #expect(error.message.contains(configuration.location))
+                #expect(!error.description.contains("not-the-password"))
+            }
         }
     }
 

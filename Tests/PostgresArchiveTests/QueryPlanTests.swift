@@ -63,7 +63,8 @@ struct QueryPlanTests {
                         !sql.hasPrefix("SELECT pg_advisory"), !sql.hasPrefix("SELECT nextval")
                     else { continue }
                     let explain = PostgresQuery(unsafeSQL: "EXPLAIN (FORMAT JSON) " + sql, binds: statement.binds)
-                    let plan = try await c.value(explain, String.self) ?? ""
+                    // A `json` value: its bytes are the text.
+                    let plan = (try await c.value(explain, ByteBuffer.self)).map { String(buffer: $0) } ?? ""
                     for table in Self.seqScans(plan) where Self.grownTables.contains(table) {
                         scans.append("\(table): \(sql)")
                     }
