@@ -11,36 +11,66 @@ extension PostgresArchiveStore {
     /// The key of the transaction-scoped advisory lock that serialises chain appends.
     static let chainLockKey: Int64 = 0x6669_7363_616c_0002
 
+    /// Tracks in four statements whatever the count: new ids inserted (`ON CONFLICT DO NOTHING`, so an id another
+    /// process tracks at the same moment counts as known), missing vendor order ids filled in, then every id's type
+    /// checked: a known id with another type throws a conflict naming it and the whole call is rolled back.
     public func track(_ requests: [TrackRequest], now: Int64) async throws(ArchiveError) -> TrackSummary {
-        try await write("Cannot track \(requests.count) transactions") { c in
-            var added = 0
-            var known = 0
-            for request in requests {
-                let id = request.id.rawValue
-                if let type = try await c.value("SELECT type FROM transactions WHERE id = \(id)", String.self) {
-                    guard type == request.type.rawValue else {
-                        throw ArchiveError(
-                            .conflict,
-                            "Transaction \(request.id) is already tracked as \(type), not \(request.type.rawValue)",
-                            transactionID: request.id)
-                    }
-                    if let order = request.vendorOrderID {
-                        try await c.exec("""
-                            UPDATE transactions SET vendor_order_id = \(order) WHERE id = \(id) AND vendor_order_id IS NULL
-                            """)
-                    }
-                    known += 1
-                } else {
-                    // ON CONFLICT: another process tracking the same id at the same moment counts it as known.
-                    let inserted = try await c.count("""
-                        INSERT INTO transactions(id, type, vendor_order_id, state, next_attempt_at, tracked_at, updated_at)
-                        VALUES (\(id), \(request.type.rawValue), \(request.vendorOrderID), 'tracked', \(now), \(now), \(now))
-                        ON CONFLICT (id) DO NOTHING RETURNING 1
-                        """)
-                    if inserted == 1 { added += 1 } else { known += 1 }
+        guard !requests.isEmpty else { return TrackSummary(added: 0, alreadyKnown: 0) }
+        // The first request of an id decides its type; a repeat with another type is a conflict, as in SQLite.
+        var firstType: [Int64: TransactionType] = [:]
+        var ids: [Int64] = []
+        var types: [String] = []
+        var orders: [String?] = []
+        for request in requests {
+            let id = request.id.rawValue
+            if let type = firstType[id] {
+                guard type == request.type else {
+                    throw ArchiveError(
+                        .conflict,
+                        "Transaction \(request.id) is already tracked as \(type.rawValue), not \(request.type.rawValue)",
+                        transactionID: request.id)
                 }
+                continue
             }
-            return TrackSummary(added: added, alreadyKnown: known)
+            firstType[id] = request.type
+            ids.append(id)
+            types.append(request.type.rawValue)
+            orders.append(request.vendorOrderID)
+        }
+        let (distinctIDs, distinctTypes, distinctOrders) = (ids, types, orders)
+        let fills = requests.compactMap { request in request.vendorOrderID.map { (request.id.rawValue, $0) } }
+        return try await write("Cannot track \(requests.count) transactions") { c in
+            let added = try await c.count("""
+                INSERT INTO transactions(id, type, vendor_order_id, state, next_attempt_at, tracked_at, updated_at)
+                SELECT i, t, o, 'tracked', \(now), \(now), \(now)
+                FROM unnest(\(distinctIDs)::bigint[], \(distinctTypes)::text[], \(OptionalTexts(distinctOrders))::text[])
+                    AS x(i, t, o)
+                ON CONFLICT (id) DO NOTHING
+                RETURNING 1
+                """)
+            if !fills.isEmpty {
+                try await c.exec("""
+                    UPDATE transactions t SET vendor_order_id = x.o
+                    FROM (SELECT DISTINCT ON (i) i, o FROM unnest(\(fills.map(\.0))::bigint[], \(fills.map(\.1))::text[])
+                        WITH ORDINALITY AS u(i, o, n) ORDER BY i, n) AS x
+                    WHERE t.id = x.i AND t.vendor_order_id IS NULL
+                    """)
+            }
+            for row in try await c.rows("""
+                SELECT x.i, t.type FROM unnest(\(distinctIDs)::bigint[]) WITH ORDINALITY AS x(i, n)
+                JOIN transactions t ON t.id = x.i
+                WHERE t.type <> (\(distinctTypes)::text[])[x.n]
+                ORDER BY x.n LIMIT 1
+                """)
+            {
+                let id = TransactionID(try row("i", Int64.self))
+                let type = try row("type", String.self)
+                throw ArchiveError(
+                    .conflict,
+                    "Transaction \(id) is already tracked as \(type), not \(firstType[id.rawValue]?.rawValue ?? "?")",
+                    transactionID: id)
+            }
+            return TrackSummary(added: added, alreadyKnown: requests.count - added)
         }
     }
 

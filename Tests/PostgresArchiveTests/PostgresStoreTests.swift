@@ -60,6 +60,30 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("track: known ids are counted, order ids filled in, a type conflict names the id and writes nothing")
+    func track() async throws {
+        try await TestServer.withStore { store, _ in
+            let first = try await store.track(
+                [TrackRequest(id: 1, type: .payment), TrackRequest(id: 2, type: .p2p, vendorOrderID: "o-2"),
+                 TrackRequest(id: 1, type: .payment, vendorOrderID: "o-1")], now: 10)
+            #expect(first == TrackSummary(added: 2, alreadyKnown: 1))
+            #expect(try await store.transaction(1)?.vendorOrderID == "o-1")
+            let second = try await store.track(
+                [TrackRequest(id: 2, type: .p2p, vendorOrderID: "other"), TrackRequest(id: 3, type: .payment)], now: 20)
+            #expect(second == TrackSummary(added: 1, alreadyKnown: 1))
+            #expect(try await store.transaction(2)?.vendorOrderID == "o-2")
+            do {
+                _ = try await store.track([TrackRequest(id: 4, type: .payment), TrackRequest(id: 2, type: .payment)], now: 30)
+                Issue.record("a type conflict was accepted")
+            } catch let error as ArchiveError {
+                #expect(error.code == .conflict)
+                #expect(error.message.contains("Transaction 2 is already tracked as p2p, not payment"), "\(error.message)")
+            }
+            #expect(try await store.transaction(4) == nil)
+            #expect(try await store.status(now: 30).countsByState[.tracked] == 3)
+        }
+    }
+
     @Test("a trip stores payment, links, original, receipt and events; reads give them back")
     func tripAndReads() async throws {
         try await TestServer.withStore { store, _ in
