@@ -72,7 +72,8 @@ public final class PostgresArchiveStore: ArchiveStore, Sendable {
         runTask = Task { await client.run() }
     }
 
-    /// Closes every connection and stops the pool. The store cannot be used afterwards.
+    /// Closes every connection and stops the pool. The store cannot be used afterwards. A register snapshot still
+    /// alive holds its connection: release snapshots first, or this waits for them.
     public func close() async {
         runTask.cancel()
         await runTask.value
