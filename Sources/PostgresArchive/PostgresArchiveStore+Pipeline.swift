@@ -453,7 +453,9 @@ extension PostgresArchiveStore {
 
     /// Takes the chain's transaction-scoped advisory lock (released at commit or rollback).
     static func lockChain(_ c: Conn) async throws {
+        guard !c.chain.locked else { return }
         try await c.exec("SELECT pg_advisory_xact_lock(\(chainLockKey))")
+        c.chain.locked = true
     }
 }
 

@@ -104,17 +104,24 @@ extension PostgresArchiveStore {
         -> String
     {
         try await lockChain(c)
-        guard let head = try await c.row("SELECT seq, hash FROM chain_head WHERE id = 1") else {
-            throw ArchiveError(.corrupt, "The archive has no chain head row")
+        let current: (seq: Int64, hash: String)
+        if let known = c.chain.head {
+            current = known
+        } else {
+            guard let head = try await c.row("SELECT seq, hash FROM chain_head WHERE id = 1") else {
+                throw ArchiveError(.corrupt, "The archive has no chain head row")
+            }
+            current = (try head("seq", Int64.self), try head("hash", String.self))
         }
-        let prev = try head("hash", String.self)
-        let seq = try head("seq", Int64.self) + 1
+        let prev = current.hash
+        let seq = current.seq + 1
         let hash = IntegrityChain.linkHash(prev: prev, kind: kind.rawValue, refID: refID, payloadHash: payloadHash)
         try await c.exec("""
             INSERT INTO chain(seq, kind, ref_id, payload_hash, prev_hash, hash)
             VALUES (\(seq), \(kind.rawValue), \(refID), \(payloadHash), \(prev), \(hash))
             """)
         try await c.exec("UPDATE chain_head SET seq = \(seq), hash = \(hash) WHERE id = 1")
+        c.chain.head = (seq, hash)
         return hash
     }
 
@@ -187,13 +194,13 @@ extension PostgresArchiveStore {
                 RETURNING id
                 """, Int64.self) ?? 0
         }
-        try await storeWarnings(c, receiptID: rowID, warnings)
+        try await storeWarnings(c, receiptID: rowID, warnings, replacing: receiptID != nil)
         try await insertItems(c, receiptID: rowID, items: receipt.items)
     }
 
     /// Replaces a receipt's parser warnings (rows of `receipt_warnings`, in order).
-    static func storeWarnings(_ c: Conn, receiptID: Int64, _ warnings: [String]) async throws {
-        try await c.exec("DELETE FROM receipt_warnings WHERE receipt_id = \(receiptID)")
+    static func storeWarnings(_ c: Conn, receiptID: Int64, _ warnings: [String], replacing: Bool = true) async throws {
+        if replacing { try await c.exec("DELETE FROM receipt_warnings WHERE receipt_id = \(receiptID)") }
         guard !warnings.isEmpty else { return }
         let positions = (0..<warnings.count).map { Int64($0) }
         try await c.exec("""

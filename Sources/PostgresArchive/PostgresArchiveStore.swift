@@ -231,6 +231,8 @@ struct Conn {
     let connection: PostgresConnection
     let logger: Logger
     let trace: (@Sendable (PostgresQuery) -> Void)?
+    /// What this transaction knows of the chain once it holds the chain lock.
+    let chain = ChainCursor()
 
     init(_ connection: PostgresConnection, _ logger: Logger, trace: (@Sendable (PostgresQuery) -> Void)? = nil) {
         self.connection = connection
@@ -310,4 +312,11 @@ struct Row {
     }
 
     func has(_ column: String) -> Bool { row.contains(column) }
+}
+
+/// The chain head as this transaction left it, once it holds the chain lock: later appends in the same transaction
+/// need neither the lock nor the head row again (no other transaction can append meanwhile).
+final class ChainCursor: @unchecked Sendable {
+    var locked = false
+    var head: (seq: Int64, hash: String)?
 }
