@@ -375,9 +375,15 @@ extension PostgresArchiveStore {
             try await storeRefundLinks(c, id, links.refundURLs)
         }
         for original in trip.originals {
-            let originalID = try await insertOriginal(c, id, original, now: now)
-            if let parsed = original.parsed {
-                try await storeParsed(c, id, originalID: originalID, parsed, now: now)
+            let stored = try await insertOriginal(c, id, original, now: now)
+            guard let parsed = original.parsed else { continue }
+            if stored.inserted {
+                // A new original has no receipt yet.
+                try await storeReceipt(
+                    c, receiptID: nil, transactionID: id, originalID: stored.id, receipt: parsed.receipt,
+                    document: parsed.document, warnings: parsed.warnings, now: now)
+            } else {
+                try await storeParsed(c, id, originalID: stored.id, parsed, now: now)
             }
         }
         for (originalID, parsed) in trip.storedReceipts {

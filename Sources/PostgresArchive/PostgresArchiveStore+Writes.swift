@@ -133,12 +133,12 @@ extension PostgresArchiveStore {
     /// Stores a prepared original with its chain link, or returns the id of the same bytes already stored for the
     /// transaction.
     static func insertOriginal(_ c: Conn, _ id: TransactionID, _ original: PreparedOriginal, now: Int64) async throws
-        -> Int64
+        -> (id: Int64, inserted: Bool)
     {
         if let existing = try await c.value(
             "SELECT id FROM originals WHERE transaction_id = \(id.rawValue) AND sha256 = \(original.sha256)", Int64.self)
         {
-            return existing
+            return (existing, false)
         }
         let document = original.document
         var data = ByteBuffer()
@@ -156,7 +156,7 @@ extension PostgresArchiveStore {
             httpStatus: Int64(document.httpStatus), contentType: document.contentType, format: document.format.rawValue,
             fetchedAt: document.fetchedAt, size: Int64(original.size))
         try await appendChain(c, kind: .original, refID: originalID, payloadHash: payload)
-        return originalID
+        return (originalID, true)
     }
 
     /// Inserts (or rewrites in place, keeping its id) a receipt with its items, warnings and search vector.
