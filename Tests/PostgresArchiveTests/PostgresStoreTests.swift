@@ -111,6 +111,43 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("an original delivered twice is stored once; a stored original is parsed by a later trip")
+    func originalsAcrossTrips() async throws {
+        try await TestServer.withStore { store, _ in
+            let id: TransactionID = 5
+            _ = try await store.track([TrackRequest(id: id, type: .payment)], now: 100)
+            let page = Sample.page("<html>five</html>", url: "https://x/5")
+            var job = try #require(try await store.claimJobs(limit: 1, now: 100, worker: "w", lease: 60).first)
+            let first = try await store.commit(
+                PipelineTrip(
+                    payment: Sample.payment(1_000, date: 90), links: .init(url: "https://x/5", refundURLs: []),
+                    originals: [try PreparedOriginal(page)], end: .archived),
+                of: id, lease: job.lease, now: 100)
+            #expect(first == .pageFetched)
+            job = try #require(try await store.claimJobs(limit: 1, now: 200, worker: "w", lease: 60).first)
+            #expect(job.step == .parseReceipt)
+            let originalID = try #require(job.unparsedOriginalIDs.first)
+            #expect(job.storedURLs == ["https://x/5"])
+            // The same bytes again: no second copy.
+            #expect(try await store.commit(
+                PipelineTrip(originals: [try PreparedOriginal(page)], end: .waiting(
+                    step: .parseReceipt, reason: "parser busy", nextAttemptAt: 250)),
+                of: id, lease: job.lease, now: 200) == .waiting)
+            #expect(try await store.status(now: 200).originals == 1)
+            job = try #require(try await store.claimJobs(limit: 1, now: 300, worker: "w", lease: 60).first)
+            #expect(job.unparsedOriginalIDs == [originalID])
+            let parsed = try ParsedOriginal(receipt: Sample.receipt(total: 1_000), warnings: [], for: id)
+            #expect(try await store.commit(
+                PipelineTrip(storedReceipts: [(originalID, parsed)], end: .archived), of: id, lease: job.lease, now: 300)
+                == .archived)
+            let status = try await store.status(now: 300)
+            #expect(status.originals == 1 && status.receipts == 1)
+            #expect(try await store.receipts(for: id).map(\.originalID) == [originalID])
+            #expect(try await store.claimJobs(limit: 1, now: 400, worker: "w", lease: 60).isEmpty)
+            #expect(try await store.verify().isIntact)
+        }
+    }
+
     @Test("full-text lookup: Cyrillic and Latin words, any case, apostrophe forms, prefixes, all words required")
     func fullText() async throws {
         try await TestServer.withStore { store, _ in
