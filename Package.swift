@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -66,6 +67,11 @@ let package = Package(
         .target(name: "SQLiteArchive", dependencies: [
             "Archive", "FiscalCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "PostgresArchive", dependencies: [
+            "FiscalCore", "Archive",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "Operations", dependencies: [
@@ -139,6 +145,11 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "SQLiteArchive", "ArchiveTestSupport", "FiscalCore",
             .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .testTarget(name: "PostgresArchiveTests", dependencies: [
+            "PostgresArchive", "SQLiteArchive", "Archive", "FiscalCore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .testTarget(name: "WebUITests", dependencies: [
             "WebUI", "Archive", "SQLiteArchive", "ArchiveTestSupport", "FiscalCore",
             .product(name: "Hummingbird", package: "hummingbird"),

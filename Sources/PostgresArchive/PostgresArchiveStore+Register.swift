@@ -1,0 +1,271 @@
+import Archive
+import FiscalCore
+import Logging
+import PostgresNIO
+
+/// The register, VAT and snapshots.
+extension PostgresArchiveStore {
+    public func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) async throws {
+        try await Self.forEachRegisterEntry(self, snapshot: nil, in: month, body)
+    }
+
+    public func vatBreakdown(in month: YearMonth) async throws(ArchiveError) -> [VATLine] {
+        try await Self.vatBreakdown(self, snapshot: nil, in: month)
+    }
+
+    /// A frozen view: a `REPEATABLE READ, READ ONLY` transaction held open on one pooled connection for the
+    /// snapshot's life exports its snapshot (`pg_export_snapshot`); every read through the view runs in a
+    /// transaction that imports it (`SET TRANSACTION SNAPSHOT`), so all of them see the same moment whatever
+    /// commits meanwhile. The holding transaction ends when the view is released.
+    public func registerSnapshot() async throws(ArchiveError) -> any RegisterReader {
+        let (stream, release) = AsyncStream<Never>.makeStream()
+        let (ready, readyContinuation) = AsyncStream<Result<String, ArchiveError>>.makeStream()
+        let client = self.client
+        let logger = self.logger
+        Task {
+            do {
+                try await client.withConnection { connection in
+                    let c = Conn(connection, logger)
+                    try await c.simple("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    let id = try await c.value("SELECT pg_export_snapshot()", String.self) ?? ""
+                    readyContinuation.yield(.success(id))
+                    readyContinuation.finish()
+                    for await _ in stream {}
+                    try? await c.simple("ROLLBACK")
+                }
+            } catch {
+                readyContinuation.yield(.failure(Self.mapError(error, "Cannot take a snapshot of the archive")))
+                readyContinuation.finish()
+            }
+        }
+        var result: Result<String, ArchiveError>?
+        for await value in ready { result = value }
+        switch result {
+        case .success(let id):
+            return PostgresRegisterSnapshot(store: self, snapshotID: id, release: release)
+        case .failure(let error):
+            release.finish()
+            throw error
+        case nil:
+            release.finish()
+            throw ArchiveError(.database, "Cannot take a snapshot of the archive: cancelled")
+        }
+    }
+
+    /// Runs `body` in a read-only transaction, importing `snapshot` when given.
+    func readAt<T: Sendable>(
+        _ snapshot: String?, _ context: @autoclosure () -> String, _ body: (Conn) async throws -> T
+    ) async throws(ArchiveError) -> T {
+        guard let snapshot else { return try await read(context(), body) }
+        return try await read(context()) { c in
+            try await c.exec("SET TRANSACTION SNAPSHOT \(unescaped: "'" + snapshot.filter { $0.isLetter || $0.isNumber || $0 == "-" } + "'")")
+            return try await body(c)
+        }
+    }
+
+    static func forEachRegisterEntry(
+        _ store: PostgresArchiveStore, snapshot: String?, in month: YearMonth, _ body: (RegisterEntry) throws -> Void
+    ) async throws {
+        let query: PostgresQuery = """
+            SELECT e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
+                e.operation_id, t.type, t.status, t.vendor_order_id, t.receipt_url, t.paid_at, t.state, t.last_error,
+                r.fiscal_sign, r.terminal_id, r.receipt_number, r.total, r.vat_total, r.currency AS receipt_currency,
+                r.commissioner_tin, r.kind AS receipt_kind, r.issued_at AS receipt_issued_at, o.url AS receipt_original_url
+            FROM events e
+            JOIN transactions t ON t.id = e.transaction_id
+            LEFT JOIN receipts r ON r.id = CASE WHEN e.kind IN ('payment', 'p2p')
+                THEN (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind <> 'refund'
+                      ORDER BY id LIMIT 1)
+                ELSE COALESCE(
+                    (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
+                        AND total = -e.amount ORDER BY id LIMIT 1),
+                    (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
+                        ORDER BY id LIMIT 1))
+                END
+            LEFT JOIN originals o ON o.id = r.original_id
+            WHERE e.occurred_at >= \(month.startEpochSeconds) AND e.occurred_at < \(month.endEpochSeconds)
+            ORDER BY e.occurred_at, e.seq
+            """
+        // The body's own errors pass through as they are; database errors become ArchiveErrors.
+        let bodyError = BodyErrorBox()
+        do {
+            try await store.readAt(snapshot, "Cannot read the register of \(month)") { c in
+                for try await row in try await c.connection.query(query, logger: c.logger) {
+                    let entry = try registerEntry(Row(row.makeRandomAccess()))
+                    do {
+                        try body(entry)
+                    } catch {
+                        bodyError.error = error
+                        throw error
+                    }
+                }
+            }
+        } catch {
+            if let thrown = bodyError.error { throw thrown }
+            throw error
+        }
+    }
+
+    /// The entry of a register row (see `SQLiteArchiveStore`'s for the rules, which are the same).
+    static func registerEntry(_ row: Row) throws -> RegisterEntry {
+        let id = TransactionID(try row("transaction_id", Int64.self))
+        let currency = try Currency(rawValue: try row("currency", String.self)).orCorrupt("event currency", id)
+        let event = try RegisterEntry.Event(rawValue: try row("kind", String.self)).orCorrupt("event kind", id)
+        var summary: RegisterEntry.ReceiptSummary?
+        if let total = try row("total", Int64?.self), let terminalID = try row("terminal_id", String?.self) {
+            let receiptCurrency = try (try row("receipt_currency", String?.self)).flatMap(Currency.init(rawValue:))
+                .orCorrupt("receipt currency", id)
+            summary = RegisterEntry.ReceiptSummary(
+                fiscalSign: try row("fiscal_sign"), terminalID: terminalID,
+                receiptNumber: try (try row("receipt_number", String?.self)).orCorrupt("receipt number", id),
+                total: Money(minorUnits: total, currency: receiptCurrency),
+                vatAmount: Money(
+                    minorUnits: try (try row("vat_total", Int64?.self)).orCorrupt("receipt VAT total", id),
+                    currency: receiptCurrency),
+                commissionerTIN: try row("commissioner_tin"),
+                kind: try (try row("receipt_kind", String?.self)).flatMap(FiscalReceipt.Kind.init(rawValue:))
+                    .orCorrupt("receipt kind", id),
+                issuedAt: try row("receipt_issued_at"))
+        }
+        let isPayment = event == .payment || event == .p2p
+        var notes: [String] = []
+        if let operationID = try row("operation_id", Int64?.self) { notes.append("operation #\(operationID)") }
+        if let note = try row("note", String?.self) { notes.append(note) }
+        var money = Money(minorUnits: try row("amount"), currency: currency)
+        let source = try RegisterEntry.Source(rawValue: try row("source", String.self)).orCorrupt("event source", id)
+        var amountUnknown = false
+        if event == .refund, source == .detected, money.minorUnits == 0 {
+            if let receipt = summary, receipt.kind == .refund, receipt.total.currency == currency {
+                money = -receipt.total
+                notes.append("amount from refund receipt \(receipt.terminalID)/\(receipt.receiptNumber)")
+            } else {
+                amountUnknown = true
+            }
+        }
+        let state = try row("state", String.self)
+        return RegisterEntry(
+            sequence: try row("seq"), event: event, transactionID: id,
+            transactionType: try TransactionType(rawValue: try row("type", String.self)).orCorrupt("type", id),
+            occurredAt: try row("occurred_at"), amount: money,
+            status: PaySysStatus(rawValue: Int(try row("status", Int64?.self) ?? Int64(PaySysStatus.completed.rawValue))),
+            vendorOrderID: try row("vendor_order_id"), receipt: summary,
+            receiptURL: isPayment ? try row("receipt_url") : try row("receipt_original_url"),
+            relatedTransactionDate: isPayment ? nil : try row("paid_at"),
+            source: source, note: notes.isEmpty ? nil : notes.joined(separator: "; "), pipelineState: state,
+            pipelineReason: state == "archived" ? nil : try row("last_error"), amountUnknown: amountUnknown)
+    }
+
+    static func vatBreakdown(_ store: PostgresArchiveStore, snapshot: String?, in month: YearMonth)
+        async throws(ArchiveError) -> [VATLine]
+    {
+        let start = month.startEpochSeconds
+        let end = month.endEpochSeconds
+        let rows = try await store.readAt(snapshot, "Cannot compute the VAT of \(month)") { c in
+            try await c.rows("""
+                WITH dated AS (
+                    SELECT r.id, r.currency, r.kind = 'refund' AS is_refund,
+                        CASE WHEN r.kind = 'refund'
+                            THEN NOT EXISTS(SELECT 1 FROM events e WHERE e.transaction_id = r.transaction_id
+                                AND e.kind IN ('refund', 'cancellation') AND e.occurred_at >= \(start) AND e.occurred_at < \(end))
+                            ELSE NOT EXISTS(SELECT 1 FROM events e WHERE e.transaction_id = r.transaction_id
+                                AND e.kind IN ('payment', 'p2p') AND e.occurred_at >= \(start) AND e.occurred_at < \(end))
+                        END AS other_month
+                    FROM receipts r
+                    WHERE r.issued_at >= \(start) AND r.issued_at < \(end)
+                      AND (r.kind = 'refund' OR r.id = (SELECT MIN(id) FROM receipts s
+                          WHERE s.transaction_id = r.transaction_id AND s.kind <> 'refund'))
+                )
+                SELECT i.vat_rate, d.currency, d.is_refund, SUM(i.line_total - i.discount)::bigint AS gross,
+                    SUM(i.vat_amount)::bigint AS vat, COUNT(*) AS n,
+                    SUM(CASE WHEN d.other_month THEN i.vat_amount ELSE 0 END)::bigint AS other_vat
+                FROM dated d JOIN receipt_items i ON i.receipt_id = d.id
+                WHERE i.vat_rate IS NOT NULL
+                GROUP BY i.vat_rate, d.currency, d.is_refund
+                """
+            ).map { row in
+                (rate: try row("vat_rate", String.self), currency: try row("currency", String.self),
+                 isRefund: try row("is_refund", Bool.self), gross: try row("gross", Int64.self),
+                 vat: try row("vat", Int64.self), n: Int(try row("n", Int64.self)),
+                 otherVat: try row("other_vat", Int64.self))
+            }.map(VATRow.init)
+        }
+        var lines: [String: VATLine] = [:]
+        for row in rows {
+            guard let rate = try? ExactDecimal(parsing: row.rate), let currency = Currency(rawValue: row.currency)
+            else { throw ArchiveError(.corrupt, "The archive holds an unreadable VAT rate \(row.rate)") }
+            let key = "\(rate)|\(currency.rawValue)"
+            var line = lines[key] ?? VATLine(rate: rate, gross: .zero(currency), vat: .zero(currency), itemCount: 0)
+            let gross = Money(minorUnits: row.gross, currency: currency)
+            let vat = Money(minorUnits: row.vat, currency: currency)
+            let other = Money(minorUnits: row.otherVat, currency: currency)
+            if row.isRefund {
+                line.refundGross = -gross
+                line.refundVAT = -vat
+                line.refundItemCount = row.n
+                line.otherMonthVAT = line.otherMonthVAT - other
+            } else {
+                line.gross = gross
+                line.vat = vat
+                line.itemCount = row.n
+                line.otherMonthVAT = line.otherMonthVAT + other
+            }
+            lines[key] = line
+        }
+        return lines.values.sorted { ($0.rate, $0.currency.rawValue) < ($1.rate, $1.currency.rawValue) }
+    }
+}
+
+/// A row of the VAT query.
+struct VATRow: Sendable {
+    var rate: String
+    var currency: String
+    var isRefund: Bool
+    var gross: Int64
+    var vat: Int64
+    var n: Int
+    var otherVat: Int64
+
+    init(_ values: (rate: String, currency: String, isRefund: Bool, gross: Int64, vat: Int64, n: Int, otherVat: Int64)) {
+        (rate, currency, isRefund, gross, vat, n, otherVat) = values
+    }
+}
+
+/// Carries an error thrown by a caller's closure out of the transaction helper, so that it is rethrown as it is.
+final class BodyErrorBox: @unchecked Sendable {
+    var error: (any Error)?
+}
+
+/// A frozen moment of a PostgreSQL archive (see ``PostgresArchiveStore/registerSnapshot()``).
+final class PostgresRegisterSnapshot: RegisterReader, Sendable {
+    let store: PostgresArchiveStore
+    let snapshotID: String
+    let release: AsyncStream<Never>.Continuation
+
+    init(store: PostgresArchiveStore, snapshotID: String, release: AsyncStream<Never>.Continuation) {
+        self.store = store
+        self.snapshotID = snapshotID
+        self.release = release
+    }
+
+    deinit { release.finish() }
+
+    func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) async throws {
+        try await PostgresArchiveStore.forEachRegisterEntry(store, snapshot: snapshotID, in: month, body)
+    }
+
+    func vatBreakdown(in month: YearMonth) async throws(ArchiveError) -> [VATLine] {
+        try await PostgresArchiveStore.vatBreakdown(store, snapshot: snapshotID, in: month)
+    }
+
+    func chainHead() async throws(ArchiveError) -> String {
+        try await store.readAt(snapshotID, "Cannot read the chain head") { c in
+            try await PostgresArchiveStore.chainHead(c)
+        }
+    }
+
+    func lastChangeAt() async throws(ArchiveError) -> Int64? {
+        try await store.readAt(snapshotID, "Cannot read the archive") { c in
+            try await PostgresArchiveStore.lastChangeAt(c)
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Archive
+import FiscalCore
+import Foundation
+import PostgresNIO
+import Synchronization
+import Testing
+
+@testable import PostgresArchive
+
+/// Issue 17 for PostgreSQL: every statement the sync path runs seeks an index once the archive is large. The sync's
+/// calls run for real against an archive grown to 20,000 archived transactions (with originals, receipts, events
+/// and chain links), every statement they send is recorded, and each is explained (`EXPLAIN (FORMAT JSON)`, with
+/// the same parameters): no plan may scan a whole growing table.
+@Suite("PostgreSQL query plans", .enabled(if: TestServer.available, TestServer.skipReason))
+struct QueryPlanTests {
+    static let grownTables: Set<String> = ["transactions", "originals", "receipts", "events", "chain"]
+
+    @Test("every statement of the sync path seeks an index on a 20,000-transaction archive")
+    func syncPathSeeks() async throws {
+        let recorded = Mutex<[PostgresQuery]>([])
+        let recording = Mutex(false)
+        try await TestServer.withStore(traceStatements: { query in
+            if recording.withLock({ $0 }) { recorded.withLock { $0.append(query) } }
+        }) { store, configuration in
+            let n: Int64 = 20_000
+            try await TestServer.raw(database: configuration.database) { c in
+                try await Self.grow(c, n: n)
+            }
+            recording.withLock { $0 = true }
+            // The sync's path: track, claim, commit a whole trip, wait, fail, re-checks, leases, status.
+            let now: Int64 = 1_800_000_000
+            let ids = (1...5).map { TransactionID(n + Int64($0)) }
+            _ = try await store.track(ids.map { TrackRequest(id: $0, type: .payment) }, now: now)
+            _ = try await store.track([TrackRequest(id: 17, type: .payment)], now: now)
+            let jobs = try await store.claimJobs(limit: 3, now: now, worker: "w", lease: 60)
+            #expect(jobs.count == 3)
+            try await Sample.archiveClaimed(store, jobs[0], now: now)
+            try await store.commit(
+                PipelineTrip(payment: Sample.payment(10, date: now), end: .waiting(
+                    step: .receiptLink, reason: "later", nextAttemptAt: now + 60)),
+                of: jobs[1].id, lease: jobs[1].lease, now: now)
+            try await store.commit(
+                PipelineTrip(end: .failed(step: .paymentInfo, reason: "gone")), of: jobs[2].id, lease: jobs[2].lease,
+                now: now)
+            _ = try await store.nextDueTime()
+            _ = try await store.leaseHolders(now: now)
+            _ = try await store.releaseLeases(heldBy: "w")
+            _ = try await store.claimRechecks(now: now, horizon: RecheckSchedule.defaultHorizon, limit: 10)
+            try await store.recordPaymentInfo(17, Sample.payment(5, date: 1_790_000_000, status: .refunded), now: now)
+            _ = try await store.status(now: now)
+            _ = try await store.retryFailed(now: now)
+            recording.withLock { $0 = false }
+
+            let statements = recorded.withLock { $0 }
+            #expect(statements.count > 20)
+            var scans: [String] = []
+            try await TestServer.raw(database: configuration.database) { c in
+                try await c.simple("ANALYZE")
+                for statement in statements {
+                    let sql = statement.sql.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let verb = sql.prefix(while: { $0.isLetter }).uppercased()
+                    guard ["SELECT", "UPDATE", "INSERT", "DELETE", "WITH"].contains(verb),
+                        !sql.hasPrefix("SELECT pg_advisory"), !sql.hasPrefix("SELECT nextval")
+                    else { continue }
+                    let explain = PostgresQuery(unsafeSQL: "EXPLAIN (FORMAT JSON) " + sql, binds: statement.binds)
+                    // A `json` value: its bytes are the text.
+                    let plan = (try await c.value(explain, ByteBuffer.self)).map { String(buffer: $0) } ?? ""
+                    for table in Self.seqScans(plan) where Self.grownTables.contains(table) {
+                        scans.append("\(table): \(sql)")
+                    }
+                }
+            }
+            #expect(scans.isEmpty, "statements scanning a growing table:\n\(scans.joined(separator: "\n"))")
+        }
+    }
+
+    /// The relations a JSON plan reads with a sequential scan.
+    static func seqScans(_ json: String) -> [String] {
+        guard let data = json.data(using: .utf8), let root = try? JSONSerialization.jsonObject(with: data) else {
+            return []
+        }
+        var tables: [String] = []
+        func walk(_ node: Any) {
+            if let dictionary = node as? [String: Any] {
+                if dictionary["Node Type"] as? String == "Seq Scan", let relation = dictionary["Relation Name"] as? String {
+                    tables.append(relation)
+                }
+                dictionary.values.forEach(walk)
+            } else if let array = node as? [Any] {
+                array.forEach(walk)
+            }
+        }
+        walk(root)
+        return tables
+    }
+
+    /// Fills the archive with `n` archived transactions with an original, a receipt with an item, a payment event and
+    /// two chain links each, in bulk, and moves the chain head past them.
+    static func grow(_ c: Conn, n: Int64) async throws {
+        try await c.simple("SET session_replication_role = replica")
+        try await c.simple("""
+            INSERT INTO transactions(id, type, state, next_attempt_at, tracked_at, updated_at, amount, currency, status,
+                paid_at, info_at, next_recheck_at, receipt_url)
+            SELECT g, 'payment', 'archived', 1700000000 + g, 1700000000, 1700000000 + g, 1000, 'UZS', 2,
+                1700000000 + g, 1700000000 + g, 1900000000 + g, 'https://ofd.soliq.uz/epi?r=' || g
+            FROM generate_series(1, \(n)) g
+            """)
+        try await c.simple("""
+            INSERT INTO originals(id, transaction_id, url, http_status, content_type, fetched_at, format, sha256, size,
+                data, stored_at)
+            SELECT g, g, 'https://ofd.soliq.uz/epi?r=' || g, 200, 'text/html', 1700000000 + g, 'html', md5(g::text),
+                1, '\\x00'::bytea, 1700000000 + g
+            FROM generate_series(1, \(n)) g
+            """)
+        try await c.simple("""
+            INSERT INTO receipts(id, transaction_id, original_id, kind, source, terminal_id, receipt_number, fiscal_sign,
+                issued_at, seller_name, seller_tin, total, vat_total, currency, document, archived_at, search)
+            SELECT g, g, g, 'sale', 'html', 'T' || (g % 50), g::text, 'F' || g, 1700000000 + g, 'Seller ' || (g % 97),
+                (300000000 + g % 500)::text, 1000, 107, 'UZS', '{}', 1700000000 + g,
+                array_to_tsvector(ARRAY['seller', 'item' || (g % 1000)])
+            FROM generate_series(1, \(n)) g
+            """)
+        try await c.simple("""
+            INSERT INTO receipt_items(receipt_id, position, name, quantity, line_total, discount, other, vat_rate,
+                vat_amount)
+            SELECT g, 0, 'item', '1', 1000, 0, 0, '12', 107 FROM generate_series(1, \(n)) g
+            """)
+        try await c.simple("""
+            INSERT INTO events(seq, kind, transaction_id, amount, currency, occurred_at, source, recorded_at)
+            SELECT g, 'payment', g, 1000, 'UZS', 1700000000 + g, 'gateway', 1700000000 + g FROM generate_series(1, \(n)) g
+            """)
+        try await c.simple("""
+            INSERT INTO chain(seq, kind, ref_id, payload_hash, prev_hash, hash)
+            SELECT g, CASE WHEN g % 2 = 0 THEN 'event' ELSE 'original' END, (g + 1) / 2, md5(g::text), md5((g - 1)::text),
+                md5(g::text)
+            FROM generate_series(1, \(2 * n)) g
+            """)
+        try await c.simple("UPDATE chain_head SET seq = \(2 * n), hash = md5('\(2 * n)')")
+        for (table, column) in [("originals", "id"), ("receipts", "id"), ("events", "seq")] {
+            try await c.simple(
+                "SELECT setval(pg_get_serial_sequence('\(table)', '\(column)'), (SELECT MAX(\(column)) FROM \(table)))")
+        }
+        try await c.simple("UPDATE archive_counts SET n = \(n) WHERE name IN ('state:archived', 'originals', 'receipts', 'events')")
+        try await c.simple("SET session_replication_role = origin")
+        try await c.simple("ANALYZE")
+    }
+}
+
+extension Sample {
+    /// Commits a claimed job's whole trip (payment, link, original, parsed receipt).
+    static func archiveClaimed(_ store: any ArchiveStore, _ job: PipelineJob, now: Int64) async throws {
+        let url = "https://ofd.soliq.uz/epi?t=T&r=\(job.id)"
+        let parsed = try ParsedOriginal(receipt: Sample.receipt(total: 1_000), warnings: [], for: job.id)
+        let original = try PreparedOriginal(page("<html>\(job.id)</html>", url: url), parsed: parsed)
+        try await store.commit(
+            PipelineTrip(
+                payment: payment(1_000, date: now), links: .init(url: url, refundURLs: ["\(url)&refund"]),
+                originals: [original], end: .archived),
+            of: job.id, lease: job.lease, now: now)
+    }
+}
