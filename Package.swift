@@ -114,8 +114,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "fiscal-archive", dependencies: [
-            "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "SQLiteArchive", "Reports",
-            "Sync", "Scheduler", "Sandbox", "WebUI", "Operations", "Spreadsheet",
+            "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "SQLiteArchive",
+            "PostgresArchive", "Reports", "Sync", "Scheduler", "Sandbox", "WebUI", "Operations", "Spreadsheet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -128,8 +128,10 @@ let package = Package(
 
         // What the tests of every archive user share: the backends to run against, trip fixtures, tampering.
         .target(name: "ArchiveTestSupport", dependencies: [
-            "Archive", "SQLiteArchive", "FiscalCore",
+            "Archive", "SQLiteArchive", "PostgresArchive", "FiscalCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/ArchiveTestSupport", swiftSettings: strict),
 
         .testTarget(name: "FiscalCoreTests", dependencies: ["FiscalCore"], swiftSettings: strict),

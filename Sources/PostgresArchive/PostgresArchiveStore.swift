@@ -79,6 +79,11 @@ public final class PostgresArchiveStore: ArchiveStore, Sendable {
         await runTask.value
     }
 
+    /// A store dropped without ``close()`` still stops its pool (its connections close in the background).
+    deinit {
+        runTask.cancel()
+    }
+
     // MARK: - Migrations
 
     private func migrate(timeout: Duration) async throws(ArchiveError) {

@@ -33,6 +33,12 @@ public struct PostgresArchiveConfiguration: Sendable, Hashable {
     public var database: String
     public var tls: TLSMode
 
+    /// Whether `location` names a PostgreSQL database (`postgres://…` or `postgresql://…`) rather than a file.
+    public static func isURL(_ location: String) -> Bool {
+        let lowered = location.prefix(16).lowercased()
+        return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://")
+    }
+
     /// Parses a `postgres://` or `postgresql://` URL.
     public init(url text: String) throws(ArchiveError) {
         func invalid(_ what: String) -> ArchiveError {

@@ -107,7 +107,7 @@ struct Show: AsyncParsableCommand {
 
     func run() async throws {
         try await Runtime.with(options) { runtime in
-            let archive = try runtime.openArchive()
+            let archive = try await runtime.openArchive()
             if original {
                 // The page's bytes are untrusted: on a terminal they could carry escape sequences.
                 if Terminal.stdoutIsTTY {

@@ -75,7 +75,7 @@ struct DemoJob {
     let language: ReportLanguage
 
     func run() async throws {
-        let archive = try runtime.openArchive()
+        let archive = try await runtime.openArchive()
         let transactions = await sandbox.world.allTransactions
 
         // 1. Track: the seeded transactions arrive as a CSV export, imported like `track --csv`.

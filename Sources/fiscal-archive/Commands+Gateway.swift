@@ -86,7 +86,7 @@ struct Cancel: AsyncParsableCommand {
 
     func run() async throws {
         try await Runtime.with(options) { runtime in
-            let service = try runtime.operations(archive: try runtime.openArchive())
+            let service = try await runtime.operations(archive: try runtime.openArchive())
             let plan = try await OperationFlow.plan { try await service.planCancel(id, type: operation.type) }
             try await OperationFlow.confirmAndExecute(plan, service: service, options: operation)
         }
@@ -117,7 +117,7 @@ struct Refund: AsyncParsableCommand {
 
     func run() async throws {
         try await Runtime.with(options) { runtime in
-            let archive = try runtime.openArchive()
+            let archive = try await runtime.openArchive()
             let service = try runtime.operations(archive: archive)
             let plan = try await OperationFlow.plan {
                 // A pending operation on the payment refuses before anything is asked of the gateway.

@@ -34,7 +34,7 @@ struct InvoiceCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Runtime.with(options) { runtime in
-                let service = try runtime.operations(archive: try runtime.openArchive())
+                let service = try await runtime.operations(archive: try runtime.openArchive())
                 let money = try Money(parsing: amount, currency: Currency(code: currency) ?? .uzs)
                 do {
                     let invoice = try await service.createInvoice(
@@ -99,7 +99,7 @@ struct OperationsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Runtime.with(options) { runtime in
-                let service = try runtime.operations(archive: try runtime.openArchive())
+                let service = try await runtime.operations(archive: try runtime.openArchive())
                 if let settle, let verdict {
                     let outcome = try await service.settle(settle, applied: verdict == "done", note: "by \(OperationIntent.currentUser())")
                     try OperationFlow.report(outcome)

@@ -66,7 +66,7 @@ struct Track: AsyncParsableCommand {
             } else {
                 requests = ids.compactMap(TransactionID.init(parsing:)).map { TrackRequest(id: $0, type: type ?? .payment) }
             }
-            let archive = try runtime.openArchive()
+            let archive = try await runtime.openArchive()
             let summary: TrackSummary
             do {
                 summary = try await archive.track(requests, now: Runtime.now())
@@ -99,7 +99,7 @@ struct Sync: AsyncParsableCommand {
 
     func run() async throws {
         try await Runtime.with(options) { runtime in
-            let archive = try runtime.openArchive()
+            let archive = try await runtime.openArchive()
             if retryFailed {
                 let requeued = try await archive.retryFailed(now: Runtime.now())
                 print(requeued.isEmpty ? "No failed transactions." : "Back in the queue: \(requeued.count) failed transaction(s).")
@@ -154,7 +154,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         try await Runtime.with(options) { runtime in
-            let archive = try runtime.openArchive()
+            let archive = try await runtime.openArchive()
             let status = try await archive.status(now: Runtime.now())
             print(StatusText.render(status, json: json))
         }
@@ -169,7 +169,7 @@ struct Reparse: AsyncParsableCommand {
 
     func run() async throws {
         try await Runtime.with(options) { runtime in
-            let archive = try runtime.openArchive()
+            let archive = try await runtime.openArchive()
             let summary = try await archive.reparse({ original in
                 let result = try ReceiptDocument.parse(original)
                 return try ParsedOriginal(

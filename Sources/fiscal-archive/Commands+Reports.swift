@@ -3,9 +3,11 @@ import ArgumentParser
 import FiscalCore
 import Foundation
 import Operations
+import PostgresArchive
 import Reports
 import Scheduler
 import ServiceLifecycle
+import WebUI
 
 extension YearMonth: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
@@ -40,7 +42,7 @@ struct Report: AsyncParsableCommand {
 
     func run() async throws {
         try await Runtime.with(options) { runtime in
-            let archive = try runtime.openArchive()
+            let archive = try await runtime.openArchive()
             let language = lang ?? ReportLanguage(code: runtime.configuration.language) ?? .en
             let generator = ReportGenerator(htmlRegisterRowLimit: runtime.configuration.htmlRegisterRows)
             let reports = runtime.configuration.reportsDirectory
@@ -131,16 +133,28 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Also run the web UI and API (as `serve`) in the same process.") var serve = false
     @Option(help: "With --serve: the address to bind.") var host = "127.0.0.1"
     @Option(help: "With --serve: the port.") var port = 8080
+    @Option(help: "Serve Prometheus metrics (GET /metrics only) on this port of --host, without the web UI.")
+    var metricsPort: Int?
+
+    func validate() throws {
+        if !(1...65535).contains(port) { throw ValidationError("--port must be 1…65535.") }
+        if let metricsPort, !(1...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 1…65535.") }
+        if serve, metricsPort == port { throw ValidationError("--metrics-port must differ from --port (the web UI has /metrics).") }
+    }
 
     func run() async throws {
         try await Runtime.with(options) { runtime in
-            let lock: InstanceLock
-            do {
-                lock = try InstanceLock(archivePath: runtime.configuration.databasePath)
-            } catch {
-                throw Exit.fail("\(error)")
+            // One `run` per archive file on a host; on PostgreSQL several `run`s share the archive (the export is
+            // leased to one of them, the others sync).
+            var lock: InstanceLock?
+            if !PostgresArchiveConfiguration.isURL(runtime.configuration.databasePath) {
+                do {
+                    lock = try InstanceLock(archivePath: runtime.configuration.databasePath)
+                } catch {
+                    throw Exit.fail("\(error)")
+                }
             }
-            let archive = try runtime.openArchive()
+            let archive = try await runtime.openArchive()
             let operations = try runtime.operations(archive: archive)
             let logger = runtime.logger
             let scheduler = SchedulerService(
@@ -170,11 +184,17 @@ struct Run: AsyncParsableCommand {
             if serve {
                 services.append(try WebServerFactory.service(runtime: runtime, archive: archive, host: host, port: port))
             }
+            if let metricsPort {
+                services.append(buildMetricsApplication(
+                    host: host, port: metricsPort,
+                    renderer: { try await AppMetrics.render(archive: archive, now: Int64(Date().timeIntervalSince1970)) },
+                    logger: runtime.logger))
+            }
             let group = ServiceGroup(
                 configuration: .init(
                     services: services.map { .init(service: $0) },
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: runtime.logger))
-            Terminal.error("fiscal-archive run: scheduler started on \(runtime.configuration.databasePath) (SIGTERM or Ctrl-C to stop)")
+            Terminal.error("fiscal-archive run: scheduler started on \(archive.location) (SIGTERM or Ctrl-C to stop)")
             try await group.run()
             withExtendedLifetime(lock) {}
         }

@@ -21,7 +21,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         try await Runtime.with(options) { runtime in
-            let archive = try runtime.openArchive()
+            let archive = try await runtime.openArchive()
             let service = try WebServerFactory.service(runtime: runtime, archive: archive, host: host, port: port)
             let group = ServiceGroup(
                 configuration: .init(

@@ -1,4 +1,5 @@
 import Archive
+import PostgresArchive
 import SQLiteArchive
 import AsyncHTTPClient
 import FiscalCore
@@ -68,12 +69,17 @@ final class Runtime: Sendable {
         _ = loggingBootstrapped
     }
 
-    /// Opens (creating if needed) the archive file.
-    func openArchive() throws -> any ArchiveStore {
+    /// Opens the archive `FISCAL_ARCHIVE_DB` (`--db`) names: a `postgres://` or `postgresql://` URL is a PostgreSQL
+    /// database (migrated on open); anything else is the path of a SQLite file (created if needed).
+    func openArchive() async throws -> any ArchiveStore {
+        let location = configuration.databasePath
         do {
-            return try SQLiteArchiveStore(path: configuration.databasePath, logger: logger)
+            if PostgresArchiveConfiguration.isURL(location) {
+                return try await PostgresArchiveStore.open(url: location, logger: logger)
+            }
+            return try SQLiteArchiveStore(path: location, logger: logger)
         } catch {
-            throw Exit.fail("Cannot open the archive \(configuration.databasePath): \(error)")
+            throw Exit.fail("Cannot open the archive: \(error)")
         }
     }
 

@@ -2,6 +2,9 @@ import Archive
 import FiscalCore
 import Foundation
 import GRDB
+import Logging
+import PostgresArchive
+import PostgresNIO
 import SQLiteArchive
 
 /// The archive backends a test runs against: SQLite always; PostgreSQL when `FISCAL_ARCHIVE_TEST_POSTGRES_URL` names
@@ -25,7 +28,77 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
         case .sqlite:
             return try SQLiteArchiveStore.temporary()
         case .postgres:
-            throw ArchiveError(.open, "The PostgreSQL backend is not built into this test run")
+            return try await PostgresArchiveStore.open(try await TestServer.newDatabase())
+        }
+    }
+}
+
+/// The PostgreSQL server of the test run (`FISCAL_ARCHIVE_TEST_POSTGRES_URL`, a superuser's URL set by
+/// `scripts/with-postgres.sh`): every archive gets a database of its own, dropped with the throwaway cluster.
+public enum TestServer {
+    /// The superuser's URL, if the run has a server.
+    public static var adminURL: String? {
+        ProcessInfo.processInfo.environment["FISCAL_ARCHIVE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Creates a new empty database (`fa_<uuid>`) and returns its configuration.
+    public static func newDatabase() async throws -> PostgresArchiveConfiguration {
+        guard let adminURL else { throw ArchiveError(.open, "FISCAL_ARCHIVE_TEST_POSTGRES_URL is not set") }
+        let admin = try PostgresArchiveConfiguration(url: adminURL)
+        let name = "fa_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await execute("CREATE DATABASE \(name)", on: admin)
+        return admin.with(database: name)
+    }
+
+    /// The URL of a configuration (for child processes: `FISCAL_ARCHIVE_DB`).
+    public static func url(of configuration: PostgresArchiveConfiguration) -> String {
+        let password = configuration.password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) } ?? ""
+        return "postgres://\(configuration.username)\(password)@\(configuration.host ?? "127.0.0.1"):\(configuration.port)/"
+            + "\(configuration.database)?sslmode=disable"
+    }
+
+    /// Runs `statements` one after another in one session on a direct connection to `configuration`'s database,
+    /// as the superuser; returns the last one's rows, each value as text (`nil` for NULL).
+    @discardableResult
+    public static func execute(_ statements: String..., on configuration: PostgresArchiveConfiguration) async throws
+        -> [[String?]]
+    {
+        try await execute(statements: statements, on: configuration)
+    }
+
+    /// ``execute(_:on:)`` with the statements as an array.
+    @discardableResult
+    public static func execute(statements: [String], on configuration: PostgresArchiveConfiguration) async throws
+        -> [[String?]]
+    {
+        let logger = Logger(label: "fiscal-archive.tests", factory: { _ in SwiftLogNoOpLogHandler() })
+        let connection = try await PostgresConnection.connect(
+            configuration: PostgresConnection.Configuration(
+                host: configuration.host ?? "127.0.0.1", port: configuration.port, username: configuration.username,
+                password: configuration.password, database: configuration.database, tls: .disable),
+            id: 1, logger: logger)
+        do {
+            var rows: [[String?]] = []
+            for sql in statements {
+                rows = []
+                let result = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                for try await row in result {
+                    rows.append(try row.map { cell -> String? in
+                        guard cell.bytes != nil else { return nil }
+                        switch cell.dataType {
+                        case .int2, .int4, .int8: return String(try cell.decode(Int64.self))
+                        case .bool: return String(try cell.decode(Bool.self))
+                        case .bytea: return try cell.decode([UInt8].self).map { String(format: "%02x", $0) }.joined()
+                        default: return try cell.decode(String.self)
+                        }
+                    })
+                }
+            }
+            try await connection.close()
+            return rows
+        } catch {
+            try? await connection.close()
+            throw error
         }
     }
 }
@@ -48,6 +121,13 @@ public enum Tamper {
                 }
                 try db.execute(sql: sql)
             }
+        case let store as PostgresArchiveStore:
+            // As a superuser: triggers and foreign keys off for this session only.
+            let role = keepingTriggers ? "SET session_replication_role = origin" : "SET session_replication_role = replica"
+            // The tests' statements hold no `;` inside literals: each one is run on its own (one session).
+            let statements = sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                .filter { !$0.isEmpty }
+            try await TestServer.execute(statements: [role] + statements, on: store.configuration)
         default:
             throw ArchiveError(.invalid, "No tamper path for \(type(of: archive))")
         }
@@ -71,6 +151,8 @@ public enum Tamper {
                     }
                 }
             }
+        case let store as PostgresArchiveStore:
+            return try await TestServer.execute(sql, on: store.configuration)
         default:
             throw ArchiveError(.invalid, "No direct query path for \(type(of: archive))")
         }
@@ -86,6 +168,13 @@ public enum Tamper {
                 try await queue.write { db in try db.execute(sql: sql) }
                 return false
             } catch is DatabaseError {
+                return true
+            }
+        case let store as PostgresArchiveStore:
+            do {
+                try await TestServer.execute(sql, on: store.configuration)
+                return false
+            } catch is PSQLError {
                 return true
             }
         default:
@@ -112,6 +201,13 @@ public enum Tamper {
                 try db.execute(
                     sql: "UPDATE originals SET data = ? WHERE transaction_id = ?", arguments: [changed, transactionID])
             }
+        case let store as PostgresArchiveStore:
+            try await TestServer.execute(
+                "SET session_replication_role = replica",
+                """
+                UPDATE originals SET data = set_byte(data, length(data) / 2, get_byte(data, length(data) / 2) # 1)
+                WHERE transaction_id = \(transactionID)
+                """, on: store.configuration)
         default:
             throw ArchiveError(.invalid, "No tamper path for \(type(of: archive))")
         }
