@@ -178,7 +178,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "FiscalCore", "PaySysClient", "ReceiptFetcher", "Archive", "SQLiteArchive", "ArchiveTestSupport", "Reports", "Sync", "Sandbox", "Operations",
+            "FiscalCore", "PaySysClient", "ReceiptFetcher", "Archive", "SQLiteArchive", "PostgresArchive", "ArchiveTestSupport",
+            "Reports", "Sync", "Sandbox", "Operations",
             "WebUI",
             // The command-line tests run the built executable; the unit tests of its output import it.
             "fiscal-archive",

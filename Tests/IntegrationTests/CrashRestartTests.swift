@@ -1,10 +1,11 @@
 import Archive
-import SQLiteArchive
+import ArchiveTestSupport
 import FiscalCore
 import Foundation
-import GRDB
 import Logging
+import PostgresArchive
 import Sandbox
+import SQLiteArchive
 import Testing
 
 /// The real `fiscal-archive` executable, killed with SIGKILL in the middle of `sync` and restarted, must end with
@@ -18,8 +19,10 @@ struct CrashRestartTests {
     /// Built by `swift build --build-tests`.
     static let toolPath = packageRoot.appendingPathComponent(".build/debug/fiscal-archive").path
 
-    @Test("SIGKILL at random points and restarts give the same archive as an uninterrupted sync; verify catches an edit")
-    func killedSyncMatchesUninterrupted() async throws {
+    @Test(
+        "SIGKILL at random points and restarts give the same archive as an uninterrupted sync; verify catches an edit",
+        arguments: TestBackend.available)
+    func killedSyncMatchesUninterrupted(backend: TestBackend) async throws {
         try #require(
             FileManager.default.isExecutableFile(atPath: Self.toolPath),
             "The fiscal-archive executable is missing at \(Self.toolPath): run `swift build --build-tests` first")
@@ -35,7 +38,7 @@ struct CrashRestartTests {
         logger.logLevel = .critical
         let sandbox = try await SandboxServer.start(configuration: configuration, logger: logger)
         do {
-            try await exercise(sandbox)
+            try await exercise(sandbox, backend: backend)
         } catch {
             await sandbox.shutdown()
             throw error
@@ -43,7 +46,9 @@ struct CrashRestartTests {
         await sandbox.shutdown()
     }
 
-    private func exercise(_ sandbox: SandboxServer) async throws {
+    /// The archive the killed syncs work on: a SQLite file, or a new PostgreSQL database (by its URL). The reference
+    /// is always a SQLite file, so on PostgreSQL the two backends are also compared with each other.
+    private func exercise(_ sandbox: SandboxServer, backend: TestBackend) async throws {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("fiscal-archive-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -55,7 +60,8 @@ struct CrashRestartTests {
         let csvPath = directory.appendingPathComponent("transactions.csv").path
         try csv.write(toFile: csvPath, atomically: true, encoding: .utf8)
 
-        let killedPath = directory.appendingPathComponent("killed.sqlite").path
+        let killedPath = backend == .postgres
+            ? TestServer.url(of: try await TestServer.newDatabase()) : directory.appendingPathComponent("killed.sqlite").path
         let referencePath = directory.appendingPathComponent("reference.sqlite").path
         for path in [killedPath, referencePath] {
             let track = try await tool.run(["track", "--csv", csvPath], database: path)
@@ -77,15 +83,17 @@ struct CrashRestartTests {
             #expect(outcome.killed || outcome.status == 0, "round \(round) (killed after \(delay) ms): \(outcome.output)")
         }
         #expect(killedRounds > 0, "no sync was killed mid-run: the test proves nothing (add latency)")
-        // Two syncs at once on the same archive, one of them killed: the survivor and the restart share the work
-        // through leases (the dead one's are taken back at once by the next start on this host).
+        // Three syncs at once on the same archive, one of them killed: the survivors and the restart share the work
+        // through leases (the dead one's are taken back at once by the next start on this host, or expire).
         for round in 1...2 {
             let delay = Int.random(in: 50...400, using: &generator)
             async let victim = tool.run(["sync", "--concurrency", "4"], database: killedPath, killAfter: .milliseconds(delay))
-            async let survivor = tool.run(["sync", "--concurrency", "4"], database: killedPath)
-            let (killed, finished) = try await (victim, survivor)
-            #expect(killed.killed || killed.status == 0, "pair \(round), killed one: \(killed.output)")
-            #expect(finished.status == 0, "pair \(round), surviving one: \(finished.output)")
+            async let first = tool.run(["sync", "--concurrency", "4"], database: killedPath)
+            async let second = tool.run(["sync", "--concurrency", "4"], database: killedPath)
+            let (killed, one, two) = try await (victim, first, second)
+            #expect(killed.killed || killed.status == 0, "round \(round), killed one: \(killed.output)")
+            #expect(one.status == 0, "round \(round), a surviving one: \(one.output)")
+            #expect(two.status == 0, "round \(round), a surviving one: \(two.output)")
         }
         let final = try await tool.run(["sync", "--concurrency", "2"], database: killedPath)
         #expect(final.status == 0, "the final sync failed: \(final.output)")
@@ -96,7 +104,7 @@ struct CrashRestartTests {
         #expect(verify.status == 0, "verify on the restarted archive: \(verify.output)")
 
         // Tamper: change one event's amount behind the triggers' back; verify must exit 3 and name the row.
-        let seq = try tamperWithAnEventAmount(at: killedPath)
+        let seq = try await tamperWithAnEventAmount(at: killedPath)
         let tampered = try await tool.run(["verify"], database: killedPath)
         #expect(tampered.status == 3, "verify after an edited amount exited \(tampered.status): \(tampered.output)")
         #expect(tampered.output.contains("events row \(seq)"), "verify does not name events row \(seq): \(tampered.output)")
@@ -104,8 +112,8 @@ struct CrashRestartTests {
 
     /// The killed-and-restarted archive holds exactly what the reference holds.
     private func compare(killed killedPath: String, reference referencePath: String, transactions: [TransactionID]) async throws {
-        let killed = try SQLiteArchiveStore(path: killedPath)
-        let reference = try SQLiteArchiveStore(path: referencePath)
+        let killed = try await Self.open(killedPath)
+        let reference = try await Self.open(referencePath)
         var archivedKilled: Set<TransactionID> = []
         var archivedReference: Set<TransactionID> = []
         for id in transactions {
@@ -142,17 +150,19 @@ struct CrashRestartTests {
         #expect(report.problems.isEmpty, "verify() on the restarted archive: \(report.problems)")
     }
 
-    /// Drops the append-only triggers and adds 1 to the first event's amount; returns its `seq`.
-    private func tamperWithAnEventAmount(at path: String) throws -> Int64 {
-        let queue = try DatabaseQueue(path: path)
-        return try queue.write { db in
-            let triggers = try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE '%_no_update' OR name LIKE '%_no_delete')")
-            for trigger in triggers { try db.execute(sql: "DROP TRIGGER \(trigger)") }
-            let seq = try #require(try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM events"), "the archive has no events")
-            try db.execute(sql: "UPDATE events SET amount = amount + 1 WHERE seq = ?", arguments: [seq])
-            return seq
-        }
+    /// An archive by what `FISCAL_ARCHIVE_DB` would say: a PostgreSQL URL or a SQLite path.
+    static func open(_ location: String) async throws -> any ArchiveStore {
+        PostgresArchiveConfiguration.isURL(location)
+            ? try await PostgresArchiveStore.open(url: location) : try SQLiteArchiveStore(path: location)
+    }
+
+    /// Adds 1 to the first event's amount behind the archive's back (append-only triggers off); returns its `seq`.
+    private func tamperWithAnEventAmount(at location: String) async throws -> Int64 {
+        let archive = try await Self.open(location)
+        let first = try await Tamper.rows(archive, "SELECT MIN(seq) FROM events").first?.first ?? nil
+        let seq = try #require(first.flatMap { Int64($0) }, "the archive has no events")
+        try await Tamper.execute(archive, "UPDATE events SET amount = amount + 1 WHERE seq = \(seq)")
+        return seq
     }
 }
 
