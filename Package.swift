@@ -170,7 +170,8 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "SyncTests", dependencies: [
-            "Sync", "Spreadsheet", "Scheduler", "ReceiptFetcher", "ReceiptParser", "Archive", "SQLiteArchive", "ArchiveTestSupport", "FiscalCore",
+            "Sync", "Spreadsheet", "Scheduler", "PaySysClient", "ReceiptFetcher", "ReceiptParser", "Archive", "SQLiteArchive",
+            "ArchiveTestSupport", "FiscalCore",
             "Sandbox",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),

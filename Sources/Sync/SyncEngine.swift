@@ -21,6 +21,8 @@ public final class SyncEngine: Sendable {
     private let gateway: PaySysClient
     private let fetcher: ReceiptFetcher
     private let configuration: SyncConfiguration
+    /// How trips that stop short end (waiting with a backoff, or failed).
+    private let ending: TripEnding
     private let logger: Logger
     private let clock: @Sendable () -> Int64
     private let cpu = CPUWorkPool.shared
@@ -34,6 +36,7 @@ public final class SyncEngine: Sendable {
         self.gateway = gateway
         self.fetcher = fetcher
         self.configuration = configuration
+        ending = TripEnding(configuration)
         self.logger = logger
         self.clock = clock
     }
@@ -158,18 +161,12 @@ public final class SyncEngine: Sendable {
         do {
             let end = try await travel(job, &trip, &step)
             trip.end = end
-        } catch let error as PaySysError where error.isTransient {
-            trip.end = waitEnd(job, step: step, reason: "PaySys: \(error)", retryAfter: error.retryAfterSeconds)
-        } catch let error as PaySysError {
-            trip.end = .failed(step: step, reason: "PaySys: \(error)")
-        } catch let error as FetchError where error.isTransient {
-            trip.end = waitEnd(job, step: step, reason: error.description, retryAfter: error.retryAfter)
-        } catch let error as FetchError {
-            trip.end = .failed(step: step, reason: error.description)
         } catch {
-            // The archive (reading a stored original) or the CPU pool: back off like any transient error.
-            logger.error("A trip could not go on", metadata: ["pipeline.step": "\(step)", "error": "\(error)"])
-            trip.end = waitEnd(job, step: step, reason: "archive error: \(error)")
+            if !(error is PaySysError || error is FetchError) {
+                logger.error("A trip could not go on", metadata: ["pipeline.step": "\(step)", "error": "\(error)"])
+            }
+            var generator = SystemRandomNumberGenerator()
+            trip.end = ending.end(after: error, job, step: step, now: clock(), using: &generator)
         }
         return await record(trip, of: job, logger: logger)
     }
@@ -350,27 +347,16 @@ public final class SyncEngine: Sendable {
 
     // MARK: - Waiting
 
-    /// Waits at `step` with a backoff: the job's attempts count when it waits again at the step it waited at.
-    private func waitEnd(_ job: PipelineJob, step: PipelineStep, reason: String, retryAfter: Int64? = nil)
-        -> PipelineTrip.End
-    {
+    /// Waits at `step` with a backoff (see ``TripEnding``).
+    private func waitEnd(_ job: PipelineJob, step: PipelineStep, reason: String) -> PipelineTrip.End {
         var generator = SystemRandomNumberGenerator()
-        let backoff = Backoff(initial: configuration.retryInitial, max: configuration.retryMax)
-        let attempts = step == job.step ? job.attempts : 0
-        let next = clock() + backoff.delay(attempt: attempts, minimum: retryAfter ?? 0, using: &generator)
-        return .waiting(step: step, reason: reason, nextAttemptAt: next)
+        return ending.wait(job, step: step, reason: reason, now: clock(), using: &generator)
     }
 
-    /// Waits for a receipt that is not there yet, or fails the job once the receipt deadline has passed (counted
-    /// from when it first waited at this step).
+    /// Waits for a receipt that is not there yet, or fails past the receipt deadline (see ``TripEnding``).
     private func waitForReceipt(_ job: PipelineJob, step: PipelineStep, reason: String) -> PipelineTrip.End {
-        let now = clock()
-        let since = (step == job.step ? job.firstWaitingAt : nil) ?? now
-        if now - since >= configuration.receiptDeadline {
-            let days = configuration.receiptDeadline / 86_400
-            return .failed(step: step, reason: "\(reason); still so after the receipt deadline (\(days) days)")
-        }
-        return waitEnd(job, step: step, reason: reason)
+        var generator = SystemRandomNumberGenerator()
+        return ending.waitForReceipt(job, step: step, reason: reason, now: clock(), using: &generator)
     }
 
     // MARK: - Re-checks
