@@ -17,4 +17,8 @@ public protocol RegisterSource: Sendable {
 
     /// The current head of the archive's integrity chain (hex), printed on the report as what it was made from.
     func chainHead() throws -> String
+
+    /// The month's totals as the database aggregates them; the summary's figures (see ``MonthlyTotals``). Sources
+    /// without a database get the default, which sums the streamed register.
+    func monthlyTotals(in month: YearMonth) throws -> MonthlyTotals
 }
