@@ -46,7 +46,7 @@ struct XLSXRowSpoolTests {
         #expect(written == expected)
         let register = try XLSXReader.read(written, sheet: "Register")
         #expect(register.rows.count == count + 1)
-        if count > 0 { #expect(register.rows[8].cells[4] == "<b>&\"x\" q") }
+        if count > 8 { #expect(register.rows[8].cells[4] == "<b>&\"x\" q") }
     }
 
     @Test("a spool for a sheet that has rows of its own, or for no sheet, is refused by name")
