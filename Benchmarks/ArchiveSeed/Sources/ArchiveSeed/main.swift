@@ -131,8 +131,8 @@ struct MonthGenerator {
         let start = month.startEpochSeconds
         let span = month.endEpochSeconds - start
         // Payments in time order across the month; their follow-ups later, clamped inside the month.
-        let at = start + span * Int64(eventsMade) / Int64(totalEvents) + random.below(60)
         let last = month.endEpochSeconds - 1
+        let at = min(start + span * Int64(eventsMade) / Int64(totalEvents) + random.below(60), last - 3_600)
         func later(_ seconds: Int64) -> Int64 { min(at + 60 + seconds, last) }
         nextID += 1 + random.below(3)
         let id = TransactionID(nextID)
