@@ -4,8 +4,10 @@ import GRDB
 // MARK: - Monthly totals, aggregated by the database
 
 extension ArchiveStore {
-    /// The month's register totals by the database (see ``MonthlyTotals``): one `SUM`/`COUNT … GROUP BY` over the
-    /// month's events, a range scan of the `events_occurred` index, without building a register row.
+    /// The month's register totals by the database (see ``MonthlyTotals``): a `SUM`/`COUNT … GROUP BY` per Tashkent
+    /// day, each a range scan of the `events_occurred` index, without building a register row. One query per day,
+    /// not one per month: the grouping sorts the rows it groups in memory (`temp_store = MEMORY`), so a whole
+    /// month's grouping grew with the month (+9 MB per 115,000 events, measured); a day's stays small.
     public func monthlyTotals(in month: YearMonth) throws -> MonthlyTotals {
         try Self.monthlyTotals(pool, in: month)
     }
@@ -14,7 +16,7 @@ extension ArchiveStore {
     /// amount 0) takes its refund receipt's total when the receipt the register links (the first refund receipt
     /// of total 0, else the first refund receipt) is in the event's currency.
     static let monthlyTotalsSQL = """
-        SELECT e.kind, e.currency, (e.occurred_at - ?1) / 86400 + 1 AS day,
+        SELECT e.kind, e.currency,
             e.kind IN ('payment', 'p2p') AND COALESCE(t.status, 2) IN (-1, 0) AS not_paid,
             COUNT(*) AS n,
             SUM(CASE WHEN e.kind = 'refund' AND e.source = 'detected' AND e.amount = 0
@@ -26,31 +28,39 @@ extension ArchiveStore {
                 ELSE e.amount END) AS amount
         FROM events e JOIN transactions t ON t.id = e.transaction_id
         WHERE e.occurred_at >= ?1 AND e.occurred_at < ?2
-        GROUP BY e.kind, e.currency, day, not_paid
-        ORDER BY e.kind, e.currency, day, not_paid
+        GROUP BY e.kind, e.currency, not_paid
+        ORDER BY e.kind, e.currency, not_paid
         """
 
     static func monthlyTotals(_ reader: some DatabaseReader, in month: YearMonth) throws -> MonthlyTotals {
-        let rows: [Row]
+        var rows: [(day: Int, row: Row)] = []
         do {
-            rows = try reader.read { db in
-                try Row.fetchAll(
-                    db, sql: monthlyTotalsSQL, arguments: [month.startEpochSeconds, month.endEpochSeconds])
+            try reader.read { db in
+                let statement = try db.makeStatement(sql: monthlyTotalsSQL)
+                for day in 1...month.dayCount {
+                    let start = month.startEpochSeconds + Int64(day - 1) * 86_400
+                    for row in try Row.fetchAll(statement, arguments: [start, start + 86_400]) {
+                        rows.append((day, row))
+                    }
+                }
             }
         } catch let error as DatabaseError {
             throw Self.mapError(error, "Cannot total the register of \(month)")
         }
-        let groups = try rows.map { row -> MonthlyTotals.Group in
+        let groups = try rows.map { day, row -> MonthlyTotals.Group in
             let kind: String = row["kind"]
             let code: String = row["currency"]
             guard let event = RegisterEntry.Event(rawValue: kind), let currency = Currency(rawValue: code) else {
                 throw ArchiveError(.corrupt, "The events of \(month) hold an unreadable kind \(kind) or currency \(code)")
             }
             return MonthlyTotals.Group(
-                event: event, currency: currency, day: row["day"], notPaid: row["not_paid"], count: row["n"],
+                event: event, currency: currency, day: day, notPaid: row["not_paid"], count: row["n"],
                 amount: Money(minorUnits: row["amount"], currency: currency))
         }
-        return MonthlyTotals(month: month, groups: groups)
+        return MonthlyTotals(month: month, groups: groups.sorted {
+            ($0.event.rawValue, $0.currency.rawValue, $0.day, $0.notPaid ? 1 : 0)
+                < ($1.event.rawValue, $1.currency.rawValue, $1.day, $1.notPaid ? 1 : 0)
+        })
     }
 }
 
