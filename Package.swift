@@ -14,7 +14,7 @@ let package = Package(
     products: [
         .executable(name: "fiscal-archive", targets: ["fiscal-archive"]),
         // For the separate benchmark packages under Benchmarks/, which can only depend on products.
-        .library(name: "Reports", targets: ["FiscalCore", "Archive", "Reports"]),
+        .library(name: "Reports", targets: ["FiscalCore", "Archive", "SQLiteArchive", "Reports"]),
         .library(name: "ReceiptParser", targets: ["ReceiptParser"]),
         .library(name: "FiscalArchiveKit", targets: [
             "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "Sync", "Sandbox",

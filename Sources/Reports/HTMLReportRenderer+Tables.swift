@@ -31,7 +31,13 @@ extension HTMLReportRenderer {
             <tbody>
 
             """
-        for exception in exceptions.details { html += exceptionRow(exception) }
+        // Grouped by kind, in the order of the counts above, each under a line naming it with its count.
+        for kind in ReportException.Kind.allCases where exceptions.count(of: kind) > 0 {
+            let shown = exceptions.details.filter { $0.kind == kind }
+            html += "<tr class=\"group\"><th colspan=\"8\">\(esc(labels.exceptionKind(kind))) · "
+                + "\(esc(language.format(count: shown.count))) / \(esc(language.format(count: exceptions.count(of: kind))))</th></tr>\n"
+            for exception in shown { html += exceptionRow(exception) }
+        }
         html += "</tbody></table>\n</section>\n"
         return html
     }

@@ -64,6 +64,7 @@ enum HTMLStyle {
         p.notice{background:var(--warnbg);border-left:4px solid #e8a33d;padding:8px 12px;font-size:13px}
         table.list{font-size:12.5px}
         table.list td,table.list th{padding:5px 8px}
+        table.list tr.group th{text-align:left;background:#f3f4f6;font-weight:600}
         table.register{font-size:11.5px}
         table.register td,table.register th{padding:4px 5px}
         table.register tbody tr:nth-child(even){background:#fafbfc}

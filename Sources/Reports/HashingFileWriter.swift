@@ -105,4 +105,34 @@ final class HashingFileWriter {
         }
         return hex
     }
+
+    /// Takes over a complete file written by someone else at `partialPath`: hashes it in chunks, moves it over
+    /// `path` and writes `<path>.sha256` as ``finish()`` does; returns the hex digest. The partial file is removed
+    /// if that fails.
+    static func adopt(partialPath: String, as path: String) throws(ReportError) -> String {
+        do {
+            guard let handle = FileHandle(forReadingAtPath: partialPath) else {
+                throw ReportError(code: .output, message: "Cannot read the written report back", path: partialPath)
+            }
+            defer { try? handle.close() }
+            var hasher = SHA256()
+            while let chunk = try handle.read(upToCount: bufferSize * 16), !chunk.isEmpty {
+                hasher.update(data: chunk)
+            }
+            try FileHandle(forWritingAtPath: partialPath)?.synchronize()
+            guard rename(partialPath, path) == 0 else {
+                throw ReportError(code: .output, message: "Cannot move the report into place (errno \(errno))", path: path)
+            }
+            let hex = Hex.lowercase(hasher.finalize())
+            let checksum = "\(hex)  \((path as NSString).lastPathComponent)\n"
+            try Data(checksum.utf8).write(to: URL(fileURLWithPath: path + ".sha256"), options: .atomic)
+            return hex
+        } catch let error as ReportError {
+            try? FileManager.default.removeItem(atPath: partialPath)
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(atPath: partialPath)
+            throw ReportError(code: .output, message: "Cannot finish the report: \(error)", path: path)
+        }
+    }
 }

@@ -153,9 +153,12 @@ struct RegisterWorkbook {
         ]
     }
 
+    /// The register sheet's (fixed) name.
+    static let registerSheetName = "Register"
+
     func registerSheet(_ entries: [RegisterEntry]) -> XLSXWriter.Sheet {
         XLSXWriter.Sheet(
-            name: "Register", header: registerHeader, rows: entries.map(Self.registerRow), landscape: true,
+            name: Self.registerSheetName, header: registerHeader, rows: entries.map(Self.registerRow), landscape: true,
             fitToPageWidth: false)
     }
 

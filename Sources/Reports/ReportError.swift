@@ -12,6 +12,9 @@ public struct ReportError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The source's events changed between the two passes of an HTML report (the archive was written to
         /// meanwhile); the summary would not match the register, so nothing was written.
         case sourceChanged
+        /// The database's totals of the month differ from the sums of its streamed register (a damaged index or a
+        /// broken backend); nothing was written.
+        case totalsDiffer
     }
 
     /// What went wrong.

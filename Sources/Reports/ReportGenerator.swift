@@ -25,8 +25,11 @@ public struct WrittenReport: Sendable, Hashable {
 /// Writes a month's CSV register and HTML report from a ``RegisterReader``.
 ///
 /// - Streaming: rows are written while the source is iterated, so memory stays flat however large the month
-///   (the summary's exception details are capped at ``exceptionDetailLimit``). The HTML report makes two passes
-///   over the source: the summary first (it is printed first), then the register.
+///   (the summary's exception details are capped at ``exceptionDetailLimit``). Every format reads the month once;
+///   the HTML report, whose summary comes first, keeps the register rows it shows (at most
+///   ``htmlRegisterRowLimit``) in memory until the month is summed.
+/// - Checked: the summary's figures are the database's totals (``MonthlyTotals/of(_:month:)``), compared
+///   with the sums of the streamed register to the tiyin before anything is moved into place.
 /// - Deterministic: the output depends only on the source and the arguments. `asOf` comes from the caller (the
 ///   archive's latest change) and the wall clock is never read, so the same archive gives byte-identical files.
 /// - Each file is written to `<path>.partial` and moved into place when complete; `<path>.sha256` is written beside
@@ -57,7 +60,7 @@ public struct ReportGenerator: Sendable {
         try await source.forEachRegisterEntry(in: month) { entry in
             try builder.add(entry)
         }
-        return builder.finish(chainHead: chainHead, vat: try await source.vatBreakdown(in: month))
+        return try await finishedSummary(&builder, source: source, month: month, chainHead: chainHead, path: nil)
     }
 
     /// Writes the CSV register of DESIGN.md (see ``RegisterCSV``) in one pass, summarising as it goes.
@@ -96,15 +99,15 @@ public struct ReportGenerator: Sendable {
             try builder.add(entry)
             try writer.write(RegisterCSV.line(for: entry))
         }
-        let summary = builder.finish(chainHead: chainHead, vat: try await source.vatBreakdown(in: month))
+        let summary = try await finishedSummary(&builder, source: source, month: month, chainHead: chainHead, path: writer.path)
         let hex = try writer.finish()
         return WrittenReport(path: writer.path, sha256Hex: hex, rowCount: summary.eventCount, summary: summary)
     }
 
     /// Writes the self-contained HTML report: header, summary, daily chart, exceptions, register.
     ///
-    /// - Throws: ``ReportError`` with code `sourceChanged` if the second pass does not see the events the first
-    ///   did (call it on a consistent snapshot of the archive).
+    /// - Throws: ``ReportError`` with code `totalsDiffer` if the source's totals differ from its register's sums
+    ///   (call it on a consistent snapshot of the archive).
     ///
     /// `fullRegister`: the files with the whole register written beside this one, named when the register is cut.
     public func writeHTML(
@@ -123,7 +126,19 @@ public struct ReportGenerator: Sendable {
         corrections: [MonthlyExport.Correction] = []
     ) async throws -> WrittenReport {
         let path = writer.path
-        let summary = try await summarize(month: month, source: source, asOf: asOf)
+        // One pass: the summary is printed first, so the rows the register shows (at most `limit`) wait in memory
+        // until the month has been read and summed.
+        let chainHead = try await source.chainHead()
+        var builder = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
+        var shownRows: [(entry: RegisterEntry, kinds: [ReportException.Kind])] = []
+        var number = 0
+        let limit = htmlRegisterRowLimit
+        try await source.forEachRegisterEntry(in: month) { entry in
+            let exceptions = try builder.add(entry)
+            number += 1
+            if number <= limit { shownRows.append((entry, exceptions.map(\.kind))) }
+        }
+        let summary = try await finishedSummary(&builder, source: source, month: month, chainHead: chainHead, path: path)
         let renderer = HTMLReportRenderer(summary: summary, language: language)
         try writer.write(renderer.documentStart())
         if let changes { try writer.write(renderer.changesSection(changes)) }
@@ -132,22 +147,8 @@ public struct ReportGenerator: Sendable {
         try writer.write(renderer.dailySection())
         try writer.write(renderer.exceptionsSection())
         try writer.write(renderer.registerStart())
-        var check = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
-        var number = 0
-        let limit = htmlRegisterRowLimit
-        try await source.forEachRegisterEntry(in: month) { entry in
-            let exceptions = try check.add(entry)
-            number += 1
-            guard number <= limit else { return }
-            try writer.write(renderer.registerRow(number: number, entry: entry, kinds: exceptions.map(\.kind)))
-        }
-        let recheck = check.finish(chainHead: summary.chainHead, vat: summary.vat)
-        guard recheck == summary else {
-            throw ReportError(
-                code: .sourceChanged,
-                message: "The events of \(month) changed while the report was written "
-                    + "(\(summary.eventCount) in the summary, \(recheck.eventCount) in the register); run it again",
-                path: path)
+        for (index, row) in shownRows.enumerated() {
+            try writer.write(renderer.registerRow(number: index + 1, entry: row.entry, kinds: row.kinds))
         }
         try writer.write(renderer.registerEnd(rowCount: number, shown: min(number, limit), fullRegister: fullRegister))
         let fileName = (path as NSString).lastPathComponent

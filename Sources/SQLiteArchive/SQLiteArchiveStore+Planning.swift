@@ -63,7 +63,7 @@ extension SQLiteArchiveStore {
 
 /// The register, VAT and chain head of one frozen moment of the archive (see
 /// ``SQLiteArchiveStore/registerSnapshot()``).
-struct SQLiteRegisterSnapshot: RegisterReader {
+struct SQLiteRegisterSnapshot: MonthlyTotalsReader {
     let reader: DatabaseSnapshot
 
     func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) async throws {

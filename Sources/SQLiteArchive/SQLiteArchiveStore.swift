@@ -9,7 +9,7 @@ import Logging
 /// No GRDB type or SQL leaves this module. Writes are serialised by SQLite's write lock (every write transaction is
 /// `BEGIN IMMEDIATE`), which is what makes claims and operation intents safe across threads and processes. Every
 /// method goes through GRDB's async access, so no database wait blocks a thread of Swift's cooperative pool.
-public final class SQLiteArchiveStore: ArchiveStore {
+public final class SQLiteArchiveStore: ArchiveStore, MonthlyTotalsReader {
     let pool: DatabasePool
     let logger: Logger?
     /// The archive file.

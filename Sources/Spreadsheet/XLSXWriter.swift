@@ -60,6 +60,32 @@ public struct XLSXWriter: Sendable {
     /// The workbook's bytes.
     public func bytes() throws -> [UInt8] {
         let archive = try Archive(accessMode: .create)
+        try addParts(to: archive, spools: [:])
+        guard let data = archive.data else { throw WriteError() }
+        return Array(data)
+    }
+
+    /// Writes the workbook to a file, taking the rows of the sheets named in `spools` from their spools (each such
+    /// sheet's ``Sheet/rows`` must be empty): the file is assembled from the spooled XML without holding it in
+    /// memory. The bytes are those ``bytes()`` gives for the same rows.
+    ///
+    /// - Throws: ``SpreadsheetError`` (`malformed`) when a spooled sheet also has rows or names no sheet, or the
+    ///   error of the file system.
+    public func write(to path: String, spools: [String: XLSXRowSpool]) throws {
+        for name in spools.keys {
+            guard let sheet = sheets.first(where: { $0.name == name }) else {
+                throw SpreadsheetError(.malformed, "No sheet is named \(name) for its spooled rows")
+            }
+            guard sheet.rows.isEmpty else {
+                throw SpreadsheetError(.malformed, "Sheet \(name) has rows of its own and spooled rows")
+            }
+        }
+        try? FileManager.default.removeItem(atPath: path)
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        try addParts(to: archive, spools: spools)
+    }
+
+    private func addParts(to archive: Archive, spools: [String: XLSXRowSpool]) throws {
         var parts: [(String, [UInt8])] = [
             ("[Content_Types].xml", contentTypes()),
             ("_rels/.rels", rootRelationships()),
@@ -67,18 +93,32 @@ public struct XLSXWriter: Sendable {
             ("xl/_rels/workbook.xml.rels", workbookRelationships()),
             ("xl/styles.xml", Array(Self.styles.utf8)),
         ]
+        var spooledParts: [String: (prefix: [UInt8], spool: XLSXRowSpool, suffix: [UInt8])] = [:]
         for (index, sheet) in sheets.enumerated() {
-            parts.append(("xl/worksheets/sheet\(index + 1).xml", worksheet(sheet)))
+            let path = "xl/worksheets/sheet\(index + 1).xml"
+            if let spool = spools[sheet.name] {
+                try spool.close()
+                spooledParts[path] = (Self.worksheetStart(sheet, widths: spool.widths), spool, Self.worksheetEnd(sheet))
+                parts.append((path, []))
+            } else {
+                parts.append((path, worksheet(sheet)))
+            }
         }
         for (path, content) in parts {
+            if let part = spooledParts[path] {
+                let reader = try SpooledPart(prefix: part.prefix, spool: part.spool, suffix: part.suffix)
+                try archive.addEntry(
+                    with: path, type: .file, uncompressedSize: reader.size, modificationDate: Self.entryDate,
+                    permissions: 0o644, compressionMethod: .deflate,
+                    provider: { position, size in try reader.read(at: position, count: size) })
+                continue
+            }
             let data = Data(content)
             try archive.addEntry(
                 with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: Self.entryDate,
                 permissions: 0o644, compressionMethod: .deflate,
                 provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
         }
-        guard let data = archive.data else { throw WriteError() }
-        return Array(data)
     }
 
     struct WriteError: Error, CustomStringConvertible {
@@ -162,6 +202,16 @@ public struct XLSXWriter: Sendable {
                 if column < widths.count { widths[column] = max(widths[column], width) } else { widths.append(width) }
             }
         }
+        var bytes = Self.worksheetStart(sheet, widths: widths)
+        var encoder = RowEncoder(firstRow: sheet.header.isEmpty ? 1 : 2)
+        for row in sheet.rows { encoder.append(row, to: &bytes) }
+        bytes += Self.worksheetEnd(sheet)
+        return bytes
+    }
+
+    /// A worksheet part up to its first data row: sheet properties, the frozen header, column widths, the header
+    /// row.
+    static func worksheetStart(_ sheet: Sheet, widths: [Int]) -> [UInt8] {
         var xml = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
         xml += #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
         if sheet.fitToPageWidth { xml += #"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"# }
@@ -179,37 +229,19 @@ public struct XLSXWriter: Sendable {
             xml += "</cols>"
         }
         xml += "<sheetData>"
-        var rowNumber = 0
         if !sheet.header.isEmpty {
-            rowNumber += 1
             xml += #"<row r="1">"#
             for (column, title) in sheet.header.enumerated() {
                 xml += #"<c r="\#(Self.columnName(column))1" s="1" t="inlineStr"><is><t xml:space="preserve">\#(Self.escaped(title))</t></is></c>"#
             }
             xml += "</row>"
         }
-        for row in sheet.rows {
-            rowNumber += 1
-            xml += #"<row r="\#(rowNumber)">"#
-            for (column, cell) in row.enumerated() {
-                let reference = Self.columnName(column) + String(rowNumber)
-                switch cell {
-                case .empty: continue
-                case .text(let text):
-                    xml += #"<c r="\#(reference)" t="inlineStr"><is><t xml:space="preserve">\#(Self.escaped(text))</t></is></c>"#
-                case .money(let value):
-                    xml += #"<c r="\#(reference)" s="\#(Style.money.rawValue)"><v>\#(value)</v></c>"#
-                case .integer(let value):
-                    xml += #"<c r="\#(reference)" s="\#(Style.integer.rawValue)"><v>\#(value)</v></c>"#
-                case .number(let value):
-                    xml += #"<c r="\#(reference)" s="\#(Style.number.rawValue)"><v>\#(value)</v></c>"#
-                case .dateTime(let seconds):
-                    xml += #"<c r="\#(reference)" s="\#(Style.dateTime.rawValue)"><v>\#(Self.serial(localSeconds: seconds))</v></c>"#
-                }
-            }
-            xml += "</row>"
-        }
-        xml += "</sheetData>"
+        return Array(xml.utf8)
+    }
+
+    /// A worksheet part after its last data row: page margins and setup.
+    static func worksheetEnd(_ sheet: Sheet) -> [UInt8] {
+        var xml = "</sheetData>"
         xml += #"<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>"#
         xml += #"<pageSetup paperSize="9" orientation="\#(sheet.landscape ? "landscape" : "portrait")""#
         xml += sheet.fitToPageWidth ? #" fitToWidth="1" fitToHeight="0"/>"# : "/>"

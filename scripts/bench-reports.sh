@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# End-to-end report benchmark from a real archive: seeds (or reuses) an archive holding one month of N events
+# through the archive's bulk import (Benchmarks/ArchiveSeed), then times `fiscal-archive report --format csv|html|xlsx`
+# as whole processes with /usr/bin/time -v (wall seconds, peak RSS), and renders the largest HTML in headless
+# Chromium. Release builds.
+#
+#   scripts/bench-reports.sh [--events "100000 1000000"] [--dir DIR] [--month YYYY-MM] [--no-build] [--no-browser]
+#                            [--report-run]
+#
+# --report-run times Benchmarks/ArchiveSeed's `ReportRun` (the body of `report`: open, snapshot, write one format)
+# instead of the release executable, when a release build of the whole executable is out of reach.
+#
+# BENCH_SCRATCH names the release build folder of the main package (default .build; e.g. .build-release to keep a
+# release build beside the debug one).
+#
+# Archives are kept in DIR (default /tmp/fiscal-archive-bench) as archive-<N>.sqlite and reused while their
+# `seeded` mark matches; delete them to seed again. Prints one line per (N, format):
+#   N  format  seconds  peak-RSS-MB  file-MB
+set -euo pipefail
+
+events="100000 1000000"
+dir=/tmp/fiscal-archive-bench
+month=2026-10
+build=1
+browser_check=1
+report_run=0
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --events) events=$2; shift 2 ;;
+        --dir) dir=$2; shift 2 ;;
+        --month) month=$2; shift 2 ;;
+        --no-build) build=0; shift ;;
+        --no-browser) browser_check=0; shift ;;
+        --report-run) report_run=1; shift ;;
+        *) echo "$0: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+scratch=${BENCH_SCRATCH:-.build}
+[[ "$scratch" = /* ]] || scratch="$root/$scratch"
+mkdir -p "$dir"
+if [[ $build -eq 1 ]]; then
+    [[ $report_run -eq 1 ]] || (cd "$root" && swift build -c release --product fiscal-archive --scratch-path "$scratch" >&2)
+    (cd "$root/Benchmarks/ArchiveSeed" && swift build -c release >&2)
+fi
+tool="$scratch/release/fiscal-archive"
+seed="$root/Benchmarks/ArchiveSeed/.build/release/ArchiveSeed"
+runner="$root/Benchmarks/ArchiveSeed/.build/release/ReportRun"
+if [[ $report_run -eq 1 ]]; then tool=$runner; fi
+[[ -x "$tool" ]] || { echo "$0: $tool is not built" >&2; exit 1; }
+[[ -x "$seed" ]] || { echo "$0: $seed is not built" >&2; exit 1; }
+echo "timing $tool" >&2
+
+# Runs a command under /usr/bin/time -v; prints "<seconds> <peak RSS MB>".
+measure() {
+    local log
+    log=$(mktemp)
+    if ! /usr/bin/time -v "$@" >/dev/null 2>"$log"; then
+        echo "$0: failed: $*" >&2
+        cat "$log" >&2
+        rm -f "$log"
+        exit 1
+    fi
+    awk -F': ' '
+        /Elapsed \(wall clock\)/ {
+            n = split($2, p, ":"); s = 0
+            for (i = 1; i <= n; i++) s = s * 60 + p[i]
+            wall = s
+        }
+        /Maximum resident set size/ { rss = $2 / 1024 }
+        END { printf "%.2f %.0f\n", wall, rss }' "$log"
+    rm -f "$log"
+}
+
+results=()
+for n in $events; do
+    archive="$dir/archive-$n.sqlite"
+    mark="$month $n events seed 16"
+    if [[ -f "$archive" ]] && [[ "$(sqlite3 "$archive" "SELECT value FROM meta WHERE key = 'seeded'" 2>/dev/null)" == "$mark" ]]; then
+        echo "reusing $archive ($mark)" >&2
+    else
+        rm -f "$archive" "$archive-wal" "$archive-shm"
+        read -r secs rss < <(measure "$seed" --archive "$archive" --month "$month" --events "$n")
+        echo "seeded $archive: $n events in ${secs} s (peak RSS ${rss} MB), $(du -m "$archive" | cut -f1) MB" >&2
+    fi
+    for format in csv html xlsx; do
+        out="$dir/report-$n.$format"
+        rm -f "$out" "$out.sha256"
+        if [[ $report_run -eq 1 ]]; then
+            read -r secs rss < <(measure "$tool" "$archive" "$month" "$format" "$out")
+        else
+            read -r secs rss < <(measure env FISCAL_ARCHIVE_DB="$archive" "$tool" report --month "$month" --format "$format" --out "$out")
+        fi
+        size=$(awk -v b="$(stat -c %s "$out")" 'BEGIN { printf "%.1f", b / 1048576 }')
+        line=$(printf "%8s  %-4s  %7s s  %6s MB RSS  %8s MB" "$n" "$format" "$secs" "$rss" "$size")
+        echo "$line" >&2
+        results+=("$line")
+    done
+done
+
+echo
+echo "       N  fmt    seconds     peak RSS      file"
+printf '%s\n' "${results[@]}"
+
+if [[ $browser_check -eq 1 ]]; then
+    largest=$(printf '%s\n' $events | sort -n | tail -1)
+    html="$dir/report-$largest.html"
+    chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+    if [[ -z "$chrome" ]]; then
+        echo "chromium is not installed (apt-get install -y chromium): the HTML render was not timed" >&2
+        exit 0
+    fi
+    profile=$(mktemp -d)
+    trap 'rm -rf "$profile"' EXIT
+    # A page that loads the report in a frame and writes how long the frame took to load (parse, style, scripts).
+    probe="$dir/probe-$largest.html"
+    cat >"$probe" <<EOF
+<!doctype html><meta charset="utf-8"><pre id="t">not loaded</pre>
+<script>const t0 = performance.now();</script>
+<iframe src="report-$largest.html" width="1280" height="2000"
+  onload="document.getElementById('t').textContent = 'report loaded in ' + Math.round(performance.now() - t0) + ' ms'"></iframe>
+EOF
+    loaded=$("$chrome" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$profile" \
+        --allow-file-access-from-files --dump-dom "file://$probe" 2>/dev/null \
+        | grep -o 'report loaded in [0-9]* ms' || echo "report did not load")
+    rm -f "$probe"
+    # Whole-process time of a screenshot (start, load, layout, paint), against a blank page for the start-up cost.
+    blank="$dir/blank.html"
+    echo '<!doctype html><title>blank</title>' >"$blank"
+    read -r blank_secs _ < <(measure "$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
+        --user-data-dir="$profile" --window-size=1280,2000 --screenshot="$dir/blank.png" "file://$blank")
+    read -r shot_secs shot_rss < <(measure "$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
+        --user-data-dir="$profile" --window-size=1280,2000 --screenshot="$dir/report-$largest.png" "file://$html")
+    echo
+    echo "chromium: $(basename "$html") ($(du -h "$html" | cut -f1)): $loaded (frame load, measured in the page);"
+    echo "  screenshot process ${shot_secs} s vs ${blank_secs} s for a blank page (peak RSS ${shot_rss} MB)"
+fi
