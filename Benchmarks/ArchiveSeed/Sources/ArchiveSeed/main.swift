@@ -239,7 +239,7 @@ do {
             FileHandle.standardError.write(Data("  \(generator.eventsMade) events, \(clock.now - started)\n".utf8))
         }
     }
-    try archive.setMeta("seeded", "\(options.month) \(generator.eventsMade) events seed \(options.seed)")
+    try await archive.setMeta("seeded", "\(options.month) \(generator.eventsMade) events seed \(options.seed)")
     print("seeded \(options.archive): \(options.month), \(generator.eventsMade) events in \(transactions) transactions, "
         + "\(clock.now - started)")
 } catch {
