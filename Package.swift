@@ -126,6 +126,12 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ], swiftSettings: strict),
 
+        // What the tests of every archive user share: the backends to run against, trip fixtures, tampering.
+        .target(name: "ArchiveTestSupport", dependencies: [
+            "Archive", "SQLiteArchive", "FiscalCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], path: "Tests/ArchiveTestSupport", swiftSettings: strict),
+
         .testTarget(name: "FiscalCoreTests", dependencies: ["FiscalCore"], swiftSettings: strict),
         .testTarget(name: "PaySysClientTests", dependencies: [
             "PaySysClient", "Sandbox", "FiscalCore",
@@ -135,9 +141,9 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "ReceiptParserTests", dependencies: ["ReceiptParser", "Sandbox", "FiscalCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Archive", "FiscalCore", "Spreadsheet"], exclude: ["Golden"],
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Archive", "SQLiteArchive", "ArchiveTestSupport", "FiscalCore", "Spreadsheet"], exclude: ["Golden"],
                     swiftSettings: strict),
-        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FiscalCore",
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "SQLiteArchive", "ArchiveTestSupport", "FiscalCore",
             .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "PostgresArchiveTests", dependencies: [
             "PostgresArchive", "SQLiteArchive", "Archive", "FiscalCore",
@@ -145,7 +151,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .testTarget(name: "WebUITests", dependencies: [
-            "WebUI", "Archive", "FiscalCore",
+            "WebUI", "Archive", "SQLiteArchive", "ArchiveTestSupport", "FiscalCore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -162,14 +168,16 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "SyncTests", dependencies: [
-            "Sync", "Spreadsheet", "Scheduler", "ReceiptFetcher", "ReceiptParser", "Archive", "FiscalCore", "Sandbox",
+            "Sync", "Spreadsheet", "Scheduler", "ReceiptFetcher", "ReceiptParser", "Archive", "SQLiteArchive", "ArchiveTestSupport", "FiscalCore",
+            "Sandbox",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "FiscalCore", "PaySysClient", "ReceiptFetcher", "Archive", "Reports", "Sync", "Sandbox", "Operations", "WebUI",
+            "FiscalCore", "PaySysClient", "ReceiptFetcher", "Archive", "SQLiteArchive", "ArchiveTestSupport", "Reports", "Sync", "Sandbox", "Operations",
+            "WebUI",
             // The command-line tests run the built executable; the unit tests of its output import it.
             "fiscal-archive",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,4 +1,5 @@
-@testable import Archive
+import Archive
+@testable import SQLiteArchive
 import FiscalCore
 import Foundation
 import GRDB
@@ -37,7 +38,7 @@ import Testing
     }
 
     @Test func theCheckCatchesAScan() throws {
-        let store = try ArchiveStore.temporary()
+        let store = try SQLiteArchiveStore.temporary()
         let queue = try DatabaseQueue(path: store.path)
         let (unindexed, unordered, seek) = try queue.read { db in
             (
@@ -54,10 +55,10 @@ import Testing
     @Test func everyStatementOfTheSyncPathSeeksAnIndex() async throws {
         let recorder = StatementRecorder()
         let path = FileManager.default.temporaryDirectory.path + "/fiscal-archive-plans-\(UUID().uuidString).sqlite"
-        let store = try ArchiveStore(path: path, logger: nil, busyTimeout: 10, traceStatements: { recorder.record($0) })
+        let store = try SQLiteArchiveStore(path: path, logger: nil, busyTimeout: 10, traceStatements: { recorder.record($0) })
         // An archive with history: archived transactions (events, originals, receipts, chain), then new work.
-        for id in 1...200 { try Sample.archive(store, TransactionID(Int64(id)), now: 1_000) }
-        _ = try store.track((1_001...1_040).map { TrackRequest(id: TransactionID(Int64($0)), type: .payment) }, now: 2_000)
+        for id in 1...200 { try await Sample.archive(store, TransactionID(Int64(id)), now: 1_000) }
+        _ = try await store.track((1_001...1_040).map { TrackRequest(id: TransactionID(Int64($0)), type: .payment) }, now: 2_000)
 
         recorder.start()
         let jobs = try await store.claimJobs(limit: 8, now: 2_000, worker: "w1", lease: 300)
@@ -89,13 +90,13 @@ import Testing
             #expect(error.code == .staleLease)
         }
         _ = try await store.claimRechecks(now: 1_000 + 2 * 86_400, horizon: 90 * 86_400, limit: 10)
-        try await store.recordRecheck(1, Sample.payment(853_374_00, date: 1_790_000_000, status: .refunded), now: 2_003)
-        _ = try await store.transactionAsync(1)
-        _ = try await store.leaseHoldersAsync(now: 2_003)
-        _ = try await store.releaseLeasesAsync(heldBy: "w1")
-        _ = try await store.nextDueTimeAsync()
-        _ = try await store.statusAsync(now: 2_003)
-        try await store.recordLastSync(at: 2_004)
+        try await store.recordPaymentInfo(1, Sample.payment(853_374_00, date: 1_790_000_000, status: .refunded), now: 2_003)
+        _ = try await store.transaction(1)
+        _ = try await store.leaseHolders(now: 2_003)
+        _ = try await store.releaseLeases(heldBy: "w1")
+        _ = try await store.nextDueTime()
+        _ = try await store.status(now: 2_003)
+        try await store.setMeta("last_sync_at", String(2_004))
         let statements = recorder.stop()
 
         #expect(statements.count > 50, "the trace recorded only \(statements.count) statements")

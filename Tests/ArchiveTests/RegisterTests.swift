@@ -1,17 +1,19 @@
 import Archive
+import ArchiveTestSupport
+import SQLiteArchive
 import FiscalCore
 import Foundation
 import Testing
 
 @Suite struct RegisterTests {
-    func entries(_ store: ArchiveStore, _ month: YearMonth) throws -> [RegisterEntry] {
+    func entries(_ store: any ArchiveStore, _ month: YearMonth) async throws -> [RegisterEntry] {
         var rows: [RegisterEntry] = []
-        try store.forEachRegisterEntry(in: month) { rows.append($0) }
+        try await store.forEachRegisterEntry(in: month) { rows.append($0) }
         return rows
     }
 
-    @Test func monthBoundariesAreTashkentTime() throws {
-        let store = try ArchiveStore.temporary()
+    @Test(arguments: TestBackend.available) func monthBoundariesAreTashkentTime(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
         let october = YearMonth(year: 2026, month: 10)
         // 2026-09-30 23:59:59 Tashkent is 18:59:59 UTC; 2026-10-01 00:00:00 Tashkent is 2026-09-30 19:00:00 UTC
         // (September in UTC, October in Tashkent).
@@ -22,24 +24,24 @@ import Testing
             (4, Sample.tashkent(2026, 11, 1, 0, 0, 0)),
         ]
         for (id, date) in cases {
-            _ = try store.track([TrackRequest(id: id, type: id == 3 ? .p2p : .payment)], now: date)
-            try store.recordPaymentInfo(id, Sample.payment(1_000_00 * id.rawValue, date: date), now: date + 10)
+            _ = try await store.track([TrackRequest(id: id, type: id == 3 ? .p2p : .payment)], now: date)
+            try await store.recordPaymentInfo(id, Sample.payment(1_000_00 * id.rawValue, date: date), now: date + 10)
         }
-        let rows = try entries(store, october)
+        let rows = try await entries(store, october)
         #expect(rows.map(\.transactionID) == [2, 3])
         #expect(rows.map(\.event) == [.payment, .p2p])
         #expect(rows.map(\.amount) == [Sample.uzs(2_000_00), Sample.uzs(3_000_00)])
         #expect(rows.allSatisfy { $0.source == .gateway && $0.receipt == nil && $0.pipelineState == "info_fetched" })
-        #expect(try entries(store, october.previous).map(\.transactionID) == [1])
-        #expect(try entries(store, october.next).map(\.transactionID) == [4])
-        #expect(try store.monthsWithEvents() == [october.previous, october, october.next])
+        await #expect(try entries(store, october.previous).map(\.transactionID) == [1])
+        await #expect(try entries(store, october.next).map(\.transactionID) == [4])
+        await #expect(try store.monthsWithEvents() == [october.previous, october, october.next])
     }
 
-    @Test func registerJoinsReceiptAndStatus() throws {
-        let store = try ArchiveStore.temporary()
+    @Test(arguments: TestBackend.available) func registerJoinsReceiptAndStatus(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
         let date = Sample.tashkent(2026, 10, 15, 12)
-        try Sample.archive(store, 10, amount: 853_374_00, date: date, now: date)
-        let rows = try entries(store, YearMonth(year: 2026, month: 10))
+        try await Sample.archive(store, 10, amount: 853_374_00, date: date, now: date)
+        let rows = try await entries(store, YearMonth(year: 2026, month: 10))
         let row = try #require(rows.first)
         #expect(rows.count == 1)
         #expect(row.receipt?.fiscalSign == "088681055845")
@@ -52,17 +54,17 @@ import Testing
         #expect(row.relatedTransactionDate == nil)
     }
 
-    @Test func detectedCancellationAndRefundAreRecordedOnce() throws {
-        let store = try ArchiveStore.temporary()
+    @Test(arguments: TestBackend.available) func detectedCancellationAndRefundAreRecordedOnce(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
         let paid = Sample.tashkent(2026, 10, 30, 10)
-        try Sample.archive(store, 1, amount: 100_00, date: paid, now: paid)
-        try Sample.archive(store, 2, amount: 200_00, date: paid, now: paid)
+        try await Sample.archive(store, 1, amount: 100_00, date: paid, now: paid)
+        try await Sample.archive(store, 2, amount: 200_00, date: paid, now: paid)
         let later = Sample.tashkent(2026, 11, 2, 9)
         for now in [later, later + 100] {
-            try store.recordPaymentInfo(1, Sample.payment(100_00, date: paid, status: .cancelled), now: now)
-            try store.recordPaymentInfo(2, Sample.payment(200_00, date: paid, status: .refunded), now: now)
+            try await store.recordPaymentInfo(1, Sample.payment(100_00, date: paid, status: .cancelled), now: now)
+            try await store.recordPaymentInfo(2, Sample.payment(200_00, date: paid, status: .refunded), now: now)
         }
-        let november = try entries(store, YearMonth(year: 2026, month: 11))
+        let november = try await entries(store, YearMonth(year: 2026, month: 11))
         #expect(november.count == 2)
         let cancellation = try #require(november.first { $0.event == .cancellation })
         #expect(cancellation.amount == Sample.uzs(-100_00))
@@ -74,34 +76,33 @@ import Testing
         #expect(refund.amount == Sample.uzs(0))
         #expect(refund.note?.contains("amount unknown") == true)
         // The October register still has both payments, with their current status.
-        let october = try entries(store, YearMonth(year: 2026, month: 10))
+        let october = try await entries(store, YearMonth(year: 2026, month: 10))
         #expect(october.map(\.status) == [.cancelled, .refunded])
-        let history = try #require(try store.transaction(1)).statusHistory.map(\.status)
+        let history = try await #require(try store.transaction(1)).statusHistory.map(\.status)
         #expect(history == [.completed, .cancelled])
     }
 
-    @Test func refundReceiptIsLinkedToTheRefundEvent() throws {
-        let store = try ArchiveStore.temporary()
+    @Test(arguments: TestBackend.available) func refundReceiptIsLinkedToTheRefundEvent(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
         let paid = Sample.tashkent(2026, 10, 5, 10)
-        try Sample.archive(store, 1, amount: 500_00, date: paid, now: paid)
-        let operation = try store.beginOperation(
+        try await Sample.archive(store, 1, amount: 500_00, date: paid, now: paid)
+        let operation = try await store.beginOperation(
             OperationIntent(transactionID: 1, kind: .refund(Sample.uzs(150_00)), user: "alice"), now: paid + 100
         ) { _ in }
-        try store.completeOperation(operation.id, outcome: .succeeded(status: .refunded, mxID: "mx-9"), now: paid + 200)
+        try await store.completeOperation(operation.id, outcome: .succeeded(status: .refunded, mxID: "mx-9"), now: paid + 200)
         let refundURL = "https://ofd.soliq.uz/epi?t=T&r=refund"
-        try store.recordReceiptLink(1, url: "https://ofd.soliq.uz/epi?t=T&r=1", refundURLs: [refundURL], now: paid + 300)
-        #expect(try store.transaction(1)?.state == .linkFetched)
+        try await store.recordReceiptLink(1, url: "https://ofd.soliq.uz/epi?t=T&r=1", refundURLs: [refundURL], now: paid + 300)
+        await #expect(try store.transaction(1)?.state == .linkFetched)
         var page = Sample.page("<html>refund</html>")
         page.url = refundURL
-        let originalID = try store.recordOriginal(1, page, now: paid + 400)
-        try store.recordArchived(
-            1, originalID: originalID, receipt: Sample.receipt(kind: .refund, total: 150_00, fiscalSign: "999"),
-            warnings: [], now: paid + 500)
-        #expect(try store.transaction(1)?.state == .archived)
-        #expect(try store.receipt(for: 1)?.receipt.kind == .sale)
-        #expect(try store.receipts(for: 1).map(\.receipt.kind) == [.sale, .refund])
+        try await TripFixture.store(
+            store, 1, original: page, receipt: Sample.receipt(kind: .refund, total: 150_00, fiscalSign: "999"),
+            now: paid + 500)
+        await #expect(try store.transaction(1)?.state == .archived)
+        await #expect(try store.receipt(for: 1)?.receipt.kind == .sale)
+        await #expect(try store.receipts(for: 1).map(\.receipt.kind) == [.sale, .refund])
 
-        let rows = try entries(store, YearMonth(year: 2026, month: 10))
+        let rows = try await entries(store, YearMonth(year: 2026, month: 10))
         #expect(rows.map(\.event) == [.payment, .refund])
         let refund = rows[1]
         #expect(refund.source == .operation)
@@ -111,17 +112,17 @@ import Testing
         #expect(refund.receiptURL == refundURL)
         #expect(rows[0].receipt?.fiscalSign == "088681055845")
         // A later re-check seeing status 6 adds nothing: the operation explains it.
-        try store.recordPaymentInfo(1, Sample.payment(500_00, date: paid, status: .refunded), now: paid + 600)
-        #expect(try store.events(of: 1).count == 2)
+        try await store.recordPaymentInfo(1, Sample.payment(500_00, date: paid, status: .refunded), now: paid + 600)
+        await #expect(try store.events(of: 1).count == 2)
     }
 
-    @Test func vatBreakdownGroupsEqualRates() throws {
-        let store = try ArchiveStore.temporary()
+    @Test(arguments: TestBackend.available) func vatBreakdownGroupsEqualRates(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
         let date = Sample.tashkent(2026, 10, 15)
-        try Sample.archive(store, 1, amount: 112_00, date: date, now: date)
+        try await Sample.archive(store, 1, amount: 112_00, date: date, now: date)
         // VAT belongs to the month of the receipt's date: the sample receipt is dated 21 September 2026 although
         // its payment is in October.
-        let lines = try store.vatBreakdown(in: YearMonth(year: 2026, month: 9))
+        let lines = try await store.vatBreakdown(in: YearMonth(year: 2026, month: 9))
         // Both items are at 12 % ("12" and "12.0").
         #expect(lines.count == 1)
         #expect(lines.first?.rate == ExactDecimal(12))
@@ -132,6 +133,6 @@ import Testing
         #expect(lines.first?.netVAT == Sample.uzs(56_00 * 12 / 112 * 2))
         // Its event is in another month's register: all of its VAT is flagged so.
         #expect(lines.first?.otherMonthVAT == lines.first?.vat)
-        #expect(try store.vatBreakdown(in: YearMonth(year: 2026, month: 10)).isEmpty)
+        await #expect(try store.vatBreakdown(in: YearMonth(year: 2026, month: 10)).isEmpty)
     }
 }

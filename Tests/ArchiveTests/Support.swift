@@ -1,7 +1,8 @@
 import Archive
+import SQLiteArchive
 import FiscalCore
 import Foundation
-import GRDB
+import ArchiveTestSupport
 
 /// Shared builders for the archive tests.
 enum Sample {
@@ -40,29 +41,19 @@ enum Sample {
         PaymentSnapshot(amount: uzs(amount), status: status, date: date, vendorOrderID: "order-1", mxID: "mx-1")
     }
 
-    /// Runs a transaction through the pipeline to `archived`.
+    /// Runs a transaction through the pipeline to `archived`, as one trip of the sync.
     static func archive(
-        _ store: ArchiveStore, _ id: TransactionID, amount: Int64 = 853_374_00, date: Int64 = 1_790_000_000,
+        _ store: any ArchiveStore, _ id: TransactionID, amount: Int64 = 853_374_00, date: Int64 = 1_790_000_000,
         receipt: FiscalReceipt? = nil, now: Int64 = 1_790_000_000
-    ) throws {
-        _ = try store.track([TrackRequest(id: id, type: .payment)], now: now)
-        try store.recordPaymentInfo(id, payment(amount, date: date), now: now)
-        try store.recordReceiptLink(id, url: "https://ofd.soliq.uz/epi?t=T&r=\(id)", refundURLs: [], now: now)
-        let originalID = try store.recordOriginal(id, page("<html>receipt \(id)</html>"), now: now)
-        try store.recordArchived(
-            id, originalID: originalID, receipt: receipt ?? Sample.receipt(total: amount), warnings: [], now: now)
+    ) async throws {
+        try await TripFixture.archive(
+            store, id, payment: payment(amount, date: date), url: "https://ofd.soliq.uz/epi?t=T&r=\(id)",
+            original: page("<html>receipt \(id)</html>"), receipt: receipt ?? Sample.receipt(total: amount), now: now)
     }
 
-    /// A raw connection that bypasses the archive (to tamper with it), with the append-only triggers dropped.
-    static func tamper(_ store: ArchiveStore, _ sql: String, arguments: StatementArguments = []) throws {
-        let queue = try DatabaseQueue(path: store.path)
-        try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA foreign_keys = OFF")
-            for trigger in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'") {
-                try db.execute(sql: "DROP TRIGGER \(trigger)")
-            }
-            try db.execute(sql: sql, arguments: arguments)
-        }
+    /// Changes the archive behind its back (triggers and foreign keys off).
+    static func tamper(_ store: any ArchiveStore, _ sql: String) async throws {
+        try await Tamper.execute(store, sql)
     }
 
     static func tashkent(_ y: Int, _ m: Int, _ d: Int, _ h: Int = 0, _ min: Int = 0, _ s: Int = 0) -> Int64 {

@@ -1,4 +1,6 @@
 import Archive
+import ArchiveTestSupport
+import SQLiteArchive
 import FiscalCore
 import Foundation
 import GRDB
@@ -15,34 +17,34 @@ import Testing
             originals: [try PreparedOriginal(page, parsed: parsed)], end: .archived)
     }
 
-    @Test func oneCommitStoresTheWholeTrip() async throws {
-        let store = try ArchiveStore.temporary()
-        _ = try store.track([TrackRequest(id: 7, type: .payment)], now: 100)
+    @Test(arguments: TestBackend.available) func oneCommitStoresTheWholeTrip(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
+        _ = try await store.track([TrackRequest(id: 7, type: .payment)], now: 100)
         let job = try #require(try await store.claimJobs(limit: 4, now: 100, worker: "w1", lease: 60).first)
         #expect(job.step == .paymentInfo)
         #expect(job.lease.worker == "w1")
         let state = try await store.commit(try Self.archivedTrip(7), of: 7, lease: job.lease, now: 101)
         #expect(state == .archived)
-        let record = try #require(try store.transaction(7))
+        let record = try await #require(try store.transaction(7))
         #expect(record.state == .archived)
         #expect(record.payment?.amount == Sample.uzs(5_000_00))
         #expect(record.receiptURL == Self.page.url)
         #expect(record.events.map(\.kind) == [.payment])
         #expect(record.statusHistory.map(\.status) == [.completed])
-        let receipt = try #require(try store.receipt(for: 7))
+        let receipt = try await #require(try store.receipt(for: 7))
         #expect(receipt.receipt.total == Sample.uzs(5_000_00))
         #expect(receipt.warnings == ["w1"])
-        let original = try #require(try store.original(for: 7))
+        let original = try await #require(try store.original(for: 7))
         #expect(original.bytes == Self.page.bytes)
         #expect(original.hashMatches)
-        #expect(try store.verify().problems.isEmpty)
+        await #expect(try store.verify().problems.isEmpty)
         // The lease ended with the commit: the archived job is never claimed again.
         #expect(try await store.claimJobs(limit: 4, now: 10_000, worker: "w2", lease: 60).isEmpty)
     }
 
-    @Test func aStaleWorkersWriteIsRefusedAndWritesNothing() async throws {
-        let store = try ArchiveStore.temporary()
-        _ = try store.track([TrackRequest(id: 7, type: .payment)], now: 100)
+    @Test(arguments: TestBackend.available) func aStaleWorkersWriteIsRefusedAndWritesNothing(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
+        _ = try await store.track([TrackRequest(id: 7, type: .payment)], now: 100)
         let first = try #require(try await store.claimJobs(limit: 1, now: 100, worker: "w1", lease: 60).first)
         // Still leased: nobody else gets it.
         #expect(try await store.claimJobs(limit: 1, now: 159, worker: "w2", lease: 60).isEmpty)
@@ -58,23 +60,23 @@ import Testing
             #expect(error.code == .staleLease)
             #expect(error.description.contains("w1"))
         }
-        let untouched = try #require(try store.transaction(7))
+        let untouched = try await #require(try store.transaction(7))
         #expect(untouched.state == .tracked)
         #expect(untouched.events.isEmpty)
-        #expect(try store.original(for: 7) == nil)
+        await #expect(try store.original(for: 7) == nil)
         // Even the same worker name with an old token is refused.
         let sameName = PipelineLease(worker: "w2", token: first.leaseToken)
         await #expect(throws: ArchiveError.self) {
             try await store.commit(PipelineTrip(end: .released), of: 7, lease: sameName, now: 161)
         }
         try await store.commit(try Self.archivedTrip(7), of: 7, lease: second.lease, now: 162)
-        #expect(try store.transaction(7)?.state == .archived)
-        #expect(try store.transaction(7)?.events.count == 1)
+        await #expect(try store.transaction(7)?.state == .archived)
+        await #expect(try store.transaction(7)?.events.count == 1)
     }
 
-    @Test func waitingCountsAttemptsPerStepAndHandingBackMakesTheJobDueAtOnce() async throws {
-        let store = try ArchiveStore.temporary()
-        _ = try store.track([TrackRequest(id: 7, type: .payment)], now: 100)
+    @Test(arguments: TestBackend.available) func waitingCountsAttemptsPerStepAndHandingBackMakesTheJobDueAtOnce(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
+        _ = try await store.track([TrackRequest(id: 7, type: .payment)], now: 100)
         var job = try #require(try await store.claimJobs(limit: 1, now: 100, worker: "w", lease: 60).first)
         // The trip got the payment info, then waits at the receipt link.
         try await store.commit(
@@ -82,12 +84,12 @@ import Testing
                 payment: Sample.payment(100, date: 90),
                 end: .waiting(step: .receiptLink, reason: "not registered", nextAttemptAt: 200)),
             of: 7, lease: job.lease, now: 101)
-        var record = try #require(try store.transaction(7))
+        var record = try await #require(try store.transaction(7))
         #expect(record.state == .waiting)
         #expect(record.attempts == 1)
         #expect(record.firstWaitingAt == 101)
         #expect(record.events.count == 1)
-        #expect(try store.nextDueTime() == 200)
+        await #expect(try store.nextDueTime() == 200)
         #expect(try await store.claimJobs(limit: 1, now: 199, worker: "w", lease: 60).isEmpty)
         job = try #require(try await store.claimJobs(limit: 1, now: 200, worker: "w", lease: 60).first)
         #expect(job.step == .receiptLink)
@@ -95,7 +97,7 @@ import Testing
         try await store.commit(
             PipelineTrip(end: .waiting(step: .receiptLink, reason: "still not", nextAttemptAt: 300)),
             of: 7, lease: job.lease, now: 201)
-        record = try #require(try store.transaction(7))
+        record = try await #require(try store.transaction(7))
         #expect(record.attempts == 2)
         #expect(record.firstWaitingAt == 101)
         // A claimed job handed back unused is due again at once, for anyone.
@@ -105,9 +107,9 @@ import Testing
     }
 
     @Test func aBatchClaimLeasesEachJobOnceAcrossProcesses() async throws {
-        let first = try ArchiveStore.temporary()
-        let second = try ArchiveStore(path: first.path)
-        _ = try first.track((1...200).map { TrackRequest(id: TransactionID(Int64($0)), type: .payment) }, now: 0)
+        let first = try SQLiteArchiveStore.temporary()
+        let second = try SQLiteArchiveStore(path: first.path)
+        _ = try await first.track((1...200).map { TrackRequest(id: TransactionID(Int64($0)), type: .payment) }, now: 0)
         let claimed = try await withThrowingTaskGroup(of: [TransactionID].self) { group in
             for worker in 0..<6 {
                 let store = worker.isMultiple(of: 2) ? first : second
@@ -129,47 +131,40 @@ import Testing
         #expect(Set(claimed).count == 200)
     }
 
-    @Test func anUndecodableRowIsQuarantinedAndTheClaimGoesOn() async throws {
-        let store = try ArchiveStore.temporary()
-        _ = try store.track((1...3).map { TrackRequest(id: TransactionID(Int64($0)), type: .payment) }, now: 0)
+    @Test(arguments: TestBackend.available) func anUndecodableRowIsQuarantinedAndTheClaimGoesOn(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
+        _ = try await store.track((1...3).map { TrackRequest(id: TransactionID(Int64($0)), type: .payment) }, now: 0)
         // Damage behind the archive's back (the counting triggers stay: only the row is bad).
-        let queue = try DatabaseQueue(path: store.path)
-        try await queue.write { db in
-            try db.execute(sql: "UPDATE transactions SET state = 'waiting', step = 'teleport' WHERE id = 2")
-        }
+        try await Tamper.execute(
+            store, "UPDATE transactions SET state = 'waiting', step = 'teleport' WHERE id = 2", keepingTriggers: true)
         let jobs = try await store.claimJobs(limit: 10, now: 5, worker: "w", lease: 60)
         #expect(jobs.map(\.id) == [1, 3])
-        let status = try store.status(now: 5)
+        let status = try await store.status(now: 5)
         #expect(status.countsByState[.quarantined] == 1)
         #expect(status.quarantined.map(\.id) == [2])
         #expect(status.quarantined.first?.reason?.contains("step") == true)
-        #expect(try store.transaction(2)?.state == .quarantined)
+        await #expect(try store.transaction(2)?.state == .quarantined)
         // It stays aside: later claims do not see it.
         #expect(try await store.claimJobs(limit: 10, now: 1_000, worker: "w2", lease: 60).map(\.id) == [1, 3])
     }
 
-    @Test func statusCountsAreKeptExactlyByTheTriggers() async throws {
-        let store = try ArchiveStore.temporary()
-        for id in 1...5 { try Sample.archive(store, TransactionID(Int64(id)), now: 10) }
-        _ = try store.track((10...17).map { TrackRequest(id: TransactionID(Int64($0)), type: .payment) }, now: 20)
+    @Test(arguments: TestBackend.available) func statusCountsAreKeptExactlyByTheTriggers(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
+        for id in 1...5 { try await Sample.archive(store, TransactionID(Int64(id)), now: 10) }
+        _ = try await store.track((10...17).map { TrackRequest(id: TransactionID(Int64($0)), type: .payment) }, now: 20)
         let jobs = try await store.claimJobs(limit: 6, now: 20, worker: "w", lease: 60)
         for (index, job) in jobs.enumerated() {
             let end: PipelineTrip.End = index.isMultiple(of: 2)
                 ? .failed(step: .paymentInfo, reason: "x") : .waiting(step: .paymentInfo, reason: "y", nextAttemptAt: 99)
             try await store.commit(PipelineTrip(end: end), of: job.id, lease: job.lease, now: 21)
         }
-        let status = try store.status(now: 30)
-        let queue = try DatabaseQueue(path: store.path)
-        let (byState, originals, receipts, events, head) = try await queue.read { db in
-            (
-                try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM transactions GROUP BY state")
-                    .map { ($0["state"] as String, $0["n"] as Int) },
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM originals"),
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM receipts"),
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events"),
-                try String.fetchOne(db, sql: "SELECT hash FROM chain ORDER BY seq DESC LIMIT 1")
-            )
-        }
+        let status = try await store.status(now: 30)
+        let byState = try await Tamper.rows(store, "SELECT state, COUNT(*) FROM transactions GROUP BY state")
+            .map { ($0[0] ?? "", Int($0[1] ?? "") ?? -1) }
+        let originals = try await Tamper.rows(store, "SELECT COUNT(*) FROM originals").first?.first?.flatMap { Int($0) }
+        let receipts = try await Tamper.rows(store, "SELECT COUNT(*) FROM receipts").first?.first?.flatMap { Int($0) }
+        let events = try await Tamper.rows(store, "SELECT COUNT(*) FROM events").first?.first?.flatMap { Int($0) }
+        let head = try await Tamper.rows(store, "SELECT hash FROM chain ORDER BY seq DESC LIMIT 1").first?.first ?? nil
         for (name, count) in byState {
             let state = try #require(PipelineState(rawValue: name))
             #expect(status.countsByState[state] == count, "\(state)")
@@ -184,12 +179,12 @@ import Testing
         #expect(status.countsByState[.tracked] == 2)
     }
 
-    @Test func verifyCatchesAChainHeadThatIsNotTheLastLink() throws {
-        let store = try ArchiveStore.temporary()
-        try Sample.archive(store, 1)
-        #expect(try store.verify().problems.isEmpty)
-        try Sample.tamper(store, "UPDATE chain_head SET hash = '\(String(repeating: "ab", count: 32))'")
-        let problems = try store.verify().problems
+    @Test(arguments: TestBackend.available) func verifyCatchesAChainHeadThatIsNotTheLastLink(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
+        try await Sample.archive(store, 1)
+        await #expect(try store.verify().problems.isEmpty)
+        try await Sample.tamper(store, "UPDATE chain_head SET hash = '\(String(repeating: "ab", count: 32))'")
+        let problems = try await store.verify().problems
         #expect(problems.contains { $0.table == "chain_head" })
     }
 }
@@ -205,20 +200,20 @@ import Testing
             end: .failed(step: .parseReceipt, reason: "the receipt could not be parsed: no total"))
     }
 
-    @Test("reparse stores the receipt of an original that never parsed, recomputes warnings, requeues the failed")
-    func reparseRecovers() async throws {
-        let store = try ArchiveStore.temporary()
-        _ = try store.track([TrackRequest(id: 7, type: .payment), TrackRequest(id: 8, type: .payment)], now: 100)
+    @Test("reparse stores the receipt of an original that never parsed, recomputes warnings, requeues the failed", arguments: TestBackend.available)
+    func reparseRecovers(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
+        _ = try await store.track([TrackRequest(id: 7, type: .payment), TrackRequest(id: 8, type: .payment)], now: 100)
         let jobs = try await store.claimJobs(limit: 4, now: 100, worker: "w1", lease: 60)
         let seven = try #require(jobs.first { $0.id == 7 })
         let eight = try #require(jobs.first { $0.id == 8 })
         _ = try await store.commit(try Self.failedTrip(7), of: 7, lease: seven.lease, now: 101)
         _ = try await store.commit(try TripTests.archivedTrip(8), of: 8, lease: eight.lease, now: 101)
-        #expect(try store.transaction(7)?.state == .failed)
-        #expect(try store.receipt(for: 7) == nil)
+        await #expect(try store.transaction(7)?.state == .failed)
+        await #expect(try store.receipt(for: 7) == nil)
 
         // The "fixed" parser reads both pages; it now also warns.
-        let summary = try store.reparse({ original in
+        let summary = try await store.reparse({ original in
             try ParsedOriginal(
                 receipt: Sample.receipt(total: 5_000_00, fiscalSign: "FS\(original.transactionID)"),
                 warnings: ["recomputed"], for: original.transactionID)
@@ -226,32 +221,32 @@ import Testing
         #expect(summary.rebuilt == 2)
         #expect(summary.recovered == [7])
         #expect(summary.failures.isEmpty)
-        #expect(try store.receipt(for: 7)?.receipt.fiscalSign == "FS7")
-        #expect(try store.receipt(for: 8)?.warnings == ["recomputed"])
-        let requeued = try #require(try store.transaction(7))
+        await #expect(try store.receipt(for: 7)?.receipt.fiscalSign == "FS7")
+        await #expect(try store.receipt(for: 8)?.warnings == ["recomputed"])
+        let requeued = try await #require(try store.transaction(7))
         #expect(requeued.state == .tracked)
         // Due at once: the next sync finishes it.
         #expect(try await store.claimJobs(limit: 4, now: 200, worker: "w2", lease: 60).map(\.id) == [7])
-        #expect(try store.verify().isIntact)
+        await #expect(try store.verify().isIntact)
     }
 
-    @Test("retry-failed puts failed transactions back in the queue, due now, and says why they failed")
-    func retryFailed() async throws {
-        let store = try ArchiveStore.temporary()
-        _ = try store.track([TrackRequest(id: 7, type: .payment), TrackRequest(id: 8, type: .payment)], now: 100)
+    @Test("retry-failed puts failed transactions back in the queue, due now, and says why they failed", arguments: TestBackend.available)
+    func retryFailed(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
+        _ = try await store.track([TrackRequest(id: 7, type: .payment), TrackRequest(id: 8, type: .payment)], now: 100)
         let jobs = try await store.claimJobs(limit: 4, now: 100, worker: "w1", lease: 60)
         for job in jobs {
             _ = try await store.commit(
                 job.id == 7 ? try RecoveryTests.failedTrip(7) : try TripTests.archivedTrip(8), of: job.id,
                 lease: job.lease, now: 101)
         }
-        let requeued = try store.retryFailed(now: 300)
+        let requeued = try await store.retryFailed(now: 300)
         #expect(requeued.map(\.id) == [7])
         #expect(requeued.first?.reason == "the receipt could not be parsed: no total")
-        #expect(try store.transaction(7)?.state == .tracked)
-        #expect(try store.transaction(8)?.state == .archived)
-        #expect(try store.status(now: 300).countsByState[.failed] ?? 0 == 0)
+        await #expect(try store.transaction(7)?.state == .tracked)
+        await #expect(try store.transaction(8)?.state == .archived)
+        await #expect(try store.status(now: 300).countsByState[.failed] ?? 0 == 0)
         #expect(try await store.claimJobs(limit: 4, now: 300, worker: "w2", lease: 60).map(\.id) == [7])
-        #expect(try store.retryFailed(now: 301).isEmpty)
+        await #expect(try store.retryFailed(now: 301).isEmpty)
     }
 }

@@ -1,4 +1,5 @@
 import Archive
+import SQLiteArchive
 import FiscalCore
 import Foundation
 import GRDB
@@ -89,7 +90,7 @@ struct CrashRestartTests {
         let final = try await tool.run(["sync", "--concurrency", "2"], database: killedPath)
         #expect(final.status == 0, "the final sync failed: \(final.output)")
 
-        try compare(killed: killedPath, reference: referencePath, transactions: transactions.map(\.id))
+        try await compare(killed: killedPath, reference: referencePath, transactions: transactions.map(\.id))
 
         let verify = try await tool.run(["verify"], database: killedPath)
         #expect(verify.status == 0, "verify on the restarted archive: \(verify.output)")
@@ -102,14 +103,14 @@ struct CrashRestartTests {
     }
 
     /// The killed-and-restarted archive holds exactly what the reference holds.
-    private func compare(killed killedPath: String, reference referencePath: String, transactions: [TransactionID]) throws {
-        let killed = try ArchiveStore(path: killedPath)
-        let reference = try ArchiveStore(path: referencePath)
+    private func compare(killed killedPath: String, reference referencePath: String, transactions: [TransactionID]) async throws {
+        let killed = try SQLiteArchiveStore(path: killedPath)
+        let reference = try SQLiteArchiveStore(path: referencePath)
         var archivedKilled: Set<TransactionID> = []
         var archivedReference: Set<TransactionID> = []
         for id in transactions {
-            let left = try #require(try killed.transaction(id), "transaction \(id) is not in the restarted archive")
-            let right = try #require(try reference.transaction(id), "transaction \(id) is not in the reference archive")
+            let left = try await #require(try killed.transaction(id), "transaction \(id) is not in the restarted archive")
+            let right = try await #require(try reference.transaction(id), "transaction \(id) is not in the reference archive")
             if left.state == .archived { archivedKilled.insert(id) }
             if right.state == .archived { archivedReference.insert(id) }
             #expect(left.state == right.state, "transaction \(id): \(left.state) after restarts, \(right.state) uninterrupted")
@@ -123,21 +124,21 @@ struct CrashRestartTests {
             #expect(payments.map(\.amount) == referencePayments.map(\.amount), "transaction \(id): payment amounts differ")
             #expect(left.events.count == right.events.count, "transaction \(id): \(left.events.count) events vs \(right.events.count)")
 
-            let receipt = try killed.receipt(for: id)
-            let referenceReceipt = try reference.receipt(for: id)
+            let receipt = try await killed.receipt(for: id)
+            let referenceReceipt = try await reference.receipt(for: id)
             #expect(receipt?.receipt.fiscalSign == referenceReceipt?.receipt.fiscalSign, "transaction \(id): fiscal sign differs")
             #expect(receipt?.receipt.total == referenceReceipt?.receipt.total, "transaction \(id): total differs")
             #expect(receipt?.receipt.items.count == referenceReceipt?.receipt.items.count, "transaction \(id): item count differs")
-            #expect(
+            await #expect(
                 try killed.receipts(for: id).count == reference.receipts(for: id).count,
                 "transaction \(id): a receipt is missing or duplicated")
-            #expect(
+            await #expect(
                 try killed.original(for: id)?.sha256 == reference.original(for: id)?.sha256,
                 "transaction \(id): the original's SHA-256 differs")
         }
         #expect(archivedKilled == archivedReference)
         #expect(archivedReference.count >= transactions.count / 2, "the reference archived only \(archivedReference.count)")
-        let report = try killed.verify()
+        let report = try await killed.verify()
         #expect(report.problems.isEmpty, "verify() on the restarted archive: \(report.problems)")
     }
 

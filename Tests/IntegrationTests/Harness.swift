@@ -1,4 +1,5 @@
 import Archive
+import SQLiteArchive
 import AsyncHTTPClient
 import FiscalCore
 import Foundation
@@ -13,7 +14,7 @@ import Testing
 /// A sandbox on a loopback port, a temporary archive, and the real client, fetcher and engine wired to them.
 struct Harness {
     let sandbox: SandboxServer
-    let archive: ArchiveStore
+    let archive: SQLiteArchiveStore
     let archivePath: String
     let httpClient: HTTPClient
     let gateway: PaySysClient
@@ -28,7 +29,7 @@ struct Harness {
         logger.logLevel = .critical
         let sandbox = try await SandboxServer.start(configuration: configuration, logger: logger)
         let path = archivePath ?? temporaryPath("archive.sqlite")
-        let archive = try ArchiveStore(path: path)
+        let archive = try SQLiteArchiveStore(path: path)
         var http = HTTPClient.Configuration()
         http.redirectConfiguration = .disallow
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
@@ -71,7 +72,7 @@ struct Harness {
     }
 
     func engine(
-        archive: ArchiveStore? = nil, concurrency: Int = 8, retryInitial: Int64 = 1, retryMax: Int64 = 2,
+        archive: SQLiteArchiveStore? = nil, concurrency: Int = 8, retryInitial: Int64 = 1, retryMax: Int64 = 2,
         deadline: Int64 = 604_800, worker: String = "test-\(UUID().uuidString.prefix(6))"
     ) -> SyncEngine {
         SyncEngine(
@@ -102,7 +103,7 @@ struct Harness {
     /// Tracks every transaction the sandbox has.
     func trackAll() async throws -> [SandboxTransaction] {
         let transactions = await sandbox.world.allTransactions
-        _ = try archive.track(
+        _ = try await archive.track(
             transactions.map { TrackRequest(id: $0.id, type: $0.type, vendorOrderID: $0.vendorUserID) },
             now: Int64(Date().timeIntervalSince1970))
         return transactions

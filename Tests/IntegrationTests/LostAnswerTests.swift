@@ -1,4 +1,5 @@
 import Archive
+import SQLiteArchive
 import FiscalCore
 import Foundation
 import Operations
@@ -117,18 +118,18 @@ struct LostAnswerTests {
 
             // The archive's events equal the ledger, and the month's register shows each operation once.
             let kind: RegisterEntry.Event = ask == .cancel ? .cancellation : .refund
-            let record = try #require(try harness.archive.transaction(id))
+            let record = try await #require(try harness.archive.transaction(id))
             let events = record.events.filter { $0.kind == kind }
             let expected = ledger.filter { ask == .cancel ? $0.kind == .cancel : $0.kind == .refund }
             #expect(events.map { -$0.amount.minorUnits }.sorted() == expected.map(\.amount.minorUnits).sorted())
             var registered: [Int64] = []
             for month in Set([YearMonth(containingEpochSeconds: Self.now), YearMonth(containingEpochSeconds: Self.now - Self.day)]) {
-                try harness.archive.forEachRegisterEntry(in: month) { entry in
+                try await harness.archive.forEachRegisterEntry(in: month) { entry in
                     if entry.transactionID == id && entry.event == kind { registered.append(-entry.amount.minorUnits) }
                 }
             }
             #expect(registered.sorted() == expected.map(\.amount.minorUnits).sorted())
-            #expect(try harness.archive.pendingOperations().isEmpty)
+            await #expect(try harness.archive.pendingOperations().isEmpty)
         }
     }
 
@@ -147,7 +148,7 @@ struct LostAnswerTests {
             let resolved = try await service.resolvePending()
             #expect(resolved.count == 1)
             if case .notDone = resolved.first?.1 { Issue.record("a lagging status was read as not done") }
-            #expect(try harness.archive.operation(operationID)?.state == .pending)
+            await #expect(try harness.archive.operation(operationID)?.state == .pending)
             #expect(await world.ledger(for: id).count == 1)
         }
     }
@@ -162,23 +163,23 @@ struct LostAnswerTests {
             // Another system refunds 2,500.00 through PaySys directly.
             try await Self.refundDirectly(harness, id, minor: 250_000)
             let info = try await harness.gateway.paymentInfo(id)
-            try harness.archive.recordPaymentInfo(id, PaymentSnapshot(info), now: Self.now)
+            try await harness.archive.recordPaymentInfo(id, PaymentSnapshot(info), now: Self.now)
 
-            func refundRows() throws -> [RegisterEntry] {
+            func refundRows() async throws -> [RegisterEntry] {
                 var rows: [RegisterEntry] = []
-                try harness.archive.forEachRegisterEntry(in: YearMonth(containingEpochSeconds: Self.now)) { entry in
+                try await harness.archive.forEachRegisterEntry(in: YearMonth(containingEpochSeconds: Self.now)) { entry in
                     if entry.transactionID == id && entry.event == .refund { rows.append(entry) }
                 }
                 return rows
             }
             // Before its refund receipt is archived: no silent zero, an exception.
-            let before = try refundRows()
+            let before = try await refundRows()
             #expect(before.count == 1)
             #expect(before.first?.amountUnknown == true)
             // The sync learns the refund receipt link and archives it; the register then shows its amount.
             try await RefundReceiptLinks.collect(id, type: .payment, gateway: harness.gateway, archive: harness.archive, now: Self.now)
             _ = try await harness.engine().run()
-            let after = try refundRows()
+            let after = try await refundRows()
             #expect(after.count == 1)
             #expect(after.first?.amountUnknown == false)
             #expect(after.first?.amount.minorUnits == -250_000)
@@ -227,7 +228,7 @@ struct LostAnswerTests {
             let id = await world.addTransaction(amount: Money(minorUnits: 1_000_000, currency: .uzs), date: Self.now - Self.day).id
             let environment = harness.commandLineEnvironment(settleChecks: "1s,3s")
             // Both processes start together; each asks for 6,000.00 of the 10,000.00 payment.
-            _ = try ArchiveStore(path: environment["FISCAL_ARCHIVE_DB"] ?? "")
+            _ = try SQLiteArchiveStore(path: environment["FISCAL_ARCHIVE_DB"] ?? "")
             let arguments = ["refund", "\(id)", "--amount", "6000", "--yes", "--settle-wait", "5"]
             async let a = CommandLineTests.runAside(arguments, environment: environment)
             async let b = CommandLineTests.runAside(arguments, environment: environment)
@@ -247,13 +248,13 @@ struct LostAnswerTests {
     }
 
     /// Runs the due settle checks until the operation is no longer pending (at most 20 s).
-    static func settle(_ service: MoneyOperations, _ archive: ArchiveStore, _ operationID: Int64) async throws
+    static func settle(_ service: MoneyOperations, _ archive: SQLiteArchiveStore, _ operationID: Int64) async throws
         -> MoneyOperations.Outcome
     {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             _ = try await service.settleDue()
-            let record = try #require(try archive.operation(operationID))
+            let record = try await #require(try archive.operation(operationID))
             switch record.state {
             case .succeeded:
                 return .done(operationID: operationID, status: record.resultStatus ?? .completed, mxID: record.mxID, reconciled: true)
@@ -263,7 +264,7 @@ struct LostAnswerTests {
                 try await Task.sleep(for: .milliseconds(300))
             }
         }
-        return .unknown(operationID: operationID, reason: try archive.operation(operationID)?.reason ?? "")
+        return await .unknown(operationID: operationID, reason: try archive.operation(operationID)?.reason ?? "")
     }
 }
 

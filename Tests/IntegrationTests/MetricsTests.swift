@@ -19,7 +19,7 @@ struct MetricsTests {
             let transactions = try await harness.trackAll()
             _ = try await harness.engine().run()
             let paid = transactions.filter { $0.status == .completed }.count
-            let text = String(decoding: try AppMetrics.render(archive: harness.archive, now: Int64(Date().timeIntervalSince1970)), as: UTF8.self)
+            let text = await String(decoding: try AppMetrics.render(archive: harness.archive, now: Int64(Date().timeIntervalSince1970)), as: UTF8.self)
             #expect(text.contains("fiscal_archive_jobs{state=\"archived\"} \(paid).0") || text.contains("fiscal_archive_jobs{state=\"archived\"} \(paid)\n"), "\(text)")
             #expect(text.contains("fiscal_archive_pending_operations 0"))
             #expect(text.contains("# TYPE paysys_request_duration_seconds histogram"))

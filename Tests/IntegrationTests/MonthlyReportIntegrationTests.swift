@@ -83,7 +83,7 @@ struct MonthlyReportIntegrationTests {
 
             let directory = Harness.temporaryPath("reports")
             for (month, sumsByEvent) in expected {
-                let result = try MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
+                let result = try await MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
                 #expect(result.revision == 1 && result.isNew)
                 let register = try sums(csv: result.csv.path)
                 #expect(register.header == RegisterCSV.columns.joined(separator: ","))
@@ -96,7 +96,7 @@ struct MonthlyReportIntegrationTests {
                     #expect(summary.totals(for: kind).amount.minorUnits == total, "\(month) \(event)")
                 }
                 // An unchanged month is not exported again.
-                let again = try MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
+                let again = try await MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
                 #expect(!again.isNew && again.revision == 1)
                 #expect(again.csv.sha256Hex == result.csv.sha256Hex)
                 #expect(again.html.sha256Hex == result.html.sha256Hex)
@@ -105,9 +105,9 @@ struct MonthlyReportIntegrationTests {
                 // VAT by receipt date nets sales and refunds, and reconciles with the register: the register's
                 // VAT of rows whose receipt is dated in the month, plus the VAT of this month's receipts whose
                 // events lie in other months, is the VAT table's net.
-                let vat = try harness.archive.vatBreakdown(in: month)
+                let vat = try await harness.archive.vatBreakdown(in: month)
                 var registerVAT: Int64 = 0
-                try harness.archive.forEachRegisterEntry(in: month) { entry in
+                try await harness.archive.forEachRegisterEntry(in: month) { entry in
                     guard let receipt = entry.receipt, let issued = receipt.issuedAt,
                         YearMonth(containingEpochSeconds: issued) == month
                     else { return }
@@ -137,7 +137,7 @@ struct MonthlyReportIntegrationTests {
             _ = try await harness.trackAll()
             _ = try await harness.engine().run()
             let directory = Harness.temporaryPath("exports")
-            let first = try MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
+            let first = try await MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
             #expect(first.revision == 1 && first.isNew)
             let files = ["\(month).csv", "\(month).csv.sha256", "\(month).html", "\(month).html.sha256"]
             let before = try files.map { try Data(contentsOf: URL(fileURLWithPath: directory + "/" + $0)) }
@@ -145,11 +145,11 @@ struct MonthlyReportIntegrationTests {
             // A payment of that month is tracked and archived late.
             let late = await world.addTransaction(
                 amount: Money(minorUnits: 4_321_000, currency: .uzs), date: month.startEpochSeconds + 86_400 * 3)
-            _ = try harness.archive.track([TrackRequest(id: late.id, type: .payment)], now: Int64(Date().timeIntervalSince1970))
+            _ = try await harness.archive.track([TrackRequest(id: late.id, type: .payment)], now: Int64(Date().timeIntervalSince1970))
             _ = try await harness.engine().run()
 
             // Exporting the next month first re-exports the changed month and lists the correction.
-            let next = try MonthlyExport.export(month: month.next, archive: harness.archive, directory: directory, language: .en)
+            let next = try await MonthlyExport.export(month: month.next, archive: harness.archive, directory: directory, language: .en)
             #expect(next.corrections.map(\.month) == [month])
             #expect(next.corrections.first?.revision == 2)
             let nextHTML = try String(contentsOfFile: next.html.path, encoding: .utf8)
@@ -157,7 +157,7 @@ struct MonthlyReportIntegrationTests {
             #expect(nextHTML.contains("\(month).r2.html"))
             #expect(nextHTML.contains("\(late.id)"))
 
-            let second = try MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
+            let second = try await MonthlyExport.export(month: month, archive: harness.archive, directory: directory, language: .en)
             #expect(second.revision == 2 && !second.isNew)
             #expect(second.csv.path.hasSuffix("/\(month).r2.csv"))
             #expect(second.html.path.hasSuffix("/\(month).r2.html"))
@@ -175,7 +175,7 @@ struct MonthlyReportIntegrationTests {
             #expect(after == before)
             // Nothing changed since: no revision 3, and the next month's export lists no correction again.
             #expect(!FileManager.default.fileExists(atPath: directory + "/\(month).r3.csv"))
-            #expect(try MonthlyExport.export(month: month.next, archive: harness.archive, directory: directory, language: .en).corrections.isEmpty)
+            await #expect(try MonthlyExport.export(month: month.next, archive: harness.archive, directory: directory, language: .en).corrections.isEmpty)
         }
     }
 }

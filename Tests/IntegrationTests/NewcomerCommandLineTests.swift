@@ -1,4 +1,5 @@
 import Archive
+import SQLiteArchive
 import FiscalCore
 import Foundation
 import Reports
@@ -247,17 +248,17 @@ struct NewcomerCommandLineTests {
     // MARK: - The web UI's reports
 
     @Test("the web UI's reports are rendered without leaving a file behind")
-    func webReportsWriteNothing() throws {
-        let archive = try ArchiveStore(path: Harness.temporaryPath("web-reports.sqlite"))
+    func webReportsWriteNothing() async throws {
+        let archive = try SQLiteArchiveStore(path: Harness.temporaryPath("web-reports.sqlite"))
         let temporary = FileManager.default.temporaryDirectory
         func leftovers() throws -> [String] {
             try FileManager.default.contentsOfDirectory(atPath: temporary.path).filter { $0.hasPrefix("fiscal-archive-web-") }
         }
         let before = try leftovers()
         let month = YearMonth(year: 2026, month: 3)
-        let csv = try WebReports.render(month: month, format: .csv, archive: archive, language: .en)
+        let csv = try await WebReports.render(month: month, format: .csv, archive: archive, language: .en)
         #expect(csv.starts(with: RegisterCSV.byteOrderMark + Array(RegisterCSV.headerLine.utf8)))
-        let html = try WebReports.render(month: month, format: .html, archive: archive, language: .en)
+        let html = try await WebReports.render(month: month, format: .html, archive: archive, language: .en)
         #expect(String(decoding: html, as: UTF8.self).contains("2026-03"))
         #expect(try leftovers() == before, "a temporary report directory was left behind")
     }

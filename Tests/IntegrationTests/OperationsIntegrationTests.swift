@@ -1,4 +1,5 @@
 import Archive
+import SQLiteArchive
 import FiscalCore
 import Foundation
 import Operations
@@ -71,11 +72,11 @@ struct OperationsIntegrationTests {
         try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in
             let transfer = await harness.sandbox.world.addTransaction(
                 type: .p2p, amount: Money(minorUnits: 250_000, currency: .uzs), date: Self.now - Self.day)
-            _ = try harness.archive.track([TrackRequest(id: transfer.id, type: .p2p)], now: Self.now)
+            _ = try await harness.archive.track([TrackRequest(id: transfer.id, type: .p2p)], now: Self.now)
             let service = harness.operations()
             let outcome = try await service.execute(try await service.planCancel(transfer.id))
             guard case .done = outcome else { Issue.record("\(outcome)"); return }
-            #expect(try harness.archive.transaction(transfer.id)?.type == .p2p)
+            await #expect(try harness.archive.transaction(transfer.id)?.type == .p2p)
         }
     }
 
@@ -85,14 +86,14 @@ struct OperationsIntegrationTests {
             let id = await payment(harness, amount: 300_000)
             let service = harness.operations()
             let plan = try await service.planCancel(id)
-            let pending = try harness.archive.beginOperation(plan.intent, now: Self.now) { _ in }
-            let outcome = try service.settle(pending.id, applied: true, note: "confirmed by support")
+            let pending = try await harness.archive.beginOperation(plan.intent, now: Self.now) { _ in }
+            let outcome = try await service.settle(pending.id, applied: true, note: "confirmed by support")
             guard case .done(_, let status, _, _) = outcome else { Issue.record("\(outcome)"); return }
             #expect(status == .cancelled)
-            let record = try #require(try harness.archive.transaction(id))
+            let record = try await #require(try harness.archive.transaction(id))
             #expect(record.payment?.status == .cancelled)
             #expect(record.events.filter { $0.kind == .cancellation }.count == 1)
-            #expect(throws: (any Error).self) { try service.settle(999_999, applied: true, note: "none") }
+            await #expect(throws: (any Error).self) { try await service.settle(999_999, applied: true, note: "none") }
         }
     }
 
@@ -109,7 +110,7 @@ struct OperationsIntegrationTests {
                 _ = try await service.execute(try await service.planRefund(id, amount: Money(minorUnits: 1, currency: .uzs)))
             }
             #expect(tooMuch?.rule == .refundExceedsPayment)
-            let record = try #require(try harness.archive.transaction(id))
+            let record = try await #require(try harness.archive.transaction(id))
             let refunds = record.events.filter { $0.kind == .refund }
             #expect(refunds.map(\.amount.minorUnits).sorted() == [-599_999, -300_000, -1])
             #expect(refunds.allSatisfy { $0.source == .operation })
@@ -132,9 +133,9 @@ struct OperationsIntegrationTests {
             #expect(reconciled)
             #expect(await harness.sandbox.world.ledger(for: id).count == 1)
             #expect(await harness.sandbox.world.callCount(method) == 1)
-            let record = try #require(try harness.archive.transaction(id))
+            let record = try await #require(try harness.archive.transaction(id))
             #expect(record.events.filter { $0.kind == (cancel ? .cancellation : .refund) }.count == 1)
-            #expect(try harness.archive.pendingOperations().isEmpty)
+            await #expect(try harness.archive.pendingOperations().isEmpty)
         }
     }
 
@@ -144,7 +145,7 @@ struct OperationsIntegrationTests {
             let id = await payment(harness, amount: 1_234_500)
             _ = try await harness.trackAll()
             _ = try await harness.engine().run()
-            #expect(try harness.archive.transaction(id)?.state == .archived)
+            await #expect(try harness.archive.transaction(id)?.state == .archived)
             // The same gateway read with the wrong unit: 1,234,500 tiyin taken for 1,234,500.00 so'm.
             let misread = PaySysClient(
                 configuration: .init(
@@ -171,7 +172,7 @@ struct OperationsIntegrationTests {
     func racingRefunds() async throws {
         try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in
             let id = await payment(harness, amount: 1_000_000)
-            let otherArchive = try ArchiveStore(path: harness.archivePath)
+            let otherArchive = try SQLiteArchiveStore(path: harness.archivePath)
             let first = harness.operations()
             let second = MoneyOperations(archive: otherArchive, gateway: harness.gateway, logger: harness.logger)
             let amount = Money(minorUnits: 600_000, currency: .uzs)
@@ -200,7 +201,7 @@ struct InvoiceIntegrationTests {
             let invoice = try await harness.operations().createInvoice(request)
             #expect(invoice.amount == request.amount)
             #expect(!invoice.paymentURL.isEmpty)
-            let stored = try harness.archive.invoices()
+            let stored = try await harness.archive.invoices()
             #expect(stored.count == 1)
             #expect(stored.first?.orderID == "ORD-77")
             #expect(stored.first?.amount.decimalString == "1000.22")

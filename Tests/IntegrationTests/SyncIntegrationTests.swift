@@ -1,4 +1,5 @@
 import Archive
+import SQLiteArchive
 import FiscalCore
 import Foundation
 import GRDB
@@ -9,12 +10,12 @@ import Testing
 @Suite("Sync against the sandbox over loopback")
 struct SyncIntegrationTests {
     /// Paid (or later cancelled) transactions have a receipt; failed/unpaid ones do not.
-    private func expectCompleteArchive(_ harness: Harness, _ transactions: [SandboxTransaction]) throws {
+    private func expectCompleteArchive(_ harness: Harness, _ transactions: [SandboxTransaction]) async throws {
         for transaction in transactions {
-            let record = try #require(try harness.archive.transaction(transaction.id))
+            let record = try await #require(try harness.archive.transaction(transaction.id))
             if transaction.receipt != nil {
                 #expect(record.state == .archived, "\(transaction.id) is \(record.state): \(record.lastError ?? "")")
-                let archived = try #require(try harness.archive.receipt(for: transaction.id))
+                let archived = try await #require(try harness.archive.receipt(for: transaction.id))
                 #expect(archived.receipt.total == transaction.amount, "\(transaction.id)")
                 #expect(archived.receipt.fiscalSign == transaction.receipt?.fiscalSign)
                 // exactly one payment/p2p event per transaction
@@ -23,7 +24,7 @@ struct SyncIntegrationTests {
                 #expect(record.state == .failed || record.state == .waiting, "\(transaction.id) is \(record.state)")
             }
         }
-        let verification = try harness.archive.verify()
+        let verification = try await harness.archive.verify()
         #expect(verification.problems.isEmpty, "\(verification.problems)")
     }
 
@@ -43,7 +44,7 @@ struct SyncIntegrationTests {
             let summary = try await harness.engine(retryInitial: 30, retryMax: 60).run()
             var refused = 0
             for transaction in transactions where transaction.receipt != nil {
-                let record = try #require(try harness.archive.transaction(transaction.id))
+                let record = try await #require(try harness.archive.transaction(transaction.id))
                 #expect(record.state == .waiting, "\(transaction.id) is \(record.state)")
                 #expect(record.attempts == 1, "\(transaction.id): \(record.attempts) attempts")
                 #expect((record.nextAttemptAt ?? 0) >= before + 15, "\(transaction.id) retries too soon")
@@ -51,12 +52,12 @@ struct SyncIntegrationTests {
                     refused += 1
                     // The refused trip's commit wrote nothing: no payment event, no original.
                     #expect(record.events.isEmpty)
-                    #expect(try harness.archive.original(for: transaction.id) == nil)
+                    await #expect(try harness.archive.original(for: transaction.id) == nil)
                 }
             }
             #expect(refused > 0, "no trip reached the refused commit")
             #expect(summary.progress.archived == 0)
-            #expect(try harness.archive.verify().problems.isEmpty)
+            await #expect(try harness.archive.verify().problems.isEmpty)
         }
     }
 
@@ -66,12 +67,12 @@ struct SyncIntegrationTests {
             let transactions = try await harness.trackAll()
             let summary = try await harness.engine().run()
             #expect(summary.progress.failed == transactions.filter { $0.receipt == nil && $0.status == .error }.count)
-            try expectCompleteArchive(harness, transactions)
+            try await expectCompleteArchive(harness, transactions)
             // A second run finds nothing to do and changes nothing.
-            let head = try harness.archive.chainHead()
+            let head = try await harness.archive.chainHead()
             let again = try await harness.engine().run()
             #expect(again.progress.archived == 0)
-            #expect(try harness.archive.chainHead() == head)
+            await #expect(try harness.archive.chainHead() == head)
         }
     }
 
@@ -98,7 +99,7 @@ struct SyncIntegrationTests {
             let transactions = try await harness.trackAll()
             // Unpaid (status 0) seeded transactions give up after the 20 s deadline; every receipt must be in by then.
                 _ = try await harness.engine(retryInitial: 1, retryMax: 1, deadline: 20).run(wait: true, maxWait: 90)
-            try expectCompleteArchive(harness, transactions)
+            try await expectCompleteArchive(harness, transactions)
         }
     }
 
@@ -106,13 +107,13 @@ struct SyncIntegrationTests {
     func concurrentSyncs() async throws {
         try await Harness.with(SandboxConfiguration(transactionCount: 80)) { harness in
             let transactions = try await harness.trackAll()
-            let second = try ArchiveStore(path: harness.archivePath)
+            let second = try SQLiteArchiveStore(path: harness.archivePath)
             async let a = harness.engine(concurrency: 4, worker: "a").run()
             async let b = harness.engine(archive: second, concurrency: 4, worker: "b").run()
             let (first, other) = try await (a, b)
             #expect(first.progress.archived + other.progress.archived
                 == transactions.filter { $0.receipt != nil }.count)
-            try expectCompleteArchive(harness, transactions)
+            try await expectCompleteArchive(harness, transactions)
         }
     }
 
@@ -124,10 +125,10 @@ struct SyncIntegrationTests {
             let transactions = try await harness.trackAll()
             _ = try await harness.engine().run()
             for transaction in transactions where transaction.receipt != nil {
-                let record = try #require(try harness.archive.transaction(transaction.id))
+                let record = try await #require(try harness.archive.transaction(transaction.id))
                 #expect(record.state == .failed)
                 #expect(record.lastError?.contains("allowlist") == true, "\(record.lastError ?? "")")
-                #expect(try harness.archive.original(for: transaction.id) == nil)
+                await #expect(try harness.archive.original(for: transaction.id) == nil)
             }
         }
     }
@@ -140,7 +141,7 @@ struct SyncIntegrationTests {
             let transactions = try await harness.trackAll()
             _ = try await harness.engine(retryInitial: 1, retryMax: 1, deadline: 2).run(wait: true, maxWait: 30)
             for transaction in transactions where transaction.receipt != nil {
-                let record = try #require(try harness.archive.transaction(transaction.id))
+                let record = try await #require(try harness.archive.transaction(transaction.id))
                 #expect(record.state == .failed)
                 #expect(record.lastError?.contains("not registered") == true, "\(record.lastError ?? "")")
             }

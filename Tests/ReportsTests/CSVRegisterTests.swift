@@ -7,10 +7,10 @@ import Testing
 @Suite("CSV register")
 struct CSVRegisterTests {
     @Test("The hand-built October matches its hand-written golden file byte for byte")
-    func golden() throws {
+    func golden() async throws {
         let directory = try Fixture.temporaryDirectory()
         let path = directory + "/2026-10.csv"
-        let written = try ReportGenerator().writeCSV(
+        let written = try await ReportGenerator().writeCSV(
             month: Fixture.october, source: Fixture.goldenMonth, language: .en, asOf: Fixture.asOf, to: path)
         let expected = try readBytes(Fixture.goldenDirectory + "/2026-10.csv")
         let actual = try readBytes(path)
@@ -22,10 +22,10 @@ struct CSVRegisterTests {
     }
 
     @Test("Starts with a BOM and the fixed header, lines end with CRLF, the file ends with one")
-    func framing() throws {
+    func framing() async throws {
         let directory = try Fixture.temporaryDirectory()
         let path = directory + "/r.csv"
-        _ = try ReportGenerator().writeCSV(
+        _ = try await ReportGenerator().writeCSV(
             month: Fixture.october, source: Fixture.goldenMonth, asOf: Fixture.asOf, to: path)
         let bytes = try readBytes(path)
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
@@ -41,7 +41,7 @@ struct CSVRegisterTests {
     }
 
     @Test("Events at 23:59 on the last day and 00:00:30 on the 1st land in their own Tashkent months")
-    func monthBoundaries() throws {
+    func monthBoundaries() async throws {
         let lastMinute = Fixture.at(2026, 10, 31, 23, 59)
         let firstSeconds = Fixture.at(2026, 11, 1, 0, 0, 30)
         // Different UTC days: 18:59 and 19:00:30 UTC on 31 October.
@@ -54,9 +54,9 @@ struct CSVRegisterTests {
             Fixture.entry(4, .payment, id: 4, at: Fixture.at(2026, 9, 30, 23, 59, 59), amount: Fixture.uzs("400.00")),
         ])
         let directory = try Fixture.temporaryDirectory()
-        let october = try ReportGenerator().writeCSV(
+        let october = try await ReportGenerator().writeCSV(
             month: Fixture.october, source: source, asOf: Fixture.asOf, to: directory + "/10.csv")
-        let november = try ReportGenerator().writeCSV(
+        let november = try await ReportGenerator().writeCSV(
             month: Fixture.october.next, source: source, asOf: Fixture.asOf, to: directory + "/11.csv")
         let octoberRows = try CSVReader.read(october.path).rows
         let novemberRows = try CSVReader.read(november.path).rows
@@ -70,7 +70,7 @@ struct CSVRegisterTests {
     }
 
     @Test("A November refund of an October payment is in November, pointing at the October date")
-    func refundAcrossMonths() throws {
+    func refundAcrossMonths() async throws {
         let paid = Fixture.at(2026, 10, 30, 22, 10)
         let refunded = Fixture.at(2026, 11, 3, 9, 0)
         let source = InMemoryRegisterReader(entries: [
@@ -79,14 +79,14 @@ struct CSVRegisterTests {
                           related: paid, source: .operation),
         ])
         let directory = try Fixture.temporaryDirectory()
-        let november = try ReportGenerator().writeCSV(
+        let november = try await ReportGenerator().writeCSV(
             month: YearMonth(year: 2026, month: 11), source: source, asOf: Fixture.asOf, to: directory + "/11.csv")
         let rows = try CSVReader.read(november.path).rows
         #expect(rows.count == 1)
         #expect(rows[0][0] == "refund")
         #expect(rows[0][4] == "-1500.50")
         #expect(rows[0][15] == "2026-10-30T22:10:00+05:00")
-        let october = try ReportGenerator().writeCSV(
+        let october = try await ReportGenerator().writeCSV(
             month: Fixture.october, source: source, asOf: Fixture.asOf, to: directory + "/10.csv")
         #expect(try CSVReader.read(october.path).rows.map { $0[0] } == ["payment"])
     }
@@ -119,14 +119,14 @@ struct CSVRegisterTests {
     }
 
     @Test("Hostile text is neutralised in the register while amounts stay numbers")
-    func hostileText() throws {
+    func hostileText() async throws {
         let source = InMemoryRegisterReader(entries: [
             Fixture.entry(1, .refund, id: 5, at: Fixture.at(2026, 10, 2), amount: Fixture.uzs("-12.00"),
                           vendor: "=HYPERLINK(\"http://x\")", related: Fixture.at(2026, 10, 1),
                           note: "-2+3"),
         ])
         let directory = try Fixture.temporaryDirectory()
-        let written = try ReportGenerator().writeCSV(
+        let written = try await ReportGenerator().writeCSV(
             month: Fixture.october, source: source, asOf: Fixture.asOf, to: directory + "/h.csv")
         let row = try #require(try CSVReader.read(written.path).rows.first)
         #expect(row[4] == "-12.00")
@@ -135,7 +135,7 @@ struct CSVRegisterTests {
     }
 
     @Test("Partial refunds: each refund is its own negative row; receipts signed like the amount")
-    func partialRefunds() throws {
+    func partialRefunds() async throws {
         let paid = Fixture.at(2026, 10, 3)
         let source = InMemoryRegisterReader(entries: [
             Fixture.entry(1, .payment, id: 9, at: paid, amount: Fixture.uzs("1000.00"), status: .refunded,
@@ -150,7 +150,7 @@ struct CSVRegisterTests {
                           related: paid, source: .operation),
         ])
         let directory = try Fixture.temporaryDirectory()
-        let written = try ReportGenerator().writeCSV(
+        let written = try await ReportGenerator().writeCSV(
             month: Fixture.october, source: source, asOf: Fixture.asOf, to: directory + "/p.csv")
         let rows = try CSVReader.read(written.path).rows
         #expect(rows.map { $0[4] } == ["1000.00", "-300.00", "-200.00"])
@@ -163,9 +163,9 @@ struct CSVRegisterTests {
     }
 
     @Test("An empty month gives a valid file: BOM and header only")
-    func emptyMonth() throws {
+    func emptyMonth() async throws {
         let directory = try Fixture.temporaryDirectory()
-        let written = try ReportGenerator().writeCSV(
+        let written = try await ReportGenerator().writeCSV(
             month: Fixture.october, source: InMemoryRegisterReader(entries: []), asOf: Fixture.asOf,
             to: directory + "/e.csv")
         let bytes = try readBytes(written.path)

@@ -8,9 +8,9 @@ import Testing
 struct HTMLReportTests {
     private func write(
         _ source: some RegisterReader, language: ReportLanguage = .en, month: YearMonth = Fixture.october
-    ) throws -> (WrittenReport, String) {
+    ) async throws -> (WrittenReport, String) {
         let directory = try Fixture.temporaryDirectory()
-        let written = try ReportGenerator().writeHTML(
+        let written = try await ReportGenerator().writeHTML(
             month: month, source: source, language: language, asOf: Fixture.asOf, to: directory + "/\(month).html")
         let html = try readBytes(written.path).text
         if let sample = ProcessInfo.processInfo.environment["REPORTS_SAMPLE_DIR"], month == Fixture.october {
@@ -21,13 +21,13 @@ struct HTMLReportTests {
     }
 
     @Test("Hostile text is escaped: no script tag, no injected attribute, no javascript: link")
-    func hostileText() throws {
+    func hostileText() async throws {
         var source = Fixture.goldenMonth
         source.entries.append(Fixture.entry(
             20, .payment, id: 99, at: Fixture.at(2026, 10, 7), amount: Fixture.uzs("1.00"),
             vendor: "\"><img src=x onerror=alert(1)>'&",
             url: "https://ofd.soliq.uz/epi?t=1&r=2\"onmouseover=\"x", note: "<b>bold</b>", state: "waiting", reason: "<script>x</script>"))
-        let (_, html) = try write(source)
+        let (_, html) = try await write(source)
         #expect(!html.contains("<script"))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!html.contains("<img"))
@@ -40,8 +40,8 @@ struct HTMLReportTests {
     }
 
     @Test("Receipt links: rel=noreferrer noopener, http(s) only")
-    func links() throws {
-        let (_, html) = try write(Fixture.goldenMonth)
+    func links() async throws {
+        let (_, html) = try await write(Fixture.goldenMonth)
         let link = "<a href=\"https://ofd.soliq.uz/epi?t=EP000000000510&amp;r=104636849&amp;c=20261001000030&amp;"
             + "s=088681055845\" rel=\"noreferrer noopener\">088681055845</a>"
         #expect(html.contains(link))
@@ -52,8 +52,8 @@ struct HTMLReportTests {
     }
 
     @Test("Self-contained: no external requests, inline CSS, a print stylesheet, an SVG chart with titles")
-    func selfContained() throws {
-        let (_, html) = try write(Fixture.goldenMonth)
+    func selfContained() async throws {
+        let (_, html) = try await write(Fixture.goldenMonth)
         #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
         #expect(!html.contains("<link"))
         #expect(!html.contains("<script"))
@@ -71,8 +71,8 @@ struct HTMLReportTests {
     }
 
     @Test("Summary first, then chart, exceptions, register; states period, as-of time and chain head")
-    func structure() throws {
-        let (written, html) = try write(Fixture.goldenMonth)
+    func structure() async throws {
+        let (written, html) = try await write(Fixture.goldenMonth)
         let order = ["id=\"summary\"", "id=\"daily\"", "id=\"exceptions\"", "id=\"register\""]
             .compactMap { html.range(of: $0)?.lowerBound }
         #expect(order.count == 4)
@@ -100,8 +100,8 @@ struct HTMLReportTests {
         (ReportLanguage.uz, "Oylik hisobot", "Oktabr 2026", "173\u{00A0}000,00", "lang=\"uz-Latn\""),
         (ReportLanguage.en, "Monthly report", "October 2026", "173,000.00", "lang=\"en\""),
     ])
-    func languages(language: ReportLanguage, title: String, month: String, amount: String, lang: String) throws {
-        let (_, html) = try write(Fixture.goldenMonth, language: language)
+    func languages(language: ReportLanguage, title: String, month: String, amount: String, lang: String) async throws {
+        let (_, html) = try await write(Fixture.goldenMonth, language: language)
         #expect(html.contains(title))
         #expect(html.contains(month))
         #expect(html.contains(amount))
@@ -109,8 +109,8 @@ struct HTMLReportTests {
     }
 
     @Test("An empty month is a valid report with zero totals")
-    func emptyMonth() throws {
-        let (written, html) = try write(InMemoryRegisterReader(entries: []))
+    func emptyMonth() async throws {
+        let (written, html) = try await write(InMemoryRegisterReader(entries: []))
         #expect(written.rowCount == 0)
         #expect(html.contains("No events in this period."))
         #expect(html.contains("No exceptions"))
@@ -141,7 +141,7 @@ struct HTMLReportTests {
 @Suite("Determinism and checksums")
 struct DeterminismTests {
     @Test("The same source gives byte-identical files, and the .sha256 beside each matches", arguments: ["csv", "html"])
-    func rerun(format: String) throws {
+    func rerun(format: String) async throws {
         let source = RandomMonth.make(month: Fixture.october, count: 500, seed: 7)
         var hashes: [String] = []
         var contents: [[UInt8]] = []
@@ -149,7 +149,7 @@ struct DeterminismTests {
             let directory = try Fixture.temporaryDirectory()
             let path = directory + "/2026-10.\(format)"
             let generator = ReportGenerator()
-            let written = format == "csv"
+            let written = await format == "csv"
                 ? try generator.writeCSV(month: Fixture.october, source: source, asOf: Fixture.asOf, to: path)
                 : try generator.writeHTML(month: Fixture.october, source: source, language: .ru, asOf: Fixture.asOf, to: path)
             let bytes = try readBytes(path)
@@ -179,9 +179,9 @@ struct DeterminismTests {
     }
 
     @Test("sha256sum -c accepts the checksum file")
-    func sha256sumCheck() throws {
+    func sha256sumCheck() async throws {
         let directory = try Fixture.temporaryDirectory()
-        _ = try ReportGenerator().writeCSV(month: Fixture.october, source: Fixture.goldenMonth, asOf: Fixture.asOf,
+        _ = try await ReportGenerator().writeCSV(month: Fixture.october, source: Fixture.goldenMonth, asOf: Fixture.asOf,
                                            to: directory + "/2026-10.csv")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")

@@ -27,11 +27,11 @@ struct LargeMonthTests {
     }
 
     private func html(_ source: InMemoryRegisterReader, rows: Int, exceptions: Int, fullRegister: [WrittenReport] = [])
-        throws -> (WrittenReport, String)
+        async throws -> (WrittenReport, String)
     {
         let path = try Fixture.temporaryDirectory() + "/2026-10.html"
         let generator = ReportGenerator(exceptionDetailLimit: exceptions, htmlRegisterRowLimit: rows)
-        let written = try generator.writeHTML(
+        let written = try await generator.writeHTML(
             month: Fixture.october, source: source, language: .en, asOf: Fixture.asOf, to: path, fullRegister: fullRegister)
         return (written, try String(contentsOfFile: path, encoding: .utf8))
     }
@@ -42,11 +42,11 @@ struct LargeMonthTests {
     }
 
     @Test("the register stops at the row limit and names the full register with its checksum")
-    func registerCut() throws {
+    func registerCut() async throws {
         let source = month(40)
         let csvPath = try Fixture.temporaryDirectory() + "/2026-10.csv"
-        let csv = try ReportGenerator().writeCSV(month: Fixture.october, source: source, asOf: Fixture.asOf, to: csvPath)
-        let (written, text) = try html(source, rows: 7, exceptions: 100, fullRegister: [csv])
+        let csv = try await ReportGenerator().writeCSV(month: Fixture.october, source: source, asOf: Fixture.asOf, to: csvPath)
+        let (written, text) = try await html(source, rows: 7, exceptions: 100, fullRegister: [csv])
         #expect(registerRows(text) == 7)
         #expect(written.rowCount == 40)
         #expect(text.contains("The first 7 of 40 rows are shown here."))
@@ -57,22 +57,22 @@ struct LargeMonthTests {
     }
 
     @Test("without files beside it, the cut register names the command that writes it")
-    func registerCutWithoutFiles() throws {
-        let (_, text) = try html(month(12), rows: 5, exceptions: 100)
+    func registerCutWithoutFiles() async throws {
+        let (_, text) = try await html(month(12), rows: 5, exceptions: 100)
         #expect(registerRows(text) == 5)
         #expect(text.contains("fiscal-archive report --month 2026-10 --format csv"))
     }
 
     @Test("a month under the limit is whole and says nothing about cutting")
-    func smallMonth() throws {
-        let (_, text) = try html(month(12), rows: 12, exceptions: 100)
+    func smallMonth() async throws {
+        let (_, text) = try await html(month(12), rows: 12, exceptions: 100)
         #expect(registerRows(text) == 12)
         #expect(!text.contains("rows are shown here"))
     }
 
     @Test("exceptions: exact counts per kind, the first N of each listed")
-    func exceptionsPerKind() throws {
-        let (written, text) = try html(month(30), rows: 100, exceptions: 4)
+    func exceptionsPerKind() async throws {
+        let (written, text) = try await html(month(30), rows: 100, exceptions: 4)
         let exceptions = written.summary.exceptions
         #expect(exceptions.count(of: .missingReceipt) == 15)
         #expect(exceptions.count(of: .receiptInAnotherMonth) == 15)

@@ -7,8 +7,8 @@ import Testing
 @Suite("Monthly summary")
 struct MonthlySummaryTests {
     @Test("The golden October: totals per event type and currency, never mixed; net; VAT by rate")
-    func goldenTotals() throws {
-        let summary = try ReportGenerator().summarize(month: Fixture.october, source: Fixture.goldenMonth, asOf: Fixture.asOf)
+    func goldenTotals() async throws {
+        let summary = try await ReportGenerator().summarize(month: Fixture.october, source: Fixture.goldenMonth, asOf: Fixture.asOf)
         #expect(summary.eventCount == 8)
         #expect(summary.currencies.map(\.currency) == [.uzs, .usd])
         let uzs = try #require(summary.totals(for: .uzs))
@@ -33,7 +33,7 @@ struct MonthlySummaryTests {
     }
 
     @Test("Payments never paid (error, created) count in the register but not in the net")
-    func notPaid() throws {
+    func notPaid() async throws {
         let source = InMemoryRegisterReader(entries: [
             Fixture.entry(1, .payment, id: 1, at: Fixture.at(2026, 10, 2), amount: Fixture.uzs("100.00"),
                           receipt: Fixture.receipt(total: Fixture.uzs("100.00"), vat: .zero(.uzs))),
@@ -41,7 +41,7 @@ struct MonthlySummaryTests {
                           status: .error, state: "failed", reason: "payment failed"),
             Fixture.entry(3, .p2p, id: 3, at: Fixture.at(2026, 10, 2), amount: Fixture.uzs("2.00"), status: .created),
         ])
-        let summary = try ReportGenerator().summarize(month: Fixture.october, source: source, asOf: Fixture.asOf)
+        let summary = try await ReportGenerator().summarize(month: Fixture.october, source: source, asOf: Fixture.asOf)
         let uzs = try #require(summary.totals(for: .uzs))
         #expect(uzs.registerTotal == Fixture.uzs("142.00"))
         #expect(uzs.notPaid == .init(count: 2, amount: Fixture.uzs("42.00")))
@@ -50,8 +50,8 @@ struct MonthlySummaryTests {
     }
 
     @Test("Each kind of exception is detected, with why, the deadline and the mismatch")
-    func exceptionKinds() throws {
-        let summary = try ReportGenerator().summarize(month: Fixture.october, source: Fixture.goldenMonth, asOf: Fixture.asOf)
+    func exceptionKinds() async throws {
+        let summary = try await ReportGenerator().summarize(month: Fixture.october, source: Fixture.goldenMonth, asOf: Fixture.asOf)
         let exceptions = summary.exceptions
         #expect(exceptions.count(of: .missingReceipt) == 2)
         #expect(exceptions.count(of: .receiptTotalMismatch) == 1)
@@ -106,14 +106,14 @@ struct MonthlySummaryTests {
     }
 
     @Test("Exception details are capped in memory; the counts stay exact")
-    func cap() throws {
+    func cap() async throws {
         var entries: [RegisterEntry] = []
         for index in 0..<250 {
             entries.append(Fixture.entry(Int64(index), .payment, id: Int64(index + 1), at: Fixture.at(2026, 10, 5) + Int64(index),
                                          amount: Fixture.uzs("1.00"), state: "waiting"))
         }
         let generator = ReportGenerator(exceptionDetailLimit: 100)
-        let summary = try generator.summarize(month: Fixture.october, source: InMemoryRegisterReader(entries: entries),
+        let summary = try await generator.summarize(month: Fixture.october, source: InMemoryRegisterReader(entries: entries),
                                               asOf: Fixture.asOf)
         #expect(summary.exceptions.total == 250)
         #expect(summary.exceptions.details.count == 100)
@@ -122,16 +122,16 @@ struct MonthlySummaryTests {
     }
 
     @Test("A source that streams an event outside the month is refused")
-    func outsideMonth() throws {
+    func outsideMonth() async throws {
         let source = UnfilteredRegisterReader(entries: [
             Fixture.entry(1, .payment, id: 1, at: Fixture.at(2026, 11, 1, 0, 0, 30), amount: Fixture.uzs("1.00")),
         ])
-        #expect(throws: ReportError.self) {
-            _ = try ReportGenerator().summarize(month: Fixture.october, source: source, asOf: Fixture.asOf)
+        await #expect(throws: ReportError.self) {
+            _ = try await ReportGenerator().summarize(month: Fixture.october, source: source, asOf: Fixture.asOf)
         }
         let directory = try Fixture.temporaryDirectory()
-        #expect(throws: ReportError.self) {
-            _ = try ReportGenerator().writeCSV(month: Fixture.october, source: source, asOf: Fixture.asOf,
+        await #expect(throws: ReportError.self) {
+            _ = try await ReportGenerator().writeCSV(month: Fixture.october, source: source, asOf: Fixture.asOf,
                                                to: directory + "/x.csv")
         }
         // Nothing is left behind: neither the file nor its partial.
@@ -140,12 +140,12 @@ struct MonthlySummaryTests {
 
     @Test("Register and summary reconcile on random months, per event type and currency, to the tiyin",
           arguments: [1 as UInt64, 2, 3, 42])
-    func reconciliation(seed: UInt64) throws {
+    func reconciliation(seed: UInt64) async throws {
         let month = Fixture.october
         let source = RandomMonth.make(month: month, count: 3_000, seed: seed)
         let directory = try Fixture.temporaryDirectory()
-        let csv = try ReportGenerator().writeCSV(month: month, source: source, asOf: Fixture.asOf, to: directory + "/r.csv")
-        let html = try ReportGenerator().writeHTML(month: month, source: source, language: .en, asOf: Fixture.asOf,
+        let csv = try await ReportGenerator().writeCSV(month: month, source: source, asOf: Fixture.asOf, to: directory + "/r.csv")
+        let html = try await ReportGenerator().writeHTML(month: month, source: source, language: .en, asOf: Fixture.asOf,
                                                    to: directory + "/r.html")
         #expect(csv.summary == html.summary)
 

@@ -15,9 +15,11 @@ struct InMemoryRegisterReader: RegisterReader {
         for entry in selected { try body(entry) }
     }
 
-    func vatBreakdown(in month: YearMonth) throws -> [VATLine] { vat }
+    func vatBreakdown(in month: YearMonth) -> [VATLine] { vat }
 
-    func chainHead() throws -> String { head }
+    func chainHead() -> String { head }
+
+    func lastChangeAt() -> Int64? { entries.map(\.occurredAt).max() }
 }
 
 /// A source that streams whatever it holds, without filtering: to check the reports reject foreign rows.
@@ -26,8 +28,9 @@ struct UnfilteredRegisterReader: RegisterReader {
     func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) throws {
         for entry in entries { try body(entry) }
     }
-    func vatBreakdown(in month: YearMonth) throws -> [VATLine] { [] }
-    func chainHead() throws -> String { "head" }
+    func vatBreakdown(in month: YearMonth) -> [VATLine] { [] }
+    func chainHead() -> String { "head" }
+    func lastChangeAt() -> Int64? { nil }
 }
 
 enum Fixture {

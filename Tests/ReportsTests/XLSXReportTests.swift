@@ -26,14 +26,14 @@ struct XLSXReportTests {
         return Tashkent.iso8601(epochSeconds: local - Tashkent.offsetSeconds)
     }
 
-    func write(_ source: InMemoryRegisterReader, month: YearMonth, language: ReportLanguage = .en) throws
+    func write(_ source: InMemoryRegisterReader, month: YearMonth, language: ReportLanguage = .en) async throws
         -> (xlsx: [UInt8], csv: (header: [String], rows: [[String]]))
     {
         let directory = try Fixture.temporaryDirectory()
         let generator = ReportGenerator()
-        let written = try generator.writeXLSX(
+        let written = try await generator.writeXLSX(
             month: month, source: source, language: language, asOf: Fixture.asOf, to: directory + "/m.xlsx")
-        _ = try generator.writeCSV(month: month, source: source, asOf: Fixture.asOf, to: directory + "/m.csv")
+        _ = try await generator.writeCSV(month: month, source: source, asOf: Fixture.asOf, to: directory + "/m.csv")
         let sha = try String(contentsOfFile: directory + "/m.xlsx.sha256", encoding: .utf8)
         #expect(sha == "\(written.sha256Hex)  m.xlsx\n")
         return (try readBytes(directory + "/m.xlsx"), try CSVReader.read(directory + "/m.csv"))
@@ -61,8 +61,8 @@ struct XLSXReportTests {
     }
 
     @Test("the hand-built October: register equal to the CSV, all four sheets, labels in Russian")
-    func golden() throws {
-        let (xlsx, csv) = try write(Fixture.goldenMonth, month: Fixture.october, language: .ru)
+    func golden() async throws {
+        let (xlsx, csv) = try await write(Fixture.goldenMonth, month: Fixture.october, language: .ru)
         try expectRegistersAgree(xlsx: xlsx, csv: csv)
         let summary = try XLSXReader.read(xlsx)
         #expect(summary.sheetNames == ["Summary", "VAT", "Register", "Exceptions"])
@@ -74,7 +74,7 @@ struct XLSXReportTests {
     }
 
     @Test("the VAT sheet nets sale and refund VAT to the tiyin, as the summary does")
-    func vatNets() throws {
+    func vatNets() async throws {
         var source = Fixture.goldenMonth
         source.vat = [
             VATLine(rate: ExactDecimal(12), gross: Fixture.uzs("169000.00"), vat: Fixture.uzs("18107.14"), itemCount: 3,
@@ -82,7 +82,7 @@ struct XLSXReportTests {
                     otherMonthVAT: Fixture.uzs("0.00")),
             VATLine(rate: ExactDecimal(0), gross: Fixture.uzs("50000.00"), vat: Fixture.uzs("0.00"), itemCount: 1),
         ]
-        let (xlsx, _) = try write(source, month: Fixture.october)
+        let (xlsx, _) = try await write(source, month: Fixture.october)
         let vat = try XLSXReader.read(xlsx, sheet: "VAT")
         #expect(vat.rows[0].cells.count == 10)
         // 12 %: sales 18107.14, refunds -5357.14, net 12750.00 (typed by hand, not computed by the writer).
@@ -92,19 +92,19 @@ struct XLSXReportTests {
     }
 
     @Test("a random month in four currencies: register equal to the CSV cell for cell", arguments: [UInt64(7), 2026])
-    func random(seed: UInt64) throws {
+    func random(seed: UInt64) async throws {
         let month = YearMonth(year: 2026, month: 11)
-        let (xlsx, csv) = try write(RandomMonth.make(month: month, count: 400, seed: seed), month: month)
+        let (xlsx, csv) = try await write(RandomMonth.make(month: month, count: 400, seed: seed), month: month)
         #expect(csv.rows.count > 100)
         try expectRegistersAgree(xlsx: xlsx, csv: csv)
     }
 
     @Test("the same archive gives the same bytes")
-    func deterministic() throws {
+    func deterministic() async throws {
         let month = YearMonth(year: 2026, month: 11)
         let source = RandomMonth.make(month: month, count: 200, seed: 11)
-        let first = try write(source, month: month).xlsx
-        let second = try write(source, month: month).xlsx
+        let first = try await write(source, month: month).xlsx
+        let second = try await write(source, month: month).xlsx
         #expect(first == second)
     }
 }

@@ -1,4 +1,6 @@
 import Archive
+import ArchiveTestSupport
+import SQLiteArchive
 import FiscalCore
 import Foundation
 import Hummingbird
@@ -87,20 +89,18 @@ struct BrowserSandboxTests {
             #expect(await !hits.paths.isEmpty, "the control page should reach the beacon")
             await hits.reset()
 
-            let archive = try ArchiveStore.temporary()
+            let archive = try SQLiteArchiveStore.temporary()
             let id: TransactionID = 42
-            _ = try archive.track([TrackRequest(id: id, type: .payment)], now: Fixture.now)
-            try archive.recordPaymentInfo(
-                id, PaymentSnapshot(amount: Fixture.money("853374.00"), status: .completed, date: Fixture.paidAt),
-                now: Fixture.now)
+            _ = try await archive.track([TrackRequest(id: id, type: .payment)], now: Fixture.now)
             let url = "https://ofd.soliq.uz/epi?t=EP1&r=1&c=20260329185800&s=1"
-            try archive.recordReceiptLink(id, url: url, refundURLs: [], now: Fixture.now)
-            _ = try archive.recordOriginal(
-                id,
-                OriginalDocument(
+            // A page that never parsed: stored, the transaction failed at parsing (what the sync does with it).
+            try await TripFixture.fail(
+                archive, id,
+                payment: PaymentSnapshot(amount: Fixture.money("853374.00"), status: .completed, date: Fixture.paidAt),
+                original: OriginalDocument(
                     bytes: Array(page.utf8), url: url, httpStatus: 200, contentType: "text/html", fetchedAt: Fixture.now,
                     format: .html),
-                now: Fixture.now)
+                reason: "not a receipt page", now: Fixture.now)
 
             try await Fixture.application(archive, Fixture.configuration()).test(.live) { client in
                 let port = try #require(client.port)

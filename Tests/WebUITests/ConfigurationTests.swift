@@ -1,4 +1,5 @@
 import Archive
+import SQLiteArchive
 import Testing
 
 @testable import WebUI
@@ -7,7 +8,7 @@ import Testing
 struct ConfigurationTests {
     @Test("A non-loopback host without a token is refused", arguments: ["0.0.0.0", "192.168.1.10", "example.org", "::"])
     func nonLoopbackWithoutToken(host: String) throws {
-        let archive = try ArchiveStore.temporary()
+        let archive = try SQLiteArchiveStore.temporary()
         let configuration = WebConfiguration(host: host, port: 0)
         #expect(throws: WebConfigurationError.self) {
             _ = try buildWebApplication(archive: archive, configuration: configuration, logger: Fixture.logger)

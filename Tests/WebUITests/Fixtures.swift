@@ -1,4 +1,6 @@
 import Archive
+import ArchiveTestSupport
+import SQLiteArchive
 import FiscalCore
 import Foundation
 import HTTPTypes
@@ -79,37 +81,36 @@ enum Fixture {
 
     /// A fresh archive with: an archived payment (hostile names), an archived p2p transfer (Cyrillic, PINFL),
     /// a tracked-only transaction and a failed one.
-    static func archive() throws -> ArchiveStore {
-        let archive = try ArchiveStore.temporary()
-        _ = try archive.track(
+    static func archive() async throws -> SQLiteArchiveStore {
+        let archive = try SQLiteArchiveStore.temporary()
+        _ = try await archive.track(
             [
                 TrackRequest(id: paymentID, type: .payment, vendorOrderID: "ORDER-<b>1</b>"),
                 TrackRequest(id: p2pID, type: .p2p),
                 TrackRequest(id: trackedOnlyID, type: .payment),
                 TrackRequest(id: failedID, type: .payment),
             ], now: paidAt)
-        try archiveOne(
+        try await archiveOne(
             archive, id: paymentID, amount: "853374.00", receipt: saleReceipt(),
             url: "https://ofd.soliq.uz/epi?t=\(terminal)&r=\(receiptNumber)&c=20260329185800&s=\(fiscalSign)")
-        try archiveOne(
-            archive, id: p2pID, amount: "12500.00", receipt: p2pReceipt(),
+        try await archiveOne(
+            archive, id: p2pID, type: .p2p, amount: "12500.00", receipt: p2pReceipt(),
             url: "https://ofd.soliq.uz/epi?t=EP000000000777&r=555&c=20260329190800&s=\(p2pFiscalSign)")
-        try archive.recordFailed(
-            failedID, step: .receiptLink, reason: "get_fiscal_cheque: <b>receipt not found</b>", now: now)
+        try await TripFixture.fail(
+            archive, failedID, step: .receiptLink, reason: "get_fiscal_cheque: <b>receipt not found</b>", now: now)
         return archive
     }
 
     private static func archiveOne(
-        _ archive: ArchiveStore, id: TransactionID, amount: String, receipt: FiscalReceipt, url: String
-    ) throws {
-        try archive.recordPaymentInfo(
-            id, PaymentSnapshot(amount: money(amount), status: .completed, date: paidAt, mxID: "MX-\(id)"), now: now)
-        try archive.recordReceiptLink(id, url: url, refundURLs: [], now: now)
+        _ archive: any ArchiveStore, id: TransactionID, type: TransactionType = .payment, amount: String,
+        receipt: FiscalReceipt, url: String
+    ) async throws {
         let original = OriginalDocument(
             bytes: Array(originalHTML.utf8), url: url, httpStatus: 200, contentType: "text/html; charset=utf-8",
             fetchedAt: now, format: .html)
-        let originalID = try archive.recordOriginal(id, original, now: now)
-        try archive.recordArchived(id, originalID: originalID, receipt: receipt, warnings: [], now: now)
+        try await TripFixture.archive(
+            archive, id, type: type, payment: PaymentSnapshot(amount: money(amount), status: .completed, date: paidAt, mxID: "MX-\(id)"),
+            url: url, original: original, receipt: receipt, now: now)
     }
 
     /// A configuration for tests: ephemeral port, injected clock, a report renderer that returns small documents.
@@ -126,7 +127,7 @@ enum Fixture {
     static let logger = Logger(label: "webui-tests")
 
     /// An application over the router, for `test(.router)` and `test(.live)`.
-    static func application(_ archive: ArchiveStore, _ configuration: WebConfiguration) -> some ApplicationProtocol {
+    static func application(_ archive: SQLiteArchiveStore, _ configuration: WebConfiguration) -> some ApplicationProtocol {
         Application(
             router: buildWebRouter(archive: archive, configuration: configuration, logger: logger),
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)), logger: logger)

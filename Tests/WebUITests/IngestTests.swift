@@ -1,4 +1,5 @@
 import Archive
+import SQLiteArchive
 import FiscalCore
 import Foundation
 import HTTPTypes
@@ -20,7 +21,7 @@ struct IngestTests {
 
     @Test("Without a configured token the ingest API is disabled and tracks nothing")
     func disabledWithoutToken() async throws {
-        let archive = try ArchiveStore.temporary()
+        let archive = try SQLiteArchiveStore.temporary()
         try await Fixture.application(archive, Fixture.configuration()).test(.router) { client in
             for headers: HTTPFields in [[.contentType: "application/json"], Self.json] {
                 try await client.execute(
@@ -34,13 +35,13 @@ struct IngestTests {
                 }
             }
         }
-        #expect(try archive.transaction(11_424_156) == nil)
-        #expect(try archive.status(now: Fixture.now).total == 0)
+        await #expect(try archive.transaction(11_424_156) == nil)
+        await #expect(try archive.status(now: Fixture.now).total == 0)
     }
 
     @Test("A wrong or missing token tracks nothing")
     func wrongToken() async throws {
-        let archive = try ArchiveStore.temporary()
+        let archive = try SQLiteArchiveStore.temporary()
         try await Fixture.application(archive, Fixture.configuration(token: Fixture.token)).test(.router) { client in
             for headers: HTTPFields in [
                 [.contentType: "application/json"],
@@ -52,12 +53,12 @@ struct IngestTests {
                 ) { #expect($0.status == .unauthorized) }
             }
         }
-        #expect(try archive.transaction(11_424_156) == nil)
+        await #expect(try archive.transaction(11_424_156) == nil)
     }
 
     @Test("One object or a list is tracked; known ids are counted, not duplicated")
     func tracks() async throws {
-        let archive = try ArchiveStore.temporary()
+        let archive = try SQLiteArchiveStore.temporary()
         try await Fixture.application(archive, Fixture.configuration(token: Fixture.token)).test(.router) { client in
             try await client.execute(
                 uri: "/api/transactions", method: .post, headers: Self.json,
@@ -82,10 +83,10 @@ struct IngestTests {
                 body: ByteBuffer(string: #"[{"transaction_id": 11424160, "type": "p2p"}]"#)
             ) { #expect($0.status == .ok) }
         }
-        let record = try #require(try archive.transaction(11_424_156))
+        let record = try await #require(try archive.transaction(11_424_156))
         #expect(record.type == .payment)
         #expect(record.vendorOrderID == "A-1")
-        #expect(try archive.transaction(11_424_160)?.type == .p2p)
+        await #expect(try archive.transaction(11_424_160)?.type == .p2p)
     }
 
     static let badBodies: [(String, String, Int?)] = [
@@ -111,7 +112,7 @@ struct IngestTests {
 
     @Test("Malformed bodies and wrong types get 400 naming the problem, and track nothing", arguments: badBodies)
     func rejects(body: String, reason: String, index: Int?) async throws {
-        let archive = try ArchiveStore.temporary()
+        let archive = try SQLiteArchiveStore.temporary()
         try await Fixture.application(archive, Fixture.configuration(token: Fixture.token)).test(.router) { client in
             try await client.execute(
                 uri: "/api/transactions", method: .post, headers: Self.json, body: ByteBuffer(string: body)
@@ -124,13 +125,13 @@ struct IngestTests {
                 expectSecurityHeaders(response)
             }
         }
-        #expect(try archive.status(now: Fixture.now).total == 0)
-        #expect(try archive.transaction(5) == nil)
+        await #expect(try archive.status(now: Fixture.now).total == 0)
+        await #expect(try archive.transaction(5) == nil)
     }
 
     @Test("A body that is not declared as JSON gets 415")
     func contentType() async throws {
-        let archive = try ArchiveStore.temporary()
+        let archive = try SQLiteArchiveStore.temporary()
         try await Fixture.application(archive, Fixture.configuration(token: Fixture.token)).test(.router) { client in
             try await client.execute(
                 uri: "/api/transactions", method: .post,
@@ -138,12 +139,12 @@ struct IngestTests {
                 body: ByteBuffer(string: #"{"transaction_id": 5, "type": "payment"}"#)
             ) { #expect($0.status == .unsupportedMediaType) }
         }
-        #expect(try archive.transaction(5) == nil)
+        await #expect(try archive.transaction(5) == nil)
     }
 
     @Test("The receipt API gives the parsed receipt with two-decimal amounts")
     func receiptJSON() async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         try await Fixture.application(archive, Fixture.configuration()).test(.router) { client in
             try await client.execute(uri: "/api/receipts/11424156", method: .get) { response in
                 #expect(response.status == .ok)

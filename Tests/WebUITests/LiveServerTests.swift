@@ -13,7 +13,7 @@ import Testing
 struct LiveServerTests {
     @Test("Over a real loopback port: pages, token, ingest and headers")
     func live() async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         let app = try buildWebApplication(
             archive: archive, configuration: Fixture.configuration(token: Fixture.token), logger: Fixture.logger)
         try await app.test(.live) { client in
@@ -43,7 +43,7 @@ struct LiveServerTests {
                 #expect($0.status == .contentTooLarge)
             }
         }
-        #expect(try archive.transaction(31)?.type == .p2p)
+        await #expect(try archive.transaction(31)?.type == .p2p)
     }
 
     /// For looking at the pages in a browser: `WEBUI_SERVE_SECONDS=120 WEBUI_PORT=8099 swift test --filter serveForScreenshots`
@@ -55,7 +55,7 @@ struct LiveServerTests {
         let environment = ProcessInfo.processInfo.environment
         let seconds = Int(environment["WEBUI_SERVE_SECONDS"] ?? "") ?? 60
         let port = Int(environment["WEBUI_PORT"] ?? "") ?? 8099
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         var configuration = Fixture.configuration()
         configuration.port = port
         let app = try buildWebApplication(archive: archive, configuration: configuration, logger: Fixture.logger)

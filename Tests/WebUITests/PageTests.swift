@@ -29,7 +29,7 @@ struct PageTests {
 
     @Test("Searching by each identifier finds the receipt", arguments: searches)
     func searchFinds(uri: String, expected: TransactionID) async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         try await Fixture.application(archive, Fixture.configuration()).test(.router) { client in
             try await client.execute(uri: uri, method: .get) { response in
                 #expect(response.status == .ok)
@@ -48,7 +48,7 @@ struct PageTests {
 
     @Test("Filters narrow a search; bad filters are explained with 400")
     func filters() async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         try await Fixture.application(archive, Fixture.configuration()).test(.router) { client in
             try await client.execute(uri: "/search?from=2026-03-29&to=2026-03-29&min=853374&max=853374.00", method: .get) {
                 #expect($0.status == .ok)
@@ -70,7 +70,7 @@ struct PageTests {
 
     @Test("Hostile seller and item names are shown as text, never as markup")
     func hostileNamesEscaped() async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         try await Fixture.application(archive, Fixture.configuration()).test(.router) { client in
             for uri in ["/receipts/11424156", "/search?q=307578794", "/search?q=11424156", "/status"] {
                 try await client.execute(uri: uri, method: .get) { response in
@@ -94,7 +94,7 @@ struct PageTests {
 
     @Test("The receipt page shows the receipt, the transaction and the original's integrity")
     func receiptPage() async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         try await Fixture.application(archive, Fixture.configuration()).test(.router) { client in
             try await client.execute(uri: "/receipts/11424156", method: .get) { response in
                 let html = response.text
@@ -124,8 +124,8 @@ struct PageTests {
 
     @Test("The original is served byte-exact inside a sandbox, as text, or as a download")
     func original() async throws {
-        let archive = try Fixture.archive()
-        let stored = try archive.original(for: Fixture.paymentID)
+        let archive = try await Fixture.archive()
+        let stored = try await archive.original(for: Fixture.paymentID)
         try await Fixture.application(archive, Fixture.configuration()).test(.router) { client in
             try await client.execute(uri: "/receipts/11424156/original", method: .get) { response in
                 #expect(response.status == .ok)
@@ -160,7 +160,7 @@ struct PageTests {
 
     @Test("Months list their reports, generated on demand")
     func months() async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         try await Fixture.application(archive, Fixture.configuration()).test(.router) { client in
             try await client.execute(uri: "/months", method: .get) { response in
                 #expect(response.status == .ok)
@@ -186,7 +186,7 @@ struct PageTests {
 
     @Test("A failing report writer shows no path or trace")
     func reportFailure() async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         var configuration = Fixture.configuration()
         configuration.reportRenderer = { _, _ in
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: "/secret/reports/2026-03.csv"])
@@ -203,7 +203,7 @@ struct PageTests {
 
     @Test("The status page shows counts and failures with reasons")
     func status() async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         try await Fixture.application(archive, Fixture.configuration()).test(.router) { client in
             try await client.execute(uri: "/status", method: .get) { response in
                 #expect(response.status == .ok)

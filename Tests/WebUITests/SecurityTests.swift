@@ -17,7 +17,7 @@ struct SecurityTests {
 
     @Test("With a token set, requests without it or with a wrong one are refused with 401")
     func unauthenticatedRefused() async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         try await Fixture.application(archive, Fixture.configuration(token: Fixture.token)).test(.router) { client in
             for uri in Self.protectedRoutes {
                 try await client.execute(uri: uri, method: .get) { response in
@@ -45,7 +45,7 @@ struct SecurityTests {
 
     @Test("Signing in sets an HttpOnly SameSite=Strict cookie that opens the pages")
     func loginCookie() async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         try await Fixture.application(archive, Fixture.configuration(token: Fixture.token)).test(.router) { client in
             try await client.execute(uri: "/login", method: .get) { response in
                 #expect(response.status == .ok)
@@ -80,13 +80,13 @@ struct SecurityTests {
                 uri: "/api/transactions", method: .post, headers: [.cookie: cookie, .contentType: "application/json"],
                 body: ByteBuffer(string: #"{"transaction_id": 777, "type": "payment"}"#)
             ) { #expect($0.status == .unauthorized) }
-            #expect(try archive.transaction(777) == nil)
+            await #expect(try archive.transaction(777) == nil)
         }
     }
 
     @Test("Security headers are on every response, errors included")
     func headersEverywhere() async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         let long = String(repeating: "a", count: 3000)
         try await Fixture.application(archive, Fixture.configuration()).test(.router) { client in
             let requests: [(String, HTTPRequest.Method, HTTPResponse.Status)] = [
@@ -108,7 +108,7 @@ struct SecurityTests {
 
     @Test("Oversized query strings get 414, oversized bodies 413")
     func limits() async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         let configuration = Fixture.configuration(token: Fixture.token, maxBodyBytes: 1024)
         try await Fixture.application(archive, configuration).test(.router) { client in
             let auth: HTTPFields = [.authorization: "Bearer \(Fixture.token)", .contentType: "application/json"]
@@ -126,7 +126,7 @@ struct SecurityTests {
                 #expect($0.status == .contentTooLarge)
                 expectSecurityHeaders($0)
             }
-            #expect(try archive.transaction(900_001) == nil)
+            await #expect(try archive.transaction(900_001) == nil)
         }
     }
 }

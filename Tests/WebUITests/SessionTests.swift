@@ -42,7 +42,7 @@ struct SessionTests {
 
     @Test("Through the server: a signed-in browser is let in, then asked to sign in again once the session expired")
     func sessionEndsOnTheServer() async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         let clock = TestClock(Fixture.now)
         var configuration = Fixture.configuration(token: Fixture.token)
         configuration.now = { clock.now }
@@ -69,7 +69,7 @@ struct SessionTests {
 
     @Test("A repeated form field or a malformed escape is a 400, not a guess")
     func malformedForms() async throws {
-        let archive = try Fixture.archive()
+        let archive = try await Fixture.archive()
         try await Fixture.application(archive, Fixture.configuration()).test(.router) { client in
             for uri in ["/search?q=1&q=2", "/search?q=%zz", "/api/search?q=%zz", "/api/search?q=a&q=b"] {
                 try await client.execute(uri: uri, method: .get) { #expect($0.status == .badRequest, "\(uri)") }

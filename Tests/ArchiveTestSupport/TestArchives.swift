@@ -1,0 +1,119 @@
+import Archive
+import FiscalCore
+import Foundation
+import GRDB
+import SQLiteArchive
+
+/// The archive backends a test runs against: SQLite always; PostgreSQL when `FISCAL_ARCHIVE_TEST_POSTGRES_URL` names
+/// a server (the README's test command and CI start a private one). Tests of the archive's contract take a backend
+/// as their argument (`@Test(arguments: TestBackend.available)`), so the same test proves both.
+public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite
+    case postgres
+
+    public var description: String { rawValue }
+
+    /// The backends this run can test.
+    public static var available: [TestBackend] {
+        ProcessInfo.processInfo.environment["FISCAL_ARCHIVE_TEST_POSTGRES_URL"].map { !$0.isEmpty } == true
+            ? [.sqlite, .postgres] : [.sqlite]
+    }
+
+    /// A new, empty, migrated archive of this backend.
+    public func makeArchive() async throws -> any ArchiveStore {
+        switch self {
+        case .sqlite:
+            return try SQLiteArchiveStore.temporary()
+        case .postgres:
+            throw ArchiveError(.open, "The PostgreSQL backend is not built into this test run")
+        }
+    }
+}
+
+/// Changes an archive behind its back, as someone with direct access to the database could: triggers and foreign
+/// keys switched off (on PostgreSQL, as a superuser). For the tests that prove `verify` catches it.
+public enum Tamper {
+    /// Runs `sql` on the archive's database with every protection off (with `keepingTriggers`, foreign keys
+    /// only: the archive's counting triggers then still see the change).
+    public static func execute(_ archive: any ArchiveStore, _ sql: String, keepingTriggers: Bool = false) async throws {
+        switch archive {
+        case let store as SQLiteArchiveStore:
+            let queue = try DatabaseQueue(path: store.path)
+            try await queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                if !keepingTriggers {
+                    for trigger in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'") {
+                        try db.execute(sql: "DROP TRIGGER \(trigger)")
+                    }
+                }
+                try db.execute(sql: sql)
+            }
+        default:
+            throw ArchiveError(.invalid, "No tamper path for \(type(of: archive))")
+        }
+    }
+
+    /// The rows of a query run directly on the archive's database, each value as text (`nil` for NULL).
+    public static func rows(_ archive: any ArchiveStore, _ sql: String) async throws -> [[String?]] {
+        switch archive {
+        case let store as SQLiteArchiveStore:
+            let queue = try DatabaseQueue(path: store.path)
+            return try await queue.read { db in
+                try Row.fetchAll(db, sql: sql).map { row in
+                    row.databaseValues.map { value -> String? in
+                        switch value.storage {
+                        case .null: nil
+                        case .int64(let n): String(n)
+                        case .double(let d): String(d)
+                        case .string(let text): text
+                        case .blob(let data): data.map { String(format: "%02x", $0) }.joined()
+                        }
+                    }
+                }
+            }
+        default:
+            throw ArchiveError(.invalid, "No direct query path for \(type(of: archive))")
+        }
+    }
+
+    /// Runs `sql` as an ordinary client of the database would (every protection on); returns whether the
+    /// database refused it.
+    public static func isRefused(_ archive: any ArchiveStore, _ sql: String) async throws -> Bool {
+        switch archive {
+        case let store as SQLiteArchiveStore:
+            let queue = try DatabaseQueue(path: store.path)
+            do {
+                try await queue.write { db in try db.execute(sql: sql) }
+                return false
+            } catch is DatabaseError {
+                return true
+            }
+        default:
+            throw ArchiveError(.invalid, "No tamper path for \(type(of: archive))")
+        }
+    }
+
+    /// Flips the lowest bit of the middle byte of an original's stored (compressed) data.
+    public static func flipMiddleByteOfOriginal(_ archive: any ArchiveStore, transactionID: Int64) async throws {
+        switch archive {
+        case let store as SQLiteArchiveStore:
+            let queue = try DatabaseQueue(path: store.path)
+            let data = try await queue.read { db in
+                try Data.fetchOne(db, sql: "SELECT data FROM originals WHERE transaction_id = ?", arguments: [transactionID])
+            }
+            guard let data else { throw ArchiveError(.notFound, "No original of transaction \(transactionID)") }
+            var bytes = Array(data)
+            bytes[bytes.count / 2] ^= 0x01
+            let changed = Data(bytes)
+            try await queue.writeWithoutTransaction { db in
+                for trigger in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'") {
+                    try db.execute(sql: "DROP TRIGGER \(trigger)")
+                }
+                try db.execute(
+                    sql: "UPDATE originals SET data = ? WHERE transaction_id = ?", arguments: [changed, transactionID])
+            }
+        default:
+            throw ArchiveError(.invalid, "No tamper path for \(type(of: archive))")
+        }
+    }
+}
