@@ -26,10 +26,13 @@ extension PostgresArchiveStore {
         return try await open(PostgresArchiveConfiguration(url: adminURL).with(database: name), logger: logger)
     }
 
-    /// Runs `sql` (one statement) on the archive's database outside the archive: with triggers and foreign keys
+    /// Runs `sql` (data-changing statements) on the archive's database outside the archive: with triggers and foreign keys
     /// switched off (`session_replication_role = replica`, which needs a superuser) unless `keepingTriggers`.
+    /// Several statements separated by `;` may be given (they run as one `DO` block).
     package func tamper(_ sql: String, keepingTriggers: Bool = false) async throws {
-        try await Self.runDirect(configuration, keepingTriggers ? nil : "SET session_replication_role = replica", sql)
+        try await Self.runDirect(
+            configuration, keepingTriggers ? nil : "SET session_replication_role = replica",
+            "DO $fiscal_tamper$ BEGIN \(sql); END $fiscal_tamper$")
     }
 
     /// The rows of a query run directly on the archive's database, each value as text (`nil` for NULL), columns in
@@ -54,6 +57,16 @@ extension PostgresArchiveStore {
             throw error
         }
         return rows
+    }
+
+    /// Runs `sql` as an ordinary client would (every protection on); returns whether the server refused it.
+    package func isRefused(_ sql: String) async throws -> Bool {
+        do {
+            try await Self.runDirect(configuration, sql)
+            return false
+        } catch let error as PSQLError where error.serverInfo != nil {
+            return true
+        }
     }
 
     private static func checkedName(_ name: String) throws(ArchiveError) -> String {
