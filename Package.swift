@@ -128,7 +128,7 @@ let package = Package(
 
         // What the tests of every archive user share: the backends to run against, trip fixtures, tampering.
         .target(name: "ArchiveTestSupport", dependencies: [
-            "Archive", "SQLiteArchive", "FiscalCore",
+            "Archive", "SQLiteArchive", "PostgresArchive", "FiscalCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Tests/ArchiveTestSupport", swiftSettings: strict),
 

@@ -3,6 +3,7 @@ import FiscalCore
 import Foundation
 import GRDB
 import SQLiteArchive
+import PostgresArchive
 
 /// The archive backends a test runs against: SQLite always; PostgreSQL when `FISCAL_ARCHIVE_TEST_POSTGRES_URL` names
 /// a server (the README's test command and CI start a private one). Tests of the archive's contract take a backend
@@ -25,7 +26,8 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
         case .sqlite:
             return try SQLiteArchiveStore.temporary()
         case .postgres:
-            throw ArchiveError(.open, "The PostgreSQL backend is not built into this test run")
+            return try await PostgresArchiveStore.openFresh(
+                adminURL: ProcessInfo.processInfo.environment["FISCAL_ARCHIVE_TEST_POSTGRES_URL"] ?? "")
         }
     }
 }
@@ -48,6 +50,8 @@ public enum Tamper {
                 }
                 try db.execute(sql: sql)
             }
+        case let store as PostgresArchiveStore:
+            try await store.tamper(sql, keepingTriggers: keepingTriggers)
         default:
             throw ArchiveError(.invalid, "No tamper path for \(type(of: archive))")
         }
@@ -71,6 +75,8 @@ public enum Tamper {
                     }
                 }
             }
+        case let store as PostgresArchiveStore:
+            return try await store.rawRows(sql)
         default:
             throw ArchiveError(.invalid, "No direct query path for \(type(of: archive))")
         }
@@ -88,6 +94,8 @@ public enum Tamper {
             } catch is DatabaseError {
                 return true
             }
+        case let store as PostgresArchiveStore:
+            return try await store.isRefused(sql)
         default:
             throw ArchiveError(.invalid, "No tamper path for \(type(of: archive))")
         }
@@ -112,6 +120,11 @@ public enum Tamper {
                 try db.execute(
                     sql: "UPDATE originals SET data = ? WHERE transaction_id = ?", arguments: [changed, transactionID])
             }
+        case let store as PostgresArchiveStore:
+            try await store.tamper("""
+                UPDATE originals SET data = set_byte(data, length(data) / 2, get_byte(data, length(data) / 2) # 1)
+                WHERE transaction_id = \(transactionID)
+                """)
         default:
             throw ArchiveError(.invalid, "No tamper path for \(type(of: archive))")
         }
