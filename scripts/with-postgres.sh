@@ -51,8 +51,12 @@ as_pg() { (cd "$DIR" && "${AS_PG[@]}" "$@"); }
 cleanup() {
     if [ -n "$STARTED" ]; then
         as_pg "$BIN/pg_ctl" -D "$DATA" -m immediate -w stop >/dev/null 2>&1 || true
+        # The last backends may still be exiting: wait for the postmaster's pid file to go.
+        for _ in $(seq 1 50); do [ -e "$DATA/postmaster.pid" ] || break; sleep 0.1; done
     fi
-    rm -rf "$DIR"
+    # A cluster that held many test databases has many files; retry if something was still writing.
+    for _ in 1 2 3; do rm -rf "$DIR" 2>/dev/null && break; sleep 1; done
+    [ ! -e "$DIR" ] || echo "with-postgres: could not remove $DIR" >&2
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

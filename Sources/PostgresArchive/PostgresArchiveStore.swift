@@ -86,22 +86,18 @@ public final class PostgresArchiveStore: ArchiveStore, Sendable {
 
     // MARK: - Migrations
 
+    /// Connects once directly (a wrong password or a missing database fails at once with the server's message; the
+    /// pool would keep retrying), within `timeout`, then migrates on that connection (no time limit: migrating a
+    /// large archive, or waiting for another process's migration, may take long).
     private func migrate(timeout: Duration) async throws(ArchiveError) {
         let context = "Cannot open the archive \(location)"
+        let connection: PostgresConnection
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            let configuration = try self.configuration.connectionConfiguration()
+            let logger = self.logger
+            connection = try await withThrowingTaskGroup(of: PostgresConnection.self) { group in
                 group.addTask {
-                    // One direct connection first: a wrong password or a missing database fails at once with the
-                    // server's message (the pool would keep retrying until the timeout).
-                    let connection = try await PostgresConnection.connect(
-                        configuration: try self.configuration.connectionConfiguration(), id: 0, logger: self.logger)
-                    do {
-                        try await Self.migrate(Conn(connection, self.logger))
-                        try? await connection.close()
-                    } catch {
-                        try? await connection.close()
-                        throw error
-                    }
+                    try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
                 }
                 group.addTask {
                     try await Task.sleep(for: timeout)
@@ -109,9 +105,17 @@ public final class PostgresArchiveStore: ArchiveStore, Sendable {
                         .open, "\(context): the server did not answer within \(timeout.components.seconds) seconds")
                 }
                 defer { group.cancelAll() }
-                try await group.next()
+                guard let first = try await group.next() else { throw CancellationError() }
+                return first
             }
         } catch {
+            throw Self.mapError(error, context, code: .open)
+        }
+        do {
+            try await Self.migrate(Conn(connection, logger))
+            try? await connection.close()
+        } catch {
+            try? await connection.close()
             throw Self.mapError(error, context, code: .open)
         }
     }

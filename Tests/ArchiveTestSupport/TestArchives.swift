@@ -2,10 +2,8 @@ import Archive
 import FiscalCore
 import Foundation
 import GRDB
-import Logging
-import PostgresArchive
-import PostgresNIO
 import SQLiteArchive
+import PostgresArchive
 
 /// The archive backends a test runs against: SQLite always; PostgreSQL when `FISCAL_ARCHIVE_TEST_POSTGRES_URL` names
 /// a server (the README's test command and CI start a private one). Tests of the archive's contract take a backend
@@ -28,77 +26,8 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
         case .sqlite:
             return try SQLiteArchiveStore.temporary()
         case .postgres:
-            return try await PostgresArchiveStore.open(try await TestServer.newDatabase())
-        }
-    }
-}
-
-/// The PostgreSQL server of the test run (`FISCAL_ARCHIVE_TEST_POSTGRES_URL`, a superuser's URL set by
-/// `scripts/with-postgres.sh`): every archive gets a database of its own, dropped with the throwaway cluster.
-public enum TestServer {
-    /// The superuser's URL, if the run has a server.
-    public static var adminURL: String? {
-        ProcessInfo.processInfo.environment["FISCAL_ARCHIVE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    /// Creates a new empty database (`fa_<uuid>`) and returns its configuration.
-    public static func newDatabase() async throws -> PostgresArchiveConfiguration {
-        guard let adminURL else { throw ArchiveError(.open, "FISCAL_ARCHIVE_TEST_POSTGRES_URL is not set") }
-        let admin = try PostgresArchiveConfiguration(url: adminURL)
-        let name = "fa_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try await execute("CREATE DATABASE \(name)", on: admin)
-        return admin.with(database: name)
-    }
-
-    /// The URL of a configuration (for child processes: `FISCAL_ARCHIVE_DB`).
-    public static func url(of configuration: PostgresArchiveConfiguration) -> String {
-        let password = configuration.password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) } ?? ""
-        return "postgres://\(configuration.username)\(password)@\(configuration.host ?? "127.0.0.1"):\(configuration.port)/"
-            + "\(configuration.database)?sslmode=disable"
-    }
-
-    /// Runs `statements` one after another in one session on a direct connection to `configuration`'s database,
-    /// as the superuser; returns the last one's rows, each value as text (`nil` for NULL).
-    @discardableResult
-    public static func execute(_ statements: String..., on configuration: PostgresArchiveConfiguration) async throws
-        -> [[String?]]
-    {
-        try await execute(statements: statements, on: configuration)
-    }
-
-    /// ``execute(_:on:)`` with the statements as an array.
-    @discardableResult
-    public static func execute(statements: [String], on configuration: PostgresArchiveConfiguration) async throws
-        -> [[String?]]
-    {
-        let logger = Logger(label: "fiscal-archive.tests", factory: { _ in SwiftLogNoOpLogHandler() })
-        let connection = try await PostgresConnection.connect(
-            configuration: PostgresConnection.Configuration(
-                host: configuration.host ?? "127.0.0.1", port: configuration.port, username: configuration.username,
-                password: configuration.password, database: configuration.database, tls: .disable),
-            id: 1, logger: logger)
-        do {
-            var rows: [[String?]] = []
-            for sql in statements {
-                rows = []
-                let result = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-                for try await row in result {
-                    rows.append(try row.map { cell -> String? in
-                        guard cell.bytes != nil else { return nil }
-                        switch cell.dataType {
-                        case .int2, .int4, .int8: return String(try cell.decode(Int64.self))
-                        case .bool: return String(try cell.decode(Bool.self))
-                        case .bytea: return try cell.decode([UInt8].self).map { String(format: "%02x", $0) }.joined()
-                        default: return try cell.decode(String.self)
-                        }
-                    })
-                }
-            }
-            try await connection.close()
-            return rows
-        } catch {
-            try? await connection.close()
-            throw error
+            return try await PostgresArchiveStore.openFresh(
+                adminURL: ProcessInfo.processInfo.environment["FISCAL_ARCHIVE_TEST_POSTGRES_URL"] ?? "")
         }
     }
 }
@@ -122,12 +51,7 @@ public enum Tamper {
                 try db.execute(sql: sql)
             }
         case let store as PostgresArchiveStore:
-            // As a superuser: triggers and foreign keys off for this session only.
-            let role = keepingTriggers ? "SET session_replication_role = origin" : "SET session_replication_role = replica"
-            // The tests' statements hold no `;` inside literals: each one is run on its own (one session).
-            let statements = sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-                .filter { !$0.isEmpty }
-            try await TestServer.execute(statements: [role] + statements, on: store.configuration)
+            try await store.tamper(sql, keepingTriggers: keepingTriggers)
         default:
             throw ArchiveError(.invalid, "No tamper path for \(type(of: archive))")
         }
@@ -152,7 +76,7 @@ public enum Tamper {
                 }
             }
         case let store as PostgresArchiveStore:
-            return try await TestServer.execute(sql, on: store.configuration)
+            return try await store.rawRows(sql)
         default:
             throw ArchiveError(.invalid, "No direct query path for \(type(of: archive))")
         }
@@ -171,12 +95,7 @@ public enum Tamper {
                 return true
             }
         case let store as PostgresArchiveStore:
-            do {
-                try await TestServer.execute(sql, on: store.configuration)
-                return false
-            } catch is PSQLError {
-                return true
-            }
+            return try await store.isRefused(sql)
         default:
             throw ArchiveError(.invalid, "No tamper path for \(type(of: archive))")
         }
@@ -202,14 +121,34 @@ public enum Tamper {
                     sql: "UPDATE originals SET data = ? WHERE transaction_id = ?", arguments: [changed, transactionID])
             }
         case let store as PostgresArchiveStore:
-            try await TestServer.execute(
-                "SET session_replication_role = replica",
-                """
+            try await store.tamper("""
                 UPDATE originals SET data = set_byte(data, length(data) / 2, get_byte(data, length(data) / 2) # 1)
                 WHERE transaction_id = \(transactionID)
-                """, on: store.configuration)
+                """)
         default:
             throw ArchiveError(.invalid, "No tamper path for \(type(of: archive))")
         }
+    }
+}
+
+/// The PostgreSQL server of the test run (`FISCAL_ARCHIVE_TEST_POSTGRES_URL`, a superuser's URL set by
+/// `scripts/with-postgres.sh`), for tests that hand a database to a child process by its URL.
+public enum TestServer {
+    /// The superuser's URL, if the run has a server.
+    public static var adminURL: String? {
+        ProcessInfo.processInfo.environment["FISCAL_ARCHIVE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Creates a new empty database (`fa_<uuid>`) and returns its URL (with the superuser's credentials).
+    public static func newDatabaseURL() async throws -> String {
+        guard let adminURL else { throw ArchiveError(.open, "FISCAL_ARCHIVE_TEST_POSTGRES_URL is not set") }
+        let name = "fa_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await PostgresArchiveStore.createDatabase(adminURL: adminURL, name: name)
+        guard var components = URLComponents(string: adminURL) else {
+            throw ArchiveError(.invalid, "FISCAL_ARCHIVE_TEST_POSTGRES_URL is not a URL")
+        }
+        components.path = "/" + name
+        guard let url = components.string else { throw ArchiveError(.invalid, "Cannot build the URL of \(name)") }
+        return url
     }
 }

@@ -61,7 +61,7 @@ struct CrashRestartTests {
         try csv.write(toFile: csvPath, atomically: true, encoding: .utf8)
 
         let killedPath = backend == .postgres
-            ? TestServer.url(of: try await TestServer.newDatabase()) : directory.appendingPathComponent("killed.sqlite").path
+            ? try await TestServer.newDatabaseURL() : directory.appendingPathComponent("killed.sqlite").path
         let referencePath = directory.appendingPathComponent("reference.sqlite").path
         for path in [killedPath, referencePath] {
             let track = try await tool.run(["track", "--csv", csvPath], database: path)

@@ -85,4 +85,26 @@ struct ConcurrencyTests {
             #expect(try await store.lookup(.text("croissant"), limit: 10, offset: 0).map(\.transactionID) == [1, 2])
         }
     }
+
+    @Test("the package's test helpers: a fresh database, raw rows as text, tampering as a superuser")
+    func testHelpers() async throws {
+        let adminURL = try #require(TestServer.adminURL)
+        let store = try await PostgresArchiveStore.openFresh(adminURL: adminURL)
+        try await Sample.archive(store, 3, amount: 1_234)
+        #expect(try await store.rawRows("SELECT id, amount, receipt_url, lease_owner FROM transactions")
+            == [["3", "1234", "https://ofd.soliq.uz/epi?t=T&r=3", nil]])
+        await #expect(throws: (any Error).self) {
+            try await store.tamper("UPDATE events SET amount = 1", keepingTriggers: true)
+        }
+        try await store.tamper("UPDATE events SET amount = 1")
+        #expect(try await store.rawRows("SELECT amount FROM events") == [["1"]])
+        #expect(try await store.verify().problems.map(\.kind) == [.rowAltered])
+        let name = store.configuration.database
+        await store.close()
+        try await PostgresArchiveStore.dropDatabase(adminURL: adminURL, name: name)
+        let databases = try await TestServer.raw { c in
+            try await c.rows("SELECT datname FROM pg_database WHERE datname = \(name)").count
+        }
+        #expect(databases == 0)
+    }
 }

@@ -84,6 +84,26 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("sslmode: prefer falls back to plain text on a server without TLS, require refuses it")
+    func tlsModes() async throws {
+        try await TestServer.withDatabase { configuration in
+            var prefer = configuration
+            prefer.tls = .prefer
+            let store = try await PostgresArchiveStore.open(prefer, connectTimeout: .seconds(30))
+            #expect(try await store.chainHead() == IntegrityChain.genesis)
+            await store.close()
+            var require = configuration
+            require.tls = .require
+            do {
+                let refused = try await PostgresArchiveStore.open(require, connectTimeout: .seconds(30))
+                await refused.close()
+                Issue.record("sslmode=require connected to a server without TLS")
+            } catch let error as ArchiveError {
+                #expect(error.code == .open)
+            }
+        }
+    }
+
     @Test("a trip stores payment, links, original, receipt and events; reads give them back")
     func tripAndReads() async throws {
         try await TestServer.withStore { store, _ in
