@@ -99,6 +99,13 @@ struct HTMLNode {
         return String(cString: content)
     }
 
+    /// The bytes of ``text``, undecoded (text runs are joined as bytes, then decoded once).
+    var textBytes: [UInt8] {
+        guard let content = xmlNodeGetContent(pointer) else { return [] }
+        defer { clibxml2_free(content) }
+        return Array(UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))))
+    }
+
     /// An attribute's value, or `nil` when absent.
     func attribute(_ attributeName: String) -> String? {
         guard let value = xmlGetProp(pointer, attributeName) else { return nil }

@@ -66,8 +66,11 @@ enum Labels {
     ]
 
     static func isOtherPaymentMethod(_ key: String) -> Bool {
-        otherPaymentMethods.contains { key == $0 || key.hasPrefix($0 + " ") }
+        otherPaymentMethods.contains(key) || otherPaymentMethodPrefixes.contains { key.hasPrefix($0) }
     }
+
+    /// The methods followed by a space, built once (this runs for every unlabelled two-cell row).
+    private static let otherPaymentMethodPrefixes = otherPaymentMethods.map { $0 + " " }
 
     /// Labels of an item's sub-rows.
     enum Item: String, CaseIterable {

@@ -10,6 +10,7 @@ enum StreamingExtractor {
     /// The facts of `html`; `nil` for empty input.
     static func facts(html: [UInt8]) -> PageFacts? {
         let state = StreamState()
+        state.arena.reserveCapacity(html.count)
         let parsed = SAXPass.run(html: html, handler: StreamState.handler, userData: Unmanaged.passUnretained(state).toOpaque()) {
             state.context = $0
         }
@@ -124,8 +125,8 @@ private final class StreamState {
     /// What an open element is to the extractor.
     struct Frame {
         var tag: Tag
-        /// Text buffers this element fills; stopped at its end.
-        var buffers: [Int] = []
+        /// Where this element's text buffers start in `frameBuffers` (they are stopped at its end).
+        var buffersStart = 0
         /// `tr`: its index in `rows`; `td`: its index in `cells`; `table`: its index in `tables`.
         var slot = -1
         /// `div`, `title`, `h1`…`h4`, `p`: its slot in `messages`.
@@ -150,7 +151,6 @@ private final class StreamState {
     struct CellDraft {
         /// The row whose cell this is, when that row is collected; else -1.
         var row = -1
-        var ownText: [UInt8] = []
         var italics: [Int] = []
         var text = -1
         var isPriceSum = false
@@ -166,9 +166,22 @@ private final class StreamState {
 
     var context: htmlParserCtxtPtr?
     var stack: [Frame] = []
-    var buffers: [[UInt8]] = []
-    /// Buffers receiving text now, with the row they serve (-1: none); a row found not innermost stops its own.
-    var active: [(buffer: Int, row: Int)] = []
+    /// Every text and CDATA run of the page, in order, as libxml2 reported it. A buffer receives all text while it
+    /// is open, so its text is one range of the arena and nothing is copied twice; runs are joined as bytes and
+    /// decoded once (a character split by a processing instruction reads whole).
+    var arena: [UInt8] = []
+    /// The buffers: arena ranges; `end` is -1 while open.
+    var buffers: [(start: Int, end: Int)] = []
+    /// The open frames' buffers, stacked: frame `i` owns `frameBuffers[stack[i].buffersStart...]` below frame
+    /// `i + 1`'s.
+    var frameBuffers: [Int] = []
+    /// Runs of text directly inside a `td` (its own text): the cell and the arena range.
+    var ownRuns: [(cell: Int, start: Int, end: Int)] = []
+    /// Stack indices of the open `tr`, `table` and `div` elements, innermost last; open `table.products-tables`.
+    var openRows: [Int] = []
+    var openTables: [Int] = []
+    var openDivs: [Int] = []
+    var openProductsTables = 0
     var rows: [RowDraft] = []
     var cells: [CellDraft] = []
     /// Open `td`s, outermost first.
@@ -181,14 +194,13 @@ private final class StreamState {
     var hasTicketWrap = false
     var hasSPARoot = false
 
-    func newBuffer(row: Int = -1) -> Int {
-        buffers.append([])
-        active.append((buffers.count - 1, row))
+    func newBuffer() -> Int {
+        buffers.append((arena.count, -1))
         return buffers.count - 1
     }
 
     func stop(_ buffer: Int) {
-        if let index = active.lastIndex(where: { $0.buffer == buffer }) { active.remove(at: index) }
+        if buffers[buffer].end < 0 { buffers[buffer].end = arena.count }
     }
 
     // MARK: Events
@@ -226,15 +238,16 @@ private final class StreamState {
             if stack[depth - 1].tag == .td { parentCell = stack[depth - 1].slot }
         }
         var frame = Frame(tag: tag)
+        frame.buffersStart = frameBuffers.count
 
         // Marking codes: the element children of the first badge's parent that follow the badge.
         let isBadge = classAttribute != nil && hasClass("markirovka_class")
         for cell in openCells where cells[cell].row >= 0 {
             if let parent = cells[cell].badgeParent {
                 if cells[cell].badgeClosed, parent == depth - 1 {
-                    let buffer = newBuffer(row: cells[cell].row)
+                    let buffer = newBuffer()
                     cells[cell].marking?.append(buffer)
-                    frame.buffers.append(buffer)
+                    frameBuffers.append(buffer)
                 }
             } else if isBadge {
                 cells[cell].badgeParent = depth - 1
@@ -245,23 +258,18 @@ private final class StreamState {
         switch tag {
         case .tr:
             // An open row with a row inside is not innermost: stop collecting its cells.
-            if let outer = stack.lastIndex(where: { $0.tag == .tr }) {
-                let row = stack[outer].slot
-                if rows[row].innermost {
-                    rows[row].innermost = false
-                    active.removeAll { $0.row == row }
-                }
-            }
-            let table = stack.last(where: { $0.tag == .table })?.slot ?? -1
-            let inProducts = stack.contains { $0.isProductsTable }
-            rows.append(RowDraft(inProductsTable: inProducts, isProductsRow: hasClass("products-row"), table: table))
+            // (Its buffers keep filling; the row is dropped at the end.)
+            if let outer = openRows.last { rows[stack[outer].slot].innermost = false }
+            let table = openTables.last.map { stack[$0].slot } ?? -1
+            rows.append(RowDraft(inProductsTable: openProductsTables > 0, isProductsRow: hasClass("products-row"), table: table))
             frame.slot = rows.count - 1
+            openRows.append(depth)
         case .td:
             var cell = CellDraft()
             cell.isPriceSum = hasClass("price-sum")
             if let top = stack.last, top.tag == .tr, rows[top.slot].innermost {
                 cell.row = top.slot
-                cell.text = newBuffer(row: top.slot)
+                cell.text = newBuffer()
             }
             cells.append(cell)
             frame.slot = cells.count - 1
@@ -271,37 +279,39 @@ private final class StreamState {
             tables.append(nil)
             frame.slot = tables.count - 1
             frame.isProductsTable = hasClass("products-tables")
+            if frame.isProductsTable { openProductsTables += 1 }
+            openTables.append(depth)
         case .span:
             if classAttribute != nil, hasClass("left"), let cell = collectingCell() {
-                let buffer = newBuffer(row: cells[cell].row)
+                let buffer = newBuffer()
                 cells[cell].spans.append(buffer)
-                frame.buffers.append(buffer)
+                frameBuffers.append(buffer)
             }
         case .b:
             if let parentCell, cells[parentCell].row >= 0, stack[depth - 1].elementChildren == 1 {
-                let buffer = newBuffer(row: cells[parentCell].row)
+                let buffer = newBuffer()
                 cells[parentCell].firstChildBold = buffer
-                frame.buffers.append(buffer)
+                frameBuffers.append(buffer)
             }
         case .i:
             if let parentCell {
                 let buffer = newBuffer()
                 cells[parentCell].italics.append(buffer)
-                frame.buffers.append(buffer)
+                frameBuffers.append(buffer)
             }
         case .h3:
             let buffer = newBuffer()
             let cell = openCells.last
             headings.append((buffer, hasStyle ? styleAttribute.map { String(cString: $0) } ?? "" : nil, cell))
             messages.append((buffer, false))
-            frame.buffers.append(buffer)
+            frameBuffers.append(buffer)
         case .div:
             if !hasTicketWrap, classAttribute != nil, hasClass("ticket-wrap") { hasTicketWrap = true }
             if !hasSPARoot, let id = idAttribute, xmlStrEqual(id, "root") != 0 || xmlStrEqual(id, "app") != 0 {
                 hasSPARoot = true
             }
             // The nearest open div now has a div below it: not innermost.
-            if let outer = stack.lastIndex(where: { $0.tag == .div }), stack[outer].message >= 0 {
+            if let outer = openDivs.last, stack[outer].message >= 0 {
                 let slot = stack[outer].message
                 if let message = messages[slot] { stop(message.buffer) }
                 messages[slot] = nil
@@ -310,12 +320,13 @@ private final class StreamState {
             let buffer = newBuffer()
             messages.append((buffer, false))
             frame.message = messages.count - 1
-            frame.buffers.append(buffer)
+            frameBuffers.append(buffer)
+            openDivs.append(depth)
         case .title, .h1, .h2, .h4, .p:
             let buffer = newBuffer()
             messages.append((buffer, tag == .title || tag == .h1))
             frame.message = messages.count - 1
-            frame.buffers.append(buffer)
+            frameBuffers.append(buffer)
         case .other, .html, .head, .body: break
         }
         stack.append(frame)
@@ -332,9 +343,12 @@ private final class StreamState {
 
     func end() {
         guard let frame = stack.popLast() else { return }
-        for buffer in frame.buffers { stop(buffer) }
+        for index in frame.buffersStart..<frameBuffers.count { stop(frameBuffers[index]) }
+        frameBuffers.removeSubrange(frame.buffersStart...)
         let depth = stack.count
         switch frame.tag {
+        case .tr: openRows.removeLast()
+        case .div: openDivs.removeLast()
         case .td:
             if openCells.last == frame.slot { openCells.removeLast() }
             let cell = cells[frame.slot]
@@ -342,6 +356,8 @@ private final class StreamState {
             cells[frame.slot].elementChildren = frame.elementChildren
         case .table:
             tables[frame.slot] = elementStarts
+            openTables.removeLast()
+            if frame.isProductsTable { openProductsTables -= 1 }
         default: break
         }
         // The badge closing opens its siblings; its parent closing ends them.
@@ -356,13 +372,25 @@ private final class StreamState {
     /// (libxml2 keeps blanks unless told `HTML_PARSE_NOBLANKS`).
     func text(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard !bytes.isEmpty else { return }
-        if let top = stack.last, top.tag == .td { cells[top.slot].ownText.append(contentsOf: bytes) }
-        for (buffer, _) in active { buffers[buffer].append(contentsOf: bytes) }
+        let start = arena.count
+        arena.append(contentsOf: bytes)
+        if let top = stack.last, top.tag == .td { ownRuns.append((top.slot, start, arena.count)) }
     }
 
     func finish() -> PageFacts {
         while !stack.isEmpty { end() }
-        func string(_ buffer: Int) -> String { String(decoding: buffers[buffer], as: UTF8.self) }
+        let arena = self.arena
+        func string(_ buffer: Int) -> String {
+            let range = buffers[buffer]
+            return arena.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[range.start..<(range.end < 0 ? $0.count : range.end)]), as: UTF8.self)
+            }
+        }
+        func ownText(_ cell: Int) -> String {
+            var bytes: [UInt8] = []
+            for run in ownRuns where run.cell == cell { bytes += arena[run.start..<run.end] }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var facts = PageFacts()
         facts.hasTicketWrap = hasTicketWrap
         facts.hasSPARoot = hasSPARoot
@@ -373,7 +401,7 @@ private final class StreamState {
             let cell = heading.cell.map { cells[$0] }
             return PageFacts.Heading(
                 text: string(heading.buffer), style: heading.style,
-                cellOwnText: cell.map { String(decoding: $0.ownText, as: UTF8.self) },
+                cellOwnText: heading.cell.map(ownText),
                 cellItalics: cell?.italics.map(string) ?? [])
         }
         facts.rows = rows.filter(\.innermost).map { row in

@@ -13,6 +13,8 @@ enum TextNormalization {
     /// The text without leading and trailing whitespace; inner whitespace is kept as written.
     static func trimmed(_ text: String) -> String {
         let scalars = text.unicodeScalars
+        // Most texts need no trimming: return them without building a new string.
+        if let first = scalars.first, let last = scalars.last, !isSpace(first), !isSpace(last) { return text }
         guard let start = scalars.firstIndex(where: { !isSpace($0) }),
             let end = scalars.lastIndex(where: { !isSpace($0) })
         else { return "" }
@@ -27,7 +29,93 @@ enum TextNormalization {
 
     /// A comparison key for labels: whitespace runs collapsed to one space, trimmed, the four apostrophes (and
     /// U+2018, U+02BC) folded to `'`, lowercased, and a trailing colon dropped.
+    ///
+    /// Every row's first cell goes through this, so texts of ASCII, Cyrillic and common punctuation (every label
+    /// there is) are folded on their UTF-8 bytes in one pass; any other character takes the general path
+    /// (``labelKeyReference(_:)``), which gives the same key (a test holds the two together).
     static func labelKey(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { output in
+                foldedLabelKey(bytes, into: output).map { String(decoding: UnsafeBufferPointer(rebasing: output[..<$0]), as: UTF8.self) }
+            }
+        } ?? labelKeyReference(text)
+    }
+
+    /// The byte-level ``labelKey(_:)``: writes the key of `bytes` (valid UTF-8) into `output` (at least as long; a
+    /// key is never longer than its text) and returns its length, or `nil` when a character outside the folded set
+    /// needs the general path.
+    private static func foldedLabelKey(_ bytes: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        var count = 0
+        var pendingSpace = false
+        var index = 0
+        let end = bytes.count
+        @inline(__always) func put(_ byte: UInt8) {
+            if pendingSpace {
+                output[count] = 0x20
+                count += 1
+                pendingSpace = false
+            }
+            output[count] = byte
+            count += 1
+        }
+        while index < end {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                switch lead {
+                case 0x09...0x0D, 0x20: pendingSpace = count > 0
+                case 0x41...0x5A: put(lead + 0x20)
+                case 0x60, 0x27: put(0x27)
+                default: put(lead)
+                }
+            } else if lead < 0xE0 {
+                guard lead >= 0xC2, index + 1 < end else { return nil }
+                let scalar = UInt32(lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
+                index += 2
+                let lowered: UInt32
+                switch scalar {
+                case 0xA0:
+                    pendingSpace = count > 0
+                    continue
+                case 0x2BB, 0x2BC:
+                    put(0x27)
+                    continue
+                case 0xA1...0xBF, 0x430...0x45F, 0x493, 0x49B, 0x4B3: lowered = scalar  // no case, or lowercase
+                case 0x400...0x40F: lowered = scalar + 0x50
+                case 0x410...0x42F: lowered = scalar + 0x20
+                case 0x492, 0x49A, 0x4B2: lowered = scalar + 1  // Ғ Қ Ҳ
+                default: return nil
+                }
+                put(0xC0 | UInt8(lowered >> 6))
+                output[count] = 0x80 | UInt8(lowered & 0x3F)
+                count += 1
+            } else if lead < 0xF0 {
+                guard index + 2 < end else { return nil }
+                let scalar = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                switch scalar {
+                case 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF:
+                    pendingSpace = count > 0
+                case 0x2018, 0x2019: put(0x27)
+                case 0x2010...0x2017, 0x201A...0x2027, 0x2030...0x205E, 0x2116:  // punctuation and №: no case
+                    put(lead)
+                    output[count] = bytes[index + 1]
+                    output[count + 1] = bytes[index + 2]
+                    count += 2
+                default: return nil
+                }
+                index += 3
+            } else {
+                return nil
+            }
+        }
+        while count > 0, output[count - 1] == UInt8(ascii: ":") || output[count - 1] == 0x20 { count -= 1 }
+        return count
+    }
+
+    /// ``labelKey(_:)`` for any text, on Unicode scalars and `lowercased()`: the definition the byte-level fold
+    /// must agree with.
+    static func labelKeyReference(_ text: String) -> String {
         var result = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {

@@ -23,7 +23,10 @@ enum TreeExtractor {
             let cell = heading.ancestor(where: { $0.isElement("td") })
             return PageFacts.Heading(
                 text: heading.text, style: heading.attribute("style"),
-                cellOwnText: cell.map { $0.children.filter(\.isText).map(\.text).joined() },
+                // The bytes of the text nodes are joined before decoding, as `xmlNodeGetContent` joins them for the
+                // cell's whole text: a character split by a removed processing instruction (`\xd1<?php ?>\x83`)
+                // reads whole, never as two replacement characters.
+                cellOwnText: cell.map { String(decoding: $0.children.filter(\.isText).flatMap(\.textBytes), as: UTF8.self) },
                 cellItalics: cell.map { $0.children(named: "i").map(\.text) } ?? [])
         }
         facts.rows = scan.innermostRows.map { row in

@@ -137,6 +137,27 @@ struct ExtractorEquivalenceTests {
         }
     }
 
+    /// Fuzz seed 66, round 428: a processing instruction inside the two bytes of `у` in the seller's address
+    /// (`12-\xd1<?php x ?>\x83й`). libxml2 reports the text on either side as two runs (the PI is its own node in
+    /// the tree); the tree reference decoded each run alone (two U+FFFD) while the streaming extractor joined the
+    /// bytes first. Joined is right: it is how libxml2 gives the cell's whole text, so the address now reads `12-уй`
+    /// through both.
+    @Test("a processing instruction splitting a UTF-8 character in the seller's address (fuzz seed 66)")
+    func processingInstructionInsideCharacter() throws {
+        let receipt = try #require(RoundTripTests.crafted.first { $0.1.seller.address.hasSuffix("12-уй") }).1
+        let page = Array(SandboxReceipts.legacyPage(receipt).utf8)
+        let wanted = Array("12-уй".utf8)
+        let split: [UInt8] = Array("12-".utf8) + [0xD1] + Array("<?php x ?>".utf8) + [0x83] + Array("й".utf8)
+        let start = try #require(page.indices.first { page[$0...].starts(with: wanted) })
+        var edited = page
+        edited.replaceSubrange(start..<(start + wanted.count), with: split)
+        #expect(Agreement.disagreement(edited) == nil)
+        for extractor in ReceiptPageParser.Extractor.allCases {
+            let parsed = try ReceiptPageParser.parse(html: edited, extractor: extractor)
+            #expect(parsed.receipt.seller.address == "Самарқанд ш., Ўзбекистон кўчаси, 12-уй", "\(extractor)")
+        }
+    }
+
     @Test("deterministically mutated pages (a fixed sample of the fuzz run)")
     func mutatedPages() throws {
         let seeds = try PageMutator.seeds()
