@@ -69,6 +69,11 @@ final class Runtime: Sendable {
         _ = loggingBootstrapped
     }
 
+    /// An archive error's sentence, or any other error as it describes itself.
+    static func sentence(_ error: any Error) -> String {
+        (error as? ArchiveError)?.message ?? "\(error)"
+    }
+
     /// Opens the archive `FISCAL_ARCHIVE_DB` (`--db`) names: a `postgres://` or `postgresql://` URL is a PostgreSQL
     /// database (migrated on open); anything else is the path of a SQLite file (created if needed).
     func openArchive() async throws -> any ArchiveStore {
@@ -79,7 +84,8 @@ final class Runtime: Sendable {
             }
             return try SQLiteArchiveStore(path: location, logger: logger)
         } catch {
-            throw Exit.fail("Cannot open the archive: \(error)")
+            // The message names the archive (without a password) and the reason; the driver's own error adds nothing.
+            throw Exit.fail(Self.sentence(error))
         }
     }
 

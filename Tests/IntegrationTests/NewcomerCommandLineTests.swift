@@ -40,6 +40,19 @@ struct NewcomerCommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: decoy))
     }
 
+    @Test("a PostgreSQL archive that cannot be opened is named without its password, with the reason", arguments: [
+        ("postgres://fiscal:s3cr3t-pw@127.0.0.1:1/archive?sslmode=disable", "postgres://fiscal@127.0.0.1:1/archive"),
+        ("postgresql://fiscal:s3cr3t-pw@db host/archive", "space"),
+        ("postgres://fiscal:s3cr3t-pw@127.0.0.1:5432/archive?sslmode=sometimes", "sslmode"),
+    ])
+    func unreachablePostgres(url: String, named: String) throws {
+        let result = try CLI.run(["--db", url, "status"], environment: [:])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(named), "\(result.stderr)")
+        #expect(!result.stderr.contains("s3cr3t-pw") && !result.stdout.contains("s3cr3t-pw"), "\(result.stderr)")
+        #expect(!result.stderr.contains("PSQLError"), "\(result.stderr)")
+    }
+
     @Test("options before nested commands move behind the innermost command name")
     func hoisting() {
         let root = FiscalArchive.self
