@@ -148,3 +148,57 @@ public struct VATLine: Sendable, Hashable {
     /// The VAT owed for the month at this rate: sale VAT minus refund VAT.
     public var netVAT: Money { vat + refundVAT }
 }
+
+/// One row of a backend's VAT query: the items of one rate, currency and side (sales or refunds) of a month.
+package struct VATQueryRow: Sendable {
+    package var rate: String
+    package var currency: String
+    package var isRefund: Bool
+    package var gross: Int64
+    package var vat: Int64
+    package var itemCount: Int
+    /// The part of `vat` whose event lies in another month.
+    package var otherMonthVAT: Int64
+
+    package init(
+        rate: String, currency: String, isRefund: Bool, gross: Int64, vat: Int64, itemCount: Int, otherMonthVAT: Int64
+    ) {
+        self.rate = rate
+        self.currency = currency
+        self.isRefund = isRefund
+        self.gross = gross
+        self.vat = vat
+        self.itemCount = itemCount
+        self.otherMonthVAT = otherMonthVAT
+    }
+}
+
+extension VATLine {
+    /// Folds a backend's VAT query rows into one line per rate and currency (refunds negative), ordered by rate:
+    /// the same folding for every backend.
+    package static func lines(from rows: [VATQueryRow]) throws(ArchiveError) -> [VATLine] {
+        var lines: [String: VATLine] = [:]
+        for row in rows {
+            guard let rate = try? ExactDecimal(parsing: row.rate), let currency = Currency(rawValue: row.currency)
+            else { throw ArchiveError(.corrupt, "The archive holds an unreadable VAT rate \(row.rate)") }
+            let key = "\(rate)|\(currency.rawValue)"
+            var line = lines[key] ?? VATLine(rate: rate, gross: .zero(currency), vat: .zero(currency), itemCount: 0)
+            let gross = Money(minorUnits: row.gross, currency: currency)
+            let vat = Money(minorUnits: row.vat, currency: currency)
+            let other = Money(minorUnits: row.otherMonthVAT, currency: currency)
+            if row.isRefund {
+                line.refundGross = -gross
+                line.refundVAT = -vat
+                line.refundItemCount = row.itemCount
+                line.otherMonthVAT = line.otherMonthVAT - other
+            } else {
+                line.gross = gross
+                line.vat = vat
+                line.itemCount = row.itemCount
+                line.otherMonthVAT = line.otherMonthVAT + other
+            }
+            lines[key] = line
+        }
+        return lines.values.sorted { ($0.rate, $0.currency.rawValue) < ($1.rate, $1.currency.rawValue) }
+    }
+}

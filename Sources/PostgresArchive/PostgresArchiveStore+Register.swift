@@ -183,50 +183,14 @@ extension PostgresArchiveStore {
                 GROUP BY i.vat_rate, d.currency, d.is_refund
                 """
             ).map { row in
-                (rate: try row("vat_rate", String.self), currency: try row("currency", String.self),
-                 isRefund: try row("is_refund", Bool.self), gross: try row("gross", Int64.self),
-                 vat: try row("vat", Int64.self), n: Int(try row("n", Int64.self)),
-                 otherVat: try row("other_vat", Int64.self))
-            }.map(VATRow.init)
-        }
-        var lines: [String: VATLine] = [:]
-        for row in rows {
-            guard let rate = try? ExactDecimal(parsing: row.rate), let currency = Currency(rawValue: row.currency)
-            else { throw ArchiveError(.corrupt, "The archive holds an unreadable VAT rate \(row.rate)") }
-            let key = "\(rate)|\(currency.rawValue)"
-            var line = lines[key] ?? VATLine(rate: rate, gross: .zero(currency), vat: .zero(currency), itemCount: 0)
-            let gross = Money(minorUnits: row.gross, currency: currency)
-            let vat = Money(minorUnits: row.vat, currency: currency)
-            let other = Money(minorUnits: row.otherVat, currency: currency)
-            if row.isRefund {
-                line.refundGross = -gross
-                line.refundVAT = -vat
-                line.refundItemCount = row.n
-                line.otherMonthVAT = line.otherMonthVAT - other
-            } else {
-                line.gross = gross
-                line.vat = vat
-                line.itemCount = row.n
-                line.otherMonthVAT = line.otherMonthVAT + other
+                VATQueryRow(
+                    rate: try row("vat_rate", String.self), currency: try row("currency", String.self),
+                    isRefund: try row("is_refund", Bool.self), gross: try row("gross", Int64.self),
+                    vat: try row("vat", Int64.self), itemCount: Int(try row("n", Int64.self)),
+                    otherMonthVAT: try row("other_vat", Int64.self))
             }
-            lines[key] = line
         }
-        return lines.values.sorted { ($0.rate, $0.currency.rawValue) < ($1.rate, $1.currency.rawValue) }
-    }
-}
-
-/// A row of the VAT query.
-struct VATRow: Sendable {
-    var rate: String
-    var currency: String
-    var isRefund: Bool
-    var gross: Int64
-    var vat: Int64
-    var n: Int
-    var otherVat: Int64
-
-    init(_ values: (rate: String, currency: String, isRefund: Bool, gross: Int64, vat: Int64, n: Int, otherVat: Int64)) {
-        (rate, currency, isRefund, gross, vat, n, otherVat) = values
+        return try VATLine.lines(from: rows)
     }
 }
 

@@ -107,29 +107,11 @@ extension SQLiteArchiveStore {
         } catch {
             throw Self.mapError(error, "Cannot compute the VAT of \(month)")
         }
-        var lines: [String: VATLine] = [:]
-        for row in rows {
-            guard let rate = try? ExactDecimal(parsing: row.vatRate), let currency = Currency(rawValue: row.currency)
-            else { throw ArchiveError(.corrupt, "The archive holds an unreadable VAT rate \(row.vatRate)") }
-            let key = "\(rate)|\(currency.rawValue)"
-            var line = lines[key] ?? VATLine(rate: rate, gross: .zero(currency), vat: .zero(currency), itemCount: 0)
-            let gross = Money(minorUnits: row.gross, currency: currency)
-            let vat = Money(minorUnits: row.vat, currency: currency)
-            let other = Money(minorUnits: row.otherVat, currency: currency)
-            if row.isRefund {
-                line.refundGross = -gross
-                line.refundVAT = -vat
-                line.refundItemCount = row.n
-                line.otherMonthVAT = line.otherMonthVAT - other
-            } else {
-                line.gross = gross
-                line.vat = vat
-                line.itemCount = row.n
-                line.otherMonthVAT = line.otherMonthVAT + other
-            }
-            lines[key] = line
-        }
-        return lines.values.sorted { ($0.rate, $0.currency.rawValue) < ($1.rate, $1.currency.rawValue) }
+        return try VATLine.lines(from: rows.map {
+            VATQueryRow(
+                rate: $0.vatRate, currency: $0.currency, isRefund: $0.isRefund, gross: $0.gross, vat: $0.vat,
+                itemCount: $0.n, otherMonthVAT: $0.otherVat)
+        })
     }
 
     /// The Tashkent months that have at least one event, oldest first.
