@@ -129,7 +129,7 @@ func launchTool(
 ) throws -> Process {
     if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-    handle.seekToEndOfFile()
+    _ = handle.seekToEndOfFile()
     let process = Process()
     process.executableURL = URL(fileURLWithPath: tool)
     process.arguments = arguments

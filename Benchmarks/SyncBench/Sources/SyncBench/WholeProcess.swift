@@ -45,7 +45,7 @@ enum BenchTarget: CustomStringConvertible {
             guard var components = URLComponents(string: admin) else { throw BenchError("cannot parse \(admin)") }
             components.path = "/" + database
             guard let url = components.string else { throw BenchError("cannot build a URL from \(admin)") }
-            return (url, { try? psql(admin, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)") })
+            return (url, { _ = try? psql(admin, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)") })
         }
     }
 }
@@ -96,9 +96,9 @@ func runWholeProcess(
         throw BenchError("\(tool) is not an executable: build it with `swift build -c release` at the repository root")
     }
     let L = seconds(latency)
-    print(String(format: "whole process on %@: `fiscal-archive sync --concurrency C` × W processes, L = %.0f ms on "
-        + "payment_info, get_fiscal_cheque and the receipt site; %d transactions per slot (C·W slots); load %@",
-        target.description, L * 1000, perSlot, loadAverage()))
+    print("whole process on \(target): `fiscal-archive sync --concurrency C` × W processes, L = \(Int(L * 1000)) ms on "
+        + "payment_info, get_fiscal_cheque and the receipt site; \(perSlot) transactions per slot (C·W slots); "
+        + "load \(loadAverage())")
     print("   C  W   run      tx   wall s   tx/s   bound   of bound   CPU s  CPU/tx ms  archived  other  load")
     var summaries: [String] = []
     for setting in settings {
@@ -138,17 +138,17 @@ func runWholeProcess(
                 let archived = archivedCount(status)
                 let rate = Double(transactions.count) / wall
                 rates.append(rate)
-                print(String(format: "%4d %2d  %4d  %6d  %7.2f  %5.1f  %6.1f   %6.1f %%  %6.2f  %8.2f  %8@  %5@  %@",
+                print(String(format: "%4d %2d  %4d  %6d  %7.2f  %5.1f  %6.1f   %6.1f %%  %6.2f  %8.2f",
                     setting.concurrency, setting.workers, run, transactions.count, wall, rate, bound,
-                    rate / bound * 100, cpu, cpu / Double(transactions.count) * 1000,
-                    archived.map(String.init) ?? "?", archived.map { String(transactions.count - $0) } ?? "?", load))
+                    rate / bound * 100, cpu, cpu / Double(transactions.count) * 1000)
+                    + "  \(archived.map(String.init) ?? "?")  \(archived.map { String(transactions.count - $0) } ?? "?")  \(load)")
                 try? FileManager.default.removeItem(atPath: log)
             }
             let sorted = rates.sorted()
             let median = sorted[sorted.count / 2]
-            summaries.append(String(format: "%@ C = %d, W = %d: median %.1f tx/s = %.1f %% of the bound %.1f (runs %.1f…%.1f %%)",
-                target.description, setting.concurrency, setting.workers, median, median / bound * 100, bound,
-                sorted.first! / bound * 100, sorted.last! / bound * 100))
+            summaries.append("\(target) C = \(setting.concurrency), W = \(setting.workers): " + String(format:
+                "median %.1f tx/s = %.1f %% of the bound %.1f (runs %.1f…%.1f %%)",
+                median, median / bound * 100, bound, sorted[0] / bound * 100, sorted[sorted.count - 1] / bound * 100))
         } catch {
             await sandbox.shutdown()
             throw error
@@ -180,5 +180,5 @@ func archivedCount(_ status: String) -> Int? {
     guard let object = try? JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any],
         let counts = object["counts"] as? [String: Any]
     else { return nil }
-    return (counts["archived"] as? NSNumber)?.intValue
+    return (counts["archived"] as? Int) ?? (counts["archived"] as? NSNumber)?.intValue
 }
