@@ -17,7 +17,8 @@ let package = Package(
         .library(name: "Reports", targets: ["FiscalCore", "Archive", "SQLiteArchive", "Reports"]),
         .library(name: "ReceiptParser", targets: ["ReceiptParser"]),
         .library(name: "FiscalArchiveKit", targets: [
-            "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "Sync", "Sandbox",
+            "FiscalCore", "PaySysClient", "ReceiptParser", "ReceiptFetcher", "Archive", "SQLiteArchive", "Sync",
+            "Sandbox",
         ]),
     ],
     dependencies: [

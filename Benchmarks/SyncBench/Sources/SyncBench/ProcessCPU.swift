@@ -3,6 +3,7 @@ import FiscalCore
 import Foundation
 import GRDB
 import Logging
+import SQLiteArchive
 import Sandbox
 
 #if canImport(Glibc)
@@ -29,7 +30,7 @@ func processCPU() -> Double {
 /// (transactions with payment info, one payment event, one original, one receipt with three items and its
 /// full-text row, two chain links each). Paid two months ago, so they are outside the re-check window.
 func seedArchive(_ path: String, count: Int, now: Int64) throws {
-    _ = try ArchiveStore(path: path)  // creates and migrates
+    _ = try SQLiteArchiveStore(path: path)  // creates and migrates
     let queue = try DatabaseQueue(path: path)
     let old = now - 60 * 86_400
     let base: Int64 = 900_000_000_000
@@ -106,10 +107,8 @@ func seedArchive(_ path: String, count: Int, now: Int64) throws {
     try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
 }
 
-/// Runs the tool with `arguments` against the sandbox; returns (exit status, wall seconds, CPU seconds).
-func runTool(
-    _ tool: String, _ arguments: [String], database: String, sandbox: SandboxServer, log: String
-) throws -> (status: Int32, wall: Double, cpu: Double) {
+/// The environment that points the tool at `database` and at `sandbox` (retries far away, so a run ends).
+func toolEnvironment(database: String, sandbox: SandboxServer) -> [String: String] {
     var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FISCAL_ARCHIVE_") }
     environment["FISCAL_ARCHIVE_DB"] = database
     environment["FISCAL_ARCHIVE_GATEWAY_URL"] = sandbox.gatewayURL
@@ -121,20 +120,35 @@ func runTool(
     environment["FISCAL_ARCHIVE_RECEIPT_RATE"] = "0"
     environment["FISCAL_ARCHIVE_RETRY_INITIAL"] = "600"
     environment["FISCAL_ARCHIVE_RETRY_MAX"] = "600"
-    _ = FileManager.default.createFile(atPath: log, contents: nil)
+    return environment
+}
+
+/// Starts the tool with `arguments` against the sandbox, its output appended to `log`.
+func launchTool(
+    _ tool: String, _ arguments: [String], database: String, sandbox: SandboxServer, log: String
+) throws -> Process {
+    if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-    defer { try? handle.close() }
+    _ = handle.seekToEndOfFile()
     let process = Process()
     process.executableURL = URL(fileURLWithPath: tool)
     process.arguments = arguments
-    process.environment = environment
+    process.environment = toolEnvironment(database: database, sandbox: sandbox)
     process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
     process.standardOutput = handle
     process.standardError = handle
     process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return process
+}
+
+/// Runs the tool with `arguments` against the sandbox; returns (exit status, wall seconds, CPU seconds).
+func runTool(
+    _ tool: String, _ arguments: [String], database: String, sandbox: SandboxServer, log: String
+) throws -> (status: Int32, wall: Double, cpu: Double) {
     let cpuBefore = childrenCPU()
     let started = ContinuousClock.now
-    try process.run()
+    let process = try launchTool(tool, arguments, database: database, sandbox: sandbox, log: log)
     process.waitUntilExit()
     let wall = seconds(ContinuousClock.now - started)
     return (process.terminationStatus, wall, childrenCPU() - cpuBefore)
@@ -178,7 +192,7 @@ func measure(tool: String, sandbox: SandboxServer, seeds: [Int]) async throws {
         guard track.status == 0 else { throw BenchError("track failed: see \(log)") }
         let sync = try runTool(tool, ["sync", "--concurrency", "16"], database: path, sandbox: sandbox, log: log)
         guard sync.status == 0 else { throw BenchError("sync failed (\(sync.status)): see \(log)") }
-        let archived = try ArchiveStore(path: path).status(now: now).countsByState[.archived] ?? 0
+        let archived = try await SQLiteArchiveStore(path: path).status(now: now).countsByState[.archived] ?? 0
         let perTransaction = sync.cpu / Double(transactions.count) * 1000
         if baseline == nil { baseline = perTransaction }
         print(String(format: "%9d  %7.1f  %8.2f s  %5.0f  %6.2f  %10.2f   %8d  (%+.0f %% vs first)",

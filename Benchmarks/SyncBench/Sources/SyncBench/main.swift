@@ -6,6 +6,7 @@ import Logging
 import PaySysClient
 import ReceiptFetcher
 import ReceiptParser
+import SQLiteArchive
 import Sandbox
 import Sync
 
@@ -15,12 +16,22 @@ import Sync
 //   swift run -c release SyncBench cpu TOOL [NEW] [SEEDS]  CPU of a whole `fiscal-archive sync` process per
 //                                                          transaction, NEW new ones (default 2000) into archives
 //                                                          already holding SEEDS (default 2000,20000,200000)
+//   swift run -c release SyncBench process TOOL DB [C,C,...] [PER_SLOT] [RUNS]
+//                                                          whole process: TOOL `sync --concurrency C` against a
+//                                                          sandbox with L = 50 ms (default C = 16,32,64, 40·C
+//                                                          transactions, 3 runs); DB is `sqlite` or a postgres:// URL
+//                                                          of a role that may CREATE DATABASE (fresh one per run)
+//   swift run -c release SyncBench workers TOOL URL [W,W,...] [PER_SLOT] [RUNS]
+//                                                          W processes of `sync --concurrency 16` at once on one fresh
+//                                                          PostgreSQL database (default W = 1,2,4, 40·16·W transactions)
 //   swift run -c release SyncBench                         ingest and efficiency
 //
 // a. ingest: parse + hash + compress + commit (one trip per page, as the sync does) N sandbox-rendered legacy pages,
 //    sequentially on one thread, so pages/s is per core; median of 5 runs.
 // b. efficiency: a loopback sandbox with 50 ms latency on payment_info, get_fiscal_cheque and the receipt site,
 //    SyncEngine.run() at each concurrency; ideal = C / (3 L).
+// d. process / workers: like b., but the real executable as W child processes, timed from the first start to the last
+//    exit (start-up included), fresh archive per run; tx/s against the bound C·W / (3 L); median and spread of RUNS.
 // c. cpu: the real executable (TOOL, built with `swift build -c release`) syncs against an in-process sandbox with no
 //    latency; its CPU (user + system, from the kernel's accounting of the waited-for child) over the transactions.
 
@@ -49,12 +60,12 @@ struct Page {
 func ingest(_ pages: [Page]) async throws -> Double {
     let path = temporaryArchivePath("ingest")
     defer { removeArchive(path) }
-    let archive = try ArchiveStore(path: path)
+    let archive = try SQLiteArchiveStore(path: path)
     let now = Int64(Date().timeIntervalSince1970)
     let clock = ContinuousClock()
     let started = clock.now
     let ids = pages.indices.map { TransactionID(Int64(1_000_000 + $0)) }
-    _ = try archive.track(ids.map { TrackRequest(id: $0, type: .payment) }, now: now)
+    _ = try await archive.track(ids.map { TrackRequest(id: $0, type: .payment) }, now: now)
     var index = 0
     while true {
         let jobs = try await archive.claimJobs(limit: 32, now: now, worker: "ingest", lease: 600)
@@ -149,8 +160,8 @@ func runSync(concurrencies: [Int], count: Int, latency: Duration) async throws {
         for concurrency in concurrencies {
             let path = temporaryArchivePath("sync-c\(concurrency)")
             defer { removeArchive(path) }
-            let archive = try ArchiveStore(path: path)
-            _ = try archive.track(
+            let archive = try SQLiteArchiveStore(path: path)
+            _ = try await archive.track(
                 transactions.map { TrackRequest(id: $0.id, type: $0.type, vendorOrderID: $0.vendorUserID) },
                 now: Int64(Date().timeIntervalSince1970))
             let engine = SyncEngine(
@@ -191,6 +202,24 @@ case "ingest":
 case "efficiency":
     try await runSync(
         concurrencies: [16, 32, 64], count: arguments.count > 1 ? Int(arguments[1]) ?? 1500 : 1500,
+        latency: .milliseconds(50))
+case "process":
+    // process TOOL sqlite|POSTGRES_ADMIN_URL [CONCURRENCIES] [PER_SLOT] [RUNS]
+    guard arguments.count > 2 else { throw BenchError("usage: SyncBench process TOOL sqlite|URL [C,C,...] [PER_SLOT] [RUNS]") }
+    let concurrencies = arguments.count > 3 ? arguments[3].split(separator: ",").compactMap { Int($0) } : [16, 32, 64]
+    try await runWholeProcess(
+        tool: arguments[1], target: try BenchTarget(arguments[2]),
+        settings: concurrencies.map { WholeProcessSetting(concurrency: $0, workers: 1) },
+        perSlot: arguments.count > 4 ? Int(arguments[4]) ?? 40 : 40, runs: arguments.count > 5 ? Int(arguments[5]) ?? 3 : 3,
+        latency: .milliseconds(50))
+case "workers":
+    // workers TOOL POSTGRES_ADMIN_URL [WORKER_COUNTS] [PER_SLOT] [RUNS], each worker `sync --concurrency 16`
+    guard arguments.count > 2 else { throw BenchError("usage: SyncBench workers TOOL URL [W,W,...] [PER_SLOT] [RUNS]") }
+    let counts = arguments.count > 3 ? arguments[3].split(separator: ",").compactMap { Int($0) } : [1, 2, 4]
+    try await runWholeProcess(
+        tool: arguments[1], target: try BenchTarget(arguments[2]),
+        settings: counts.map { WholeProcessSetting(concurrency: 16, workers: $0) },
+        perSlot: arguments.count > 4 ? Int(arguments[4]) ?? 40 : 40, runs: arguments.count > 5 ? Int(arguments[5]) ?? 3 : 3,
         latency: .milliseconds(50))
 case "cpu":
     guard arguments.count > 1 else { throw BenchError("usage: SyncBench cpu TOOL [NEW] [SEEDS]") }
