@@ -138,7 +138,8 @@ struct LostAnswerTests {
         try await Harness.with(SandboxConfiguration(transactionCount: 1)) { harness in
             let world = harness.sandbox.world
             await world.setFaults(.fault(.appliedButAnswerLost), for: .paymentCancel)
-            await world.setFaults(FaultPlan(statusLag: .seconds(3)), for: .paymentInfo)
+            // Far longer than the test takes on a loaded machine: the one resolve below sees the stale status.
+            await world.setFaults(FaultPlan(statusLag: .seconds(120)), for: .paymentInfo)
             let service = harness.operations(schedule: try SettleSchedule(offsets: [1, 10]))
             let id = await world.addTransaction(amount: Money(minorUnits: 500_000, currency: .uzs), date: Self.now - Self.day).id
             let outcome = try await service.execute(try await service.planCancel(id))
