@@ -41,6 +41,40 @@ package enum IntegrityChain {
         sha256Hex(Array("\(prev)|\(kind)|\(refID)|\(payloadHash)".utf8))
     }
 
+    // MARK: - Checking a link against the row it covers (the same verdict in every backend)
+
+    /// The table a link of `kind` covers.
+    package static func table(of kind: Kind) -> String {
+        switch kind {
+        case .original: "originals"
+        case .event: "events"
+        case .operation, .operationResult: "operations"
+        }
+    }
+
+    /// What is wrong with chain link `seq`, given the payload hash it recorded and that of the row it covers now
+    /// (`current`; `nil` when the row is gone), or `nil` when they agree. `kind` is the link's stored kind text.
+    package static func problem(
+        seq: Int64, kind: String, refID: Int64, recorded: String, current: String?
+    ) -> VerificationReport.Problem? {
+        guard let known = Kind(rawValue: kind) else {
+            return .init(
+                kind: .chainBroken, table: "chain", rowID: seq, message: "Chain link \(seq) has an unknown kind \(kind)")
+        }
+        let table = table(of: known)
+        guard let current else {
+            return .init(
+                kind: .rowMissing, table: table, rowID: refID,
+                message: "\(table) row \(refID) covered by chain link \(seq) was deleted")
+        }
+        guard current == recorded else {
+            return .init(
+                kind: .rowAltered, table: table, rowID: refID,
+                message: "\(table) row \(refID) was edited after it was recorded (chain link \(seq) no longer matches)")
+        }
+        return nil
+    }
+
     // MARK: - Payloads of covered rows (the same functions serve recording and verification, in every backend)
 
     /// An original's immutable fields.

@@ -159,26 +159,7 @@ extension PostgresArchiveStore {
     private static func checkCoveredRow(
         _ covered: [String: [Int64: String]], seq: Int64, kind: String, refID: Int64, payload: String
     ) -> VerificationReport.Problem? {
-        let table: String
-        switch IntegrityChain.Kind(rawValue: kind) {
-        case .original: table = "originals"
-        case .event: table = "events"
-        case .operation, .operationResult: table = "operations"
-        case nil:
-            return .init(
-                kind: .chainBroken, table: "chain", rowID: seq, message: "Chain link \(seq) has an unknown kind \(kind)")
-        }
-        guard let current = covered[kind]?[refID] else {
-            return .init(
-                kind: .rowMissing, table: table, rowID: refID,
-                message: "\(table) row \(refID) covered by chain link \(seq) was deleted")
-        }
-        guard current == payload else {
-            return .init(
-                kind: .rowAltered, table: table, rowID: refID,
-                message: "\(table) row \(refID) was edited after it was recorded (chain link \(seq) no longer matches)")
-        }
-        return nil
+        IntegrityChain.problem(seq: seq, kind: kind, refID: refID, recorded: payload, current: covered[kind]?[refID])
     }
 
     // MARK: - Reparse

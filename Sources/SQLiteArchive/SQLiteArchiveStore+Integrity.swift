@@ -105,40 +105,24 @@ extension SQLiteArchiveStore {
     private static func checkCoveredRow(
         _ db: Database, seq: Int64, kind: String, refID: Int64, payload: String
     ) throws -> VerificationReport.Problem? {
-        let table: String
         let current: String?
         switch IntegrityChain.Kind(rawValue: kind) {
         case .original:
-            table = "originals"
             current = try Row.fetchOne(db, sql: "SELECT * FROM originals WHERE id = ?", arguments: [refID])
                 .map(IntegrityChain.originalPayload)
         case .event:
-            table = "events"
             current = try Row.fetchOne(db, sql: "SELECT * FROM events WHERE seq = ?", arguments: [refID])
                 .map(IntegrityChain.eventPayload)
         case .operation:
-            table = "operations"
             current = try Row.fetchOne(db, sql: "SELECT * FROM operations WHERE id = ?", arguments: [refID])
                 .map(IntegrityChain.operationPayload)
         case .operationResult:
-            table = "operations"
             current = try Row.fetchOne(db, sql: "SELECT * FROM operations WHERE id = ?", arguments: [refID])
                 .map(IntegrityChain.operationResultPayload)
         case nil:
-            return .init(
-                kind: .chainBroken, table: "chain", rowID: seq, message: "Chain link \(seq) has an unknown kind \(kind)")
+            current = nil
         }
-        guard let current else {
-            return .init(
-                kind: .rowMissing, table: table, rowID: refID,
-                message: "\(table) row \(refID) covered by chain link \(seq) was deleted")
-        }
-        guard current == payload else {
-            return .init(
-                kind: .rowAltered, table: table, rowID: refID,
-                message: "\(table) row \(refID) was edited after it was recorded (chain link \(seq) no longer matches)")
-        }
-        return nil
+        return IntegrityChain.problem(seq: seq, kind: kind, refID: refID, recorded: payload, current: current)
     }
 
     /// Rebuilds receipts, items, full-text rows and parser warnings from the stored originals with `parse` (e.g.
