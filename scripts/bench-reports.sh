@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
 # End-to-end report benchmark from a real archive: seeds (or reuses) an archive holding one month of N events
-# through the archive's bulk import (Benchmarks/ArchiveSeed), then times `fiscal-archive report --format csv|html|xlsx`
+# through the archive's bulk import (ArchiveSeed, in Benchmarks/Tools), then times `fiscal-archive report --format csv|html|xlsx`
 # as whole processes with /usr/bin/time -v (wall seconds, peak RSS), and renders the largest HTML in headless
 # Chromium. Release builds.
 #
 #   scripts/bench-reports.sh [--events "100000 1000000"] [--dir DIR] [--month YYYY-MM] [--no-build] [--no-browser]
 #                            [--report-run]
 #
-# --report-run times Benchmarks/ArchiveSeed's `ReportRun` (the body of `report`: open, snapshot, write one format)
+# --report-run times Benchmarks/Tools' `ReportRun` (the body of `report`: open, snapshot, write one format)
 # instead of the release executable, when a release build of the whole executable is out of reach.
 #
-# BENCH_SCRATCH names the release build folder of the main package (default .build; e.g. .build-release to keep a
-# release build beside the debug one).
+# The executable is the release build of Benchmarks/Tools (one release build for the tool and the seeder), or TOOL.
 #
 # Archives are kept in DIR (default /tmp/fiscal-archive-bench) as archive-<N>.sqlite and reused while their
 # `seeded` mark matches; delete them to seed again. Prints one line per (N, format):
@@ -37,16 +36,15 @@ while [[ $# -gt 0 ]]; do
 done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-scratch=${BENCH_SCRATCH:-.build}
-[[ "$scratch" = /* ]] || scratch="$root/$scratch"
+bench="$root/Benchmarks/Tools"
 mkdir -p "$dir"
 if [[ $build -eq 1 ]]; then
-    [[ $report_run -eq 1 ]] || (cd "$root" && swift build -c release --product fiscal-archive --scratch-path "$scratch" >&2)
-    (cd "$root/Benchmarks/ArchiveSeed" && swift build -c release >&2)
+    (cd "$bench" && swift build -c release --product ArchiveSeed >&2 && swift build -c release --product ReportRun >&2)
+    [[ $report_run -eq 1 ]] || [[ -n "${TOOL:-}" ]] || (cd "$bench" && swift build -c release --product fiscal-archive >&2)
 fi
-tool="$scratch/release/fiscal-archive"
-seed="$root/Benchmarks/ArchiveSeed/.build/release/ArchiveSeed"
-runner="$root/Benchmarks/ArchiveSeed/.build/release/ReportRun"
+tool="${TOOL:-$bench/.build/release/fiscal-archive}"
+seed="$bench/.build/release/ArchiveSeed"
+runner="$bench/.build/release/ReportRun"
 if [[ $report_run -eq 1 ]]; then tool=$runner; fi
 [[ -x "$tool" ]] || { echo "$0: $tool is not built" >&2; exit 1; }
 [[ -x "$seed" ]] || { echo "$0: $seed is not built" >&2; exit 1; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the sync as whole processes on both backends (issue 11 item 9, issue 17 item 3), with
-# Benchmarks/SyncBench driving the release `fiscal-archive` executable as child processes:
+# Benchmarks/Tools' SyncBench driving the release `fiscal-archive` executable as child processes:
 #   scripts/bench-sync.sh [STEP...]      steps: ingest sqlite postgres workers cpu (default: all but cpu)
 # - ingest:   parse + hash + compress + commit of sandbox pages, no latency: pages/s and pages per CPU second;
 # - sqlite:   `sync --concurrency C`, C = 16, 32, 64, L = 50 ms on payment_info, get_fiscal_cheque and the receipt
@@ -9,13 +9,13 @@
 # - workers:  1, 2 and 4 processes of `sync --concurrency 16` at once on one PostgreSQL database;
 # - cpu:      CPU per transaction of a 2,000-transaction sync into SQLite archives already holding
 #             2,000 / 20,000 / 200,000 (no latency).
-# Environment: TOOL (default: the release build of the repository root, else the one SyncBench's build made),
+# Environment: TOOL (default: the release build of the repository root, else the one Benchmarks/Tools' build made),
 # RUNS (default 3), PER_SLOT (transactions per unit of concurrency, default 40), CPU_SEEDS (default
 # 2000,20000,200000). The machine's load is printed with every run: the numbers are only as quiet as the machine.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-BENCH="$ROOT/Benchmarks/SyncBench"
+BENCH="$ROOT/Benchmarks/Tools"
 RUNS="${RUNS:-3}"
 PER_SLOT="${PER_SLOT:-40}"
 CPU_SEEDS="${CPU_SEEDS:-2000,20000,200000}"
@@ -28,7 +28,7 @@ if [ -z "${TOOL:-}" ]; then
     if [ -x "$ROOT/.build/release/fiscal-archive" ]; then
         TOOL="$ROOT/.build/release/fiscal-archive"
     else
-        # The same sources, built as a product of SyncBench's dependency (one build of the dependencies, not two).
+        # The same sources, built as a product of the Tools package's dependency (one release build of everything).
         (cd "$BENCH" && swift build -c release --product fiscal-archive >&2)
         TOOL="$BENCH/.build/release/fiscal-archive"
     fi

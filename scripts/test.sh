@@ -14,7 +14,7 @@ scripts/bootstrap.sh
 swift build --build-tests
 env -u FISCAL_ARCHIVE_TEST_POSTGRES_URL swift test --skip-build "$@"
 [ "${FISCAL_ARCHIVE_TEST_POSTGRES:-on}" = "off" ] && exit 0
-backends='ArchiveTests\.|PostgresArchiveTests\.|CrashRestartTests|BackendTotalsTests'
+backends='ArchiveTests\.|PostgresArchiveTests\.|CrashRestartTests|BackendTotalsTests|MigrateCommandTests'
 if [ -n "${FISCAL_ARCHIVE_TEST_POSTGRES_URL:-}" ]; then
     exec swift test --skip-build --filter "$backends" "$@"
 fi

@@ -106,6 +106,18 @@ public protocol ArchiveStore: RegisterReader {
     func recordInvoice(_ invoice: InvoiceRecord, now: Int64) async throws(ArchiveError)
     func invoices() async throws(ArchiveError) -> [InvoiceRecord]
 
+    // MARK: Copying between backends (`migrate`, see ``copy(from:progress:)``)
+
+    /// Whether the archive holds nothing yet: no transaction, chain link, operation, invoice or named value.
+    func isEmpty() async throws(ArchiveError) -> Bool
+    /// A frozen view of every row, for copying out: every page read through it sees the same moment.
+    func rowSnapshot() async throws(ArchiveError) -> any ArchiveRowSource
+    /// Copies every row of `source` into this empty archive keeping every id and the chain's order, then rebuilds
+    /// what it derives from rows (search index, id sequences, lease-token sequence, chain head). Returns the rows
+    /// copied per table. On the server backend the copy is one transaction: it lands whole or not at all.
+    func importRows(from source: any ArchiveRowSource, progress: @escaping @Sendable (ArchiveTable, Int) -> Void)
+        async throws(ArchiveError) -> [String: Int]
+
     // MARK: Small named values and named leases
 
     /// Stores a small named value (`last_sync_at`, `last_export_month`, …).

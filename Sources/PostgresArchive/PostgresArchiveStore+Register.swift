@@ -18,6 +18,11 @@ extension PostgresArchiveStore {
     /// transaction that imports it (`SET TRANSACTION SNAPSHOT`), so all of them see the same moment whatever
     /// commits meanwhile. The holding transaction ends when the view is released.
     public func registerSnapshot() async throws(ArchiveError) -> any RegisterReader {
+        try await snapshot()
+    }
+
+    /// Exports a snapshot held open until the returned view is released (see ``registerSnapshot()``).
+    func snapshot() async throws(ArchiveError) -> PostgresRegisterSnapshot {
         let (stream, release) = AsyncStream<Never>.makeStream()
         let (ready, readyContinuation) = AsyncStream<Result<String, ArchiveError>>.makeStream()
         let client = self.client

@@ -136,12 +136,20 @@ extension SQLiteArchiveStore {
         }
         try storeWarnings(db, receiptID: rowID, warnings)
         try insertItems(db, receiptID: rowID, items: receipt.items)
+        try indexForSearch(
+            db, receiptID: rowID, seller: receipt.seller.name, items: receipt.items.map(\.name),
+            mxikNames: receipt.items.compactMap(\.mxikName))
+    }
+
+    /// Adds a receipt's seller, item and MXIK names to the full-text index.
+    static func indexForSearch(
+        _ db: Database, receiptID: Int64, seller: String, items: [String], mxikNames: [String]
+    ) throws {
         try db.execute(
             sql: "INSERT INTO receipt_fts(rowid, seller_name, item_names, mxik_names) VALUES (?, ?, ?, ?)",
             arguments: [
-                rowID, SearchText.normalise(receipt.seller.name),
-                SearchText.normalise(receipt.items.map(\.name).joined(separator: " \n ")),
-                SearchText.normalise(receipt.items.compactMap(\.mxikName).joined(separator: " \n ")),
+                receiptID, SearchText.normalise(seller), SearchText.normalise(items.joined(separator: " \n ")),
+                SearchText.normalise(mxikNames.joined(separator: " \n ")),
             ])
     }
 

@@ -56,6 +56,15 @@ public final class SQLiteArchiveStore: ArchiveStore, MonthlyTotalsReader {
         logger?.debug("archive opened", metadata: ["archive.path": "\(path)"])
     }
 
+    /// Closes the file (checkpointing the WAL into it), for callers that move or copy the file afterwards.
+    public func close() throws(ArchiveError) {
+        do {
+            try pool.close()
+        } catch {
+            throw Self.mapError(error, "Cannot close the archive \(path)")
+        }
+    }
+
     /// An archive in a new unique temporary file (for tests).
     public static func temporary() throws(ArchiveError) -> SQLiteArchiveStore {
         let directory = FileManager.default.temporaryDirectory.path

@@ -18,7 +18,7 @@ struct FiscalArchive: AsyncParsableCommand {
         subcommands: [
             Demo.self, SandboxCommand.self, Track.self, Sync.self, Run.self, Parse.self, Report.self, Lookup.self,
             Show.self, Verify.self, Info.self, Cancel.self, Refund.self, InvoiceCommand.self, OperationsCommand.self,
-            Serve.self, Status.self, Reparse.self,
+            Serve.self, Status.self, Reparse.self, Migrate.self,
         ])
 
     /// Runs the command line; usage errors exit with 2 (DESIGN.md), not ArgumentParser's 64.

@@ -41,10 +41,10 @@ func seedArchive(_ path: String, count: Int, now: Int64) throws {
                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count)
                 INSERT INTO transactions(id, type, vendor_order_id, state, next_attempt_at, tracked_at, updated_at,
                     amount, currency, status, paid_at, bank_transaction_id, mx_id, info_at, last_recheck_at,
-                    receipt_url, refund_urls)
+                    receipt_url)
                 SELECT :base + i, 'payment', 'order-' || i, 'archived', :old, :old, :old, 100000 + i, 'UZS', 2,
                     :old - i, 'bank-' || i, 'mx-' || i, :old, :old,
-                    'https://ofd.soliq.uz/epi?t=EP000000000058&r=' || i || '&c=20260901120000&s=0886' || i, '[]'
+                    'https://ofd.soliq.uz/epi?t=EP000000000058&r=' || i || '&c=20260901120000&s=0886' || i
                 FROM n
                 """, arguments: arguments)
         try db.execute(
@@ -68,10 +68,9 @@ func seedArchive(_ path: String, count: Int, now: Int64) throws {
         try db.execute(
             sql: """
                 INSERT INTO receipts(transaction_id, original_id, kind, source, terminal_id, receipt_number,
-                    fiscal_sign, issued_at, seller_name, seller_tin, total, vat_total, currency, warnings, document,
-                    archived_at)
+                    fiscal_sign, issued_at, seller_name, seller_tin, total, vat_total, currency, document, archived_at)
                 SELECT transaction_id, id, 'sale', 'html', 'EP000000000058', id, '0886' || id, :old,
-                    'MCHJ «Тест Савдо»', '307578794', 100000, 10714, 'UZS', '[]', '{"seeded":true}', :old
+                    'MCHJ «Тест Савдо»', '307578794', 100000, 10714, 'UZS', '{"seeded":true}', :old
                 FROM originals WHERE transaction_id > :base
                 """, arguments: arguments)
         for position in 0..<3 {

@@ -1,0 +1,170 @@
+import Archive
+import NIOCore
+import PostgresNIO
+
+/// Copying rows in and out (`migrate`, see ``ArchiveStore/copy(from:progress:)``).
+extension PostgresArchiveStore {
+    public func isEmpty() async throws(ArchiveError) -> Bool {
+        try await read("Cannot read the archive") { c in
+            try await Self.isEmpty(c)
+        }
+    }
+
+    static func isEmpty(_ c: Conn) async throws -> Bool {
+        try await c.value("""
+            SELECT NOT EXISTS (SELECT 1 FROM transactions) AND NOT EXISTS (SELECT 1 FROM chain)
+                AND NOT EXISTS (SELECT 1 FROM operations) AND NOT EXISTS (SELECT 1 FROM invoices)
+                AND NOT EXISTS (SELECT 1 FROM meta)
+            """, Bool.self) ?? false
+    }
+
+    /// An exported snapshot (as for reports): every page read through it sees the same moment.
+    public func rowSnapshot() async throws(ArchiveError) -> any ArchiveRowSource {
+        try await snapshot()
+    }
+
+    /// The whole copy is one transaction holding the chain lock: it lands whole or not at all, and nothing can
+    /// append to the chain meanwhile. Rows go in as multi-row `INSERT`s of a page each, ids as they were; then the
+    /// search vectors are computed, the identity and lease-token sequences moved past the copied ids, and the chain
+    /// head set to the last link.
+    public func importRows(
+        from source: any ArchiveRowSource, progress: @escaping @Sendable (ArchiveTable, Int) -> Void
+    ) async throws(ArchiveError) -> [String: Int] {
+        try await write("Cannot copy rows into \(location)") { c in
+            try await Self.lockChain(c)
+            guard try await Self.isEmpty(c) else {
+                throw ArchiveError(
+                    .refused, "The archive \(location) is not empty: rows are copied into an empty archive only")
+            }
+            var counts: [String: Int] = [:]
+            for table in ArchiveTable.all {
+                var copied = 0
+                try await source.forEachPage(of: table) { (page) throws(ArchiveError) in
+                    do {
+                        try await c.exec(Self.insert(page, into: table))
+                    } catch {
+                        throw Self.mapError(error, "Cannot copy rows into \(table.name)")
+                    }
+                    copied += page.count
+                    progress(table, copied)
+                }
+                counts[table.name] = copied
+            }
+            try await Self.rebuildSearch(c)
+            for (table, column) in [
+                ("status_history", "id"), ("originals", "id"), ("receipts", "id"), ("operations", "id"),
+                ("events", "seq"), ("invoices", "id"),
+            ] {
+                try await c.simple("""
+                    SELECT setval(pg_get_serial_sequence('\(table)', '\(column)'), GREATEST(MAX(\(column)), 1),
+                        MAX(\(column)) IS NOT NULL) FROM \(table)
+                    """)
+            }
+            try await c.simple("""
+                SELECT setval('lease_tokens', GREATEST(MAX(lease_token), 1), MAX(lease_token) IS NOT NULL)
+                FROM transactions
+                """)
+            try await c.exec("""
+                UPDATE chain_head SET seq = COALESCE((SELECT MAX(seq) FROM chain), 0),
+                    hash = COALESCE((SELECT hash FROM chain ORDER BY seq DESC LIMIT 1), \(IntegrityChain.genesis))
+                WHERE id = 1
+                """)
+            return counts
+        }
+    }
+
+    /// One multi-row `INSERT` of a page (receipts get an empty search vector, computed once their items are in).
+    static func insert(_ page: [[ArchiveCell]], into table: ArchiveTable) -> PostgresQuery {
+        let derived = table.name == "receipts" ? (column: ", search", value: ", ''::tsvector") : ("", "")
+        var bindings = PostgresBindings(capacity: page.count * table.columns.count)
+        var tuples: [String] = []
+        tuples.reserveCapacity(page.count)
+        var parameter = 0
+        for row in page {
+            var placeholders: [String] = []
+            for cell in row {
+                parameter += 1
+                placeholders.append("$\(parameter)")
+                switch cell {
+                case .null: bindings.appendNull()
+                case .integer(let value): bindings.append(value)
+                case .text(let value): bindings.append(value)
+                case .blob(let value): bindings.append(ByteBuffer(bytes: value))
+                }
+            }
+            tuples.append("(" + placeholders.joined(separator: ", ") + derived.value + ")")
+        }
+        let sql = "INSERT INTO \(table.name)(\(table.columnList)\(derived.column)) VALUES "
+            + tuples.joined(separator: ", ")
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+
+    /// Computes every receipt's search vector from its seller, item and MXIK names, as a stored receipt gets it.
+    private static func rebuildSearch(_ c: Conn) async throws {
+        var after: Int64 = 0
+        while true {
+            let receipts = try await c.rows(
+                "SELECT id, seller_name FROM receipts WHERE id > \(after) ORDER BY id LIMIT 500")
+            guard let first = receipts.first, let last = receipts.last else { return }
+            let firstID = try first("id", Int64.self)
+            let lastID = try last("id", Int64.self)
+            var names: [Int64: (items: [String], mxik: [String])] = [:]
+            for item in try await c.rows("""
+                SELECT receipt_id, name, mxik_name FROM receipt_items
+                WHERE receipt_id BETWEEN \(firstID) AND \(lastID) ORDER BY receipt_id, position
+                """)
+            {
+                let receiptID = try item("receipt_id", Int64.self)
+                names[receiptID, default: ([], [])].items.append(try item("name", String.self))
+                if let mxik = try item("mxik_name", String?.self) {
+                    names[receiptID, default: ([], [])].mxik.append(mxik)
+                }
+            }
+            for receipt in receipts {
+                let id = try receipt("id", Int64.self)
+                let search = SearchVector.lexemes(
+                    seller: try receipt("seller_name", String.self), items: names[id]?.items ?? [],
+                    mxikNames: names[id]?.mxik ?? [])
+                try await c.exec("UPDATE receipts SET search = array_to_tsvector(\(search)::text[]) WHERE id = \(id)")
+            }
+            after = lastID
+        }
+    }
+}
+
+extension PostgresRegisterSnapshot: ArchiveRowSource {
+    func rows(of table: ArchiveTable, after key: [ArchiveCell]?, limit: Int) async throws(ArchiveError)
+        -> [[ArchiveCell]]
+    {
+        var bindings = PostgresBindings()
+        for cell in key ?? [] {
+            switch cell {
+            case .null: bindings.appendNull()
+            case .integer(let value): bindings.append(value)
+            case .text(let value): bindings.append(value)
+            case .blob(let value): bindings.append(ByteBuffer(bytes: value))
+            }
+        }
+        let query = PostgresQuery(
+            unsafeSQL: table.selectPageSQL(after: key != nil, limit: limit) { "$\($0)" }, binds: bindings)
+        return try await store.readAt(snapshotID, "Cannot read \(table.name) to copy it") { c in
+            var rows: [[ArchiveCell]] = []
+            for row in try await c.rows(query) {
+                var cells: [ArchiveCell] = []
+                cells.reserveCapacity(table.columns.count)
+                for (index, column) in table.columns.enumerated() {
+                    let cell = row.row[index]
+                    switch column.kind {
+                    case .integer: cells.append(try cell.decode(Int64?.self).map(ArchiveCell.integer) ?? .null)
+                    case .text: cells.append(try cell.decode(String?.self).map(ArchiveCell.text) ?? .null)
+                    case .blob:
+                        cells.append(
+                            try cell.decode(ByteBuffer?.self).map { .blob(Array($0.readableBytesView)) } ?? .null)
+                    }
+                }
+                rows.append(cells)
+            }
+            return rows
+        }
+    }
+}
