@@ -79,7 +79,7 @@ public final class SQLiteArchiveStore: ArchiveStore, MonthlyTotalsReader {
             let reason = String(cString: strerror(errno))
             throw ArchiveError(.open, "Cannot create the archive \(path): \(reason)")
         }
-        close(fd)
+        closeDescriptor(fd)
     }
 
     // MARK: - Error mapping and transaction helpers
@@ -173,4 +173,9 @@ public final class SQLiteArchiveStore: ArchiveStore, MonthlyTotalsReader {
                 arguments: ["lease:\(name)", owner])
         }
     }
+}
+
+/// `close(2)`, out of reach of the store's own `close()`.
+private func closeDescriptor(_ fd: Int32) {
+    close(fd)
 }
