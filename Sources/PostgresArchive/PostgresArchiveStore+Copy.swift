@@ -75,7 +75,8 @@ extension PostgresArchiveStore {
 
     /// One multi-row `INSERT` of a page (receipts get an empty search vector, computed once their items are in).
     static func insert(_ page: [[ArchiveCell]], into table: ArchiveTable) -> PostgresQuery {
-        let derived = table.name == "receipts" ? (column: ", search", value: ", ''::tsvector") : ("", "")
+        let derived: (column: String, value: String) =
+            table.name == "receipts" ? (", search", ", ''::tsvector") : ("", "")
         var bindings = PostgresBindings(capacity: page.count * table.columns.count)
         var tuples: [String] = []
         tuples.reserveCapacity(page.count)

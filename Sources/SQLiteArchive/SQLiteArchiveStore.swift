@@ -56,9 +56,11 @@ public final class SQLiteArchiveStore: ArchiveStore, MonthlyTotalsReader {
         logger?.debug("archive opened", metadata: ["archive.path": "\(path)"])
     }
 
-    /// Closes the file (checkpointing the WAL into it), for callers that move or copy the file afterwards.
+    /// Checkpoints the whole WAL into the file and closes it, for callers that move the file afterwards (closing
+    /// alone does not always fold the WAL in: the file could be moved without its last writes).
     public func close() throws(ArchiveError) {
         do {
+            _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             try pool.close()
         } catch {
             throw Self.mapError(error, "Cannot close the archive \(path)")

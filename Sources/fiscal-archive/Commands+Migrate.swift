@@ -93,7 +93,11 @@ struct Migrate: AsyncParsableCommand {
             for suffix in ["", "-wal", "-shm"] { try? fileManager.removeItem(atPath: temporary + suffix) }
             throw error
         }
-        for suffix in ["-wal", "-shm"] { try? fileManager.removeItem(atPath: path + suffix) }
+        // The WAL was checkpointed into the file by close(): what is left beside it is empty.
+        for suffix in ["-wal", "-shm"] {
+            try? fileManager.removeItem(atPath: path + suffix)
+            try? fileManager.removeItem(atPath: temporary + suffix)
+        }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             throw Exit.fail("The copy is complete in \(temporary) but cannot be renamed to \(path): \(reason)")
