@@ -8,8 +8,8 @@ import PackageDescription
 //                (`scripts/bench-sync.sh`);
 // - ArchiveSeed: writes an archive holding one month of N events through the archive's bulk API
 //                (`scripts/bench-reports.sh`);
-// - ReportRun:   `report` of one format as the executable runs it, for timing without the whole executable;
-// - ReportBench: report rendering from a synthetic in-memory month (no archive), wall time and peak RSS.
+// - ReportRun:   `report` of one format as the executable runs it, for timing without the whole executable.
+// (The earlier in-memory report benchmark is gone: reports are measured from a real archive.)
 let package = Package(
     name: "Tools",
     platforms: [.macOS(.v15)],
@@ -38,11 +38,6 @@ let package = Package(
         ),
         .executableTarget(
             name: "ReportRun",
-            dependencies: [.product(name: "Reports", package: "fiscal-archive")],
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
-        ),
-        .executableTarget(
-            name: "ReportBench",
             dependencies: [.product(name: "Reports", package: "fiscal-archive")],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
