@@ -42,7 +42,7 @@ public struct ArchiveTable: Sendable, Hashable, CustomStringConvertible {
         key.map { name in columns.firstIndex(where: { $0.name == name })! }
     }
 
-    init(_ name: String, key: [String] = ["id"], pageSize: Int = 1_000, _ columns: [(String, Kind)]) {
+    package init(_ name: String, key: [String] = ["id"], pageSize: Int = 1_000, _ columns: [(String, Kind)]) {
         self.name = name
         self.key = key
         self.pageSize = pageSize
@@ -120,13 +120,21 @@ public struct ArchiveTable: Sendable, Hashable, CustomStringConvertible {
     /// The quoted column list.
     package var columnList: String { columns.map { Self.quoted($0.name) }.joined(separator: ", ") }
 
-    /// `SELECT` of a page in key order, after a key given as parameters `placeholder(1)…` when `after`.
+    /// `SELECT` of a page in key order, after a key given as parameters `placeholder(1)…` when `after`. A two-column
+    /// key is compared as `a >= ?1 AND (a > ?1 OR b > ?2)`, which both databases answer with an index seek to `a`
+    /// (SQLite 3.40 seeks only by nothing with the row value `(a, b) > (?, ?)` and steps over every row before it).
     package func selectPageSQL(after: Bool, limit: Int, placeholder: (Int) -> String) -> String {
+        precondition(key.count <= 2, "keys of one or two columns")
         let keyList = key.map(Self.quoted).joined(separator: ", ")
         var sql = "SELECT \(columnList) FROM \(name)"
         if after {
-            let parameters = key.indices.map { placeholder($0 + 1) }.joined(separator: ", ")
-            sql += key.count == 1 ? " WHERE \(keyList) > \(parameters)" : " WHERE (\(keyList)) > (\(parameters))"
+            let first = Self.quoted(key[0])
+            if key.count == 1 {
+                sql += " WHERE \(first) > \(placeholder(1))"
+            } else {
+                let second = Self.quoted(key[1])
+                sql += " WHERE \(first) >= \(placeholder(1)) AND (\(first) > \(placeholder(1)) OR \(second) > \(placeholder(2)))"
+            }
         }
         return sql + " ORDER BY \(keyList) LIMIT \(limit)"
     }

@@ -132,7 +132,7 @@ extension SQLiteRegisterSnapshot: ArchiveRowSource {
     func rows(of table: ArchiveTable, after key: [ArchiveCell]?, limit: Int) async throws(ArchiveError)
         -> [[ArchiveCell]]
     {
-        let sql = table.selectPageSQL(after: key != nil, limit: limit) { _ in "?" }
+        let sql = table.selectPageSQL(after: key != nil, limit: limit) { "?\($0)" }
         let arguments = StatementArguments((key ?? []).map(SQLiteArchiveStore.databaseValue))
         do {
             return try await reader.read { db in
