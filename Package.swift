@@ -84,7 +84,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "Spreadsheet", dependencies: [
-            "CLibXML2",
+            "CLibXML2", "CSystemZlib",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], swiftSettings: strict),
         .target(name: "Sync", dependencies: [

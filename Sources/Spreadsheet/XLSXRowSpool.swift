@@ -65,65 +65,27 @@ public final class XLSXRowSpool {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// The spooled rows' XML, in chunks of up to 1 MiB, in order (after ``close()``).
+    func forEachChunk(_ body: (ArraySlice<UInt8>) throws -> Void) throws {
+        guard let reader = FileHandle(forReadingAtPath: path) else {
+            throw SpreadsheetError(.malformed, part: path, "Cannot read the spooled rows back")
+        }
+        defer { try? reader.close() }
+        var read: Int64 = 0
+        while let chunk = try reader.read(upToCount: Self.bufferSize), !chunk.isEmpty {
+            read += Int64(chunk.count)
+            try body(Array(chunk)[...])
+        }
+        guard read == size else {
+            throw SpreadsheetError(.malformed, part: path, "The spooled rows are \(read) bytes, not the \(size) written")
+        }
+    }
+
     /// Flushes and closes the file (idempotent); the spool then only reads.
     func close() throws {
         try flush()
         try handle?.close()
         handle = nil
-    }
-}
-
-/// A worksheet part read in chunks as `prefix`, the spooled rows' file, then `suffix`: what the ZIP entry is
-/// compressed from.
-final class SpooledPart {
-    let prefix: [UInt8]
-    let suffix: [UInt8]
-    let body: FileHandle
-    let bodySize: Int64
-
-    init(prefix: [UInt8], spool: XLSXRowSpool, suffix: [UInt8]) throws {
-        self.prefix = prefix
-        self.suffix = suffix
-        guard let body = FileHandle(forReadingAtPath: spool.path) else {
-            throw SpreadsheetError(.malformed, part: spool.path, "Cannot read the spooled rows back")
-        }
-        self.body = body
-        bodySize = spool.size
-    }
-
-    deinit { try? body.close() }
-
-    var size: Int64 { Int64(prefix.count) + bodySize + Int64(suffix.count) }
-
-    /// Exactly `count` bytes from `position` (the ZIP writer asks for consecutive chunks).
-    func read(at position: Int64, count: Int) throws -> Data {
-        var data = Data(capacity: count)
-        var position = position
-        var remaining = count
-        let prefixSize = Int64(prefix.count)
-        if remaining > 0, position < prefixSize {
-            let take = Int(min(Int64(remaining), prefixSize - position))
-            data.append(contentsOf: prefix[Int(position)..<Int(position) + take])
-            position += Int64(take)
-            remaining -= take
-        }
-        if remaining > 0, position < prefixSize + bodySize {
-            let offset = position - prefixSize
-            let take = Int(min(Int64(remaining), bodySize - offset))
-            try body.seek(toOffset: UInt64(offset))
-            guard let chunk = try body.read(upToCount: take), chunk.count == take else {
-                throw SpreadsheetError(.malformed, part: "spooled rows", "The spooled rows ended early")
-            }
-            data.append(chunk)
-            position += Int64(take)
-            remaining -= take
-        }
-        if remaining > 0 {
-            let offset = Int(position - prefixSize - bodySize)
-            let take = min(remaining, suffix.count - offset)
-            data.append(contentsOf: suffix[offset..<offset + take])
-        }
-        return data
     }
 }
 

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@testable import Spreadsheet
+
+/// The workbook's own ZIP writer: what it writes is read back, CRC-checked, by the reader every workbook import
+/// uses, in memory and in a file alike, whatever the size of an entry.
+@Suite struct ZipWriterTests {
+    /// 3 MiB of text that deflates poorly enough to fill several output buffers.
+    static let big: [UInt8] = {
+        var random = SystemRandomNumberGeneratorSeeded(seed: 7)
+        return (0..<(3 << 20)).map { _ in UInt8(ascii: "a") + UInt8(random.next() % 26) }
+    }()
+
+    static func write(_ zip: ZipWriter) throws {
+        try zip.addEntry("small.xml", Array("<a>Ёлка &amp; ёж</a>".utf8))
+        try zip.addEntry("empty.xml", [])
+        try zip.addEntry("big.txt") { emit in
+            // Uneven chunks, one larger than the writer's own chunk size.
+            try emit(big[0..<10])
+            try emit(big[10..<(1 << 20) + 10])
+            try emit(big[((1 << 20) + 10)...])
+        }
+        try zip.finish()
+    }
+
+    @Test func readBackInMemoryAndInAFileAlike() throws {
+        let memory = ZipWriter(.memory)
+        try Self.write(memory)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("zip-\(UUID().uuidString).zip").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        try Self.write(ZipWriter(.file(handle)))
+        try handle.close()
+        let file = try #require(FileManager.default.contents(atPath: path))
+        #expect(Array(file) == memory.memory, "the file and the memory hold the same archive")
+        #expect(memory.memory.count < Self.big.count, "deflated")
+
+        let zip = try BoundedZip(bytes: memory.memory, limits: .standard, deadline: .now + .seconds(60))
+        #expect(zip.paths == ["small.xml", "empty.xml", "big.txt"])
+        #expect(try zip.read("small.xml") == Array("<a>Ёлка &amp; ёж</a>".utf8))
+        #expect(try zip.read("empty.xml") == [])
+        #expect(try zip.read("big.txt") == Self.big)
+    }
+
+    @Test func sameContentSameBytes() throws {
+        let first = ZipWriter(.memory)
+        try Self.write(first)
+        let second = ZipWriter(.memory)
+        try Self.write(second)
+        #expect(first.memory == second.memory)
+    }
+
+    @Test func nonASCIINamesAreRefused() throws {
+        let zip = ZipWriter(.memory)
+        #expect(throws: SpreadsheetError.self) { try zip.addEntry("лист.xml", []) }
+    }
+}
+
+/// SplitMix64, so the test data is the same in every run.
+struct SystemRandomNumberGeneratorSeeded: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
