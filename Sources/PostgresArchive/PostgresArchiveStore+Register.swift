@@ -87,7 +87,7 @@ extension PostgresArchiveStore {
                     (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
                         ORDER BY id LIMIT 1))
                 END
-            LEFT JOIN originals o ON o.id = r.original_id
+            LEFT JOIN originals o ON o.id = r.original_id AND e.kind NOT IN ('payment', 'p2p')
             WHERE e.occurred_at >= \(month.startEpochSeconds) AND e.occurred_at < \(month.endEpochSeconds)
             ORDER BY e.occurred_at, e.seq
             """
