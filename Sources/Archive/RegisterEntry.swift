@@ -175,7 +175,8 @@ package struct VATQueryRow: Sendable {
 
 extension VATLine {
     /// Folds a backend's VAT query rows into one line per rate and currency (refunds negative), ordered by rate:
-    /// the same folding for every backend.
+    /// the same folding for every backend. Rows are added up, so a backend may hand several rows of one rate
+    /// (one per day, or rates written `12` and `12.0`).
     package static func lines(from rows: [VATQueryRow]) throws(ArchiveError) -> [VATLine] {
         var lines: [String: VATLine] = [:]
         for row in rows {
@@ -187,14 +188,14 @@ extension VATLine {
             let vat = Money(minorUnits: row.vat, currency: currency)
             let other = Money(minorUnits: row.otherMonthVAT, currency: currency)
             if row.isRefund {
-                line.refundGross = -gross
-                line.refundVAT = -vat
-                line.refundItemCount = row.itemCount
+                line.refundGross = line.refundGross - gross
+                line.refundVAT = line.refundVAT - vat
+                line.refundItemCount += row.itemCount
                 line.otherMonthVAT = line.otherMonthVAT - other
             } else {
-                line.gross = gross
-                line.vat = vat
-                line.itemCount = row.itemCount
+                line.gross = line.gross + gross
+                line.vat = line.vat + vat
+                line.itemCount += row.itemCount
                 line.otherMonthVAT = line.otherMonthVAT + other
             }
             lines[key] = line

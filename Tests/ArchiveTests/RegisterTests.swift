@@ -135,4 +135,29 @@ import Testing
         #expect(lines.first?.otherMonthVAT == lines.first?.vat)
         await #expect(try store.vatBreakdown(in: YearMonth(year: 2026, month: 10)).isEmpty)
     }
+
+    @Test(arguments: TestBackend.available) func vatBreakdownAddsUpEveryDayOfTheMonth(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
+        // Receipts on the first and last second of September and in between (Tashkent), one just after it.
+        let days = [
+            Sample.tashkent(2026, 9, 1), Sample.tashkent(2026, 9, 15, 12), Sample.tashkent(2026, 9, 30, 23, 59, 59),
+            Sample.tashkent(2026, 10, 1),
+        ]
+        var expectedVAT: Int64 = 0
+        for (index, day) in days.enumerated() {
+            var receipt = Sample.receipt(total: 112_00 * Int64(index + 1), number: "\(index)")
+            receipt.issuedAt = Date(timeIntervalSince1970: TimeInterval(day))
+            if index < 3 { expectedVAT += receipt.vatTotal.minorUnits }
+            try await Sample.archive(
+                store, TransactionID(Int64(index + 1)), amount: 112_00 * Int64(index + 1), date: day, receipt: receipt,
+                now: day)
+        }
+        let lines = try await store.vatBreakdown(in: YearMonth(year: 2026, month: 9))
+        #expect(lines.count == 1)
+        #expect(lines.first?.gross == Sample.uzs(112_00 * 6))
+        #expect(lines.first?.itemCount == 6)
+        #expect(lines.first?.vat == Sample.uzs(expectedVAT))
+        #expect(lines.first?.otherMonthVAT == Sample.uzs(0))
+        await #expect(try store.vatBreakdown(in: YearMonth(year: 2026, month: 10)).first?.itemCount == 2)
+    }
 }
