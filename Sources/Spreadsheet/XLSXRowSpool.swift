@@ -154,8 +154,27 @@ struct RowEncoder {
         }
         if plain {
             bytes += text.utf8
-        } else {
-            bytes += XLSXWriter.escaped(text).utf8
+            return
+        }
+        // XLSXWriter.escaped, on bytes (a register's receipt URLs all carry `&`): markup characters become entities,
+        // C0 controls other than tab, newline and return are dropped, and so are U+FFFE and U+FFFF (EF BF BE/BF).
+        let utf8 = Array(text.utf8)
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            switch byte {
+            case UInt8(ascii: "&"): bytes += "&amp;".utf8
+            case UInt8(ascii: "<"): bytes += "&lt;".utf8
+            case UInt8(ascii: ">"): bytes += "&gt;".utf8
+            case UInt8(ascii: "\""): bytes += "&quot;".utf8
+            case 0x09, 0x0A, 0x0D: bytes.append(byte)
+            case 0x00..<0x20: break
+            case 0xEF where index + 2 < utf8.count && utf8[index + 1] == 0xBF
+                && (utf8[index + 2] == 0xBE || utf8[index + 2] == 0xBF):
+                index += 2
+            default: bytes.append(byte)
+            }
+            index += 1
         }
     }
 }

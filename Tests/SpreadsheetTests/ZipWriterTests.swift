@@ -70,3 +70,20 @@ struct SystemRandomNumberGeneratorSeeded: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// The row encoder escapes text on bytes; it must give exactly what `XLSXWriter.escaped` gives.
+@Suite struct RowEscapingTests {
+    @Test(arguments: [
+        "https://ofd.soliq.uz/epi?t=EP1&r=2&c=3&s=4", "plain", "«Чайхана» & \"Навруз\" <b>", "tab\tnew\nline\rend",
+        "bell\u{07}nul\u{00}esc\u{1B}", "non\u{FFFE}char\u{FFFF}s \u{FFFD} kept", "emoji 🍵 and ё й ў қ", "&&&", "",
+        "\u{EFBF}",
+    ])
+    func bytesMatchTheStringEscaping(text: String) {
+        var encoder = RowEncoder(firstRow: 2)
+        var bytes: [UInt8] = []
+        encoder.append([.text(text)], to: &bytes)
+        let expected = #"<row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve">"#
+            + XLSXWriter.escaped(text) + "</t></is></c></row>"
+        #expect(String(decoding: bytes, as: UTF8.self) == expected)
+    }
+}
