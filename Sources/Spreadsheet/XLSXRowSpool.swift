@@ -1,20 +1,26 @@
 import Foundation
 
-/// The rows of one large sheet, written as worksheet XML to a temporary file while they are produced, so that a
-/// workbook of a million rows is assembled with flat memory (``XLSXWriter/write(to:spools:)``).
+/// The rows of one sheet, encoded as worksheet XML and deflated as they are produced, so that a workbook of a
+/// million rows is assembled with flat memory (``XLSXWriter/write(to:spools:)``): the deflated rows go to a
+/// temporary file (or, for the small sheets of a workbook, to memory), a sheet's ~700 MB of XML never sits anywhere
+/// whole, and deflating overlaps the reading of the rows.
 ///
 /// It keeps what the sheet's head needs and only that: the column widths (fitted as for in-memory rows) and the
-/// row count. The temporary file is removed when the spool is released. Not thread-safe: one producer.
+/// row count. The rows are one deflate segment ending in a sync flush (``DeflateSegment``): the sheet's head, known
+/// only at the end, is deflated separately and put in front. The temporary file is removed when the spool is
+/// released. Not thread-safe: one producer.
 public final class XLSXRowSpool {
-    /// The temporary file holding the rows' XML.
+    /// The temporary file holding the deflated rows (empty for a spool in memory).
     public let path: String
     private var handle: FileHandle?
+    private var memory: [UInt8] = []
+    private let inMemory: Bool
     private var buffer: [UInt8] = []
     private var encoder: RowEncoder
+    private let rows: DeflateSegment
+    private var closed = false
     /// Column widths so far: the header's, widened by every row.
     private(set) var widths: [Int]
-    /// Bytes of row XML written so far (flushed or not).
-    private(set) var size: Int64 = 0
     /// Rows appended (the header not counted).
     public private(set) var rowCount = 0
     private static let bufferSize = 1 << 20
@@ -22,25 +28,40 @@ public final class XLSXRowSpool {
     /// Starts an empty spool for a sheet whose header row is `header` (rows then start at row 2; at row 1 without
     /// a header), in a new file in `directory`.
     public init(header: [String], directory: String = FileManager.default.temporaryDirectory.path) throws {
-        path = (directory as NSString).appendingPathComponent("xlsx-rows-\(UUID().uuidString).xml.partial")
+        path = (directory as NSString).appendingPathComponent("xlsx-rows-\(UUID().uuidString).deflate.partial")
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
             let handle = FileHandle(forWritingAtPath: path)
         else {
             throw SpreadsheetError(.malformed, part: path, "Cannot create the temporary file for the sheet's rows")
         }
         self.handle = handle
+        inMemory = false
         widths = header.map { XLSXWriter.displayWidth($0) + 2 }
         encoder = RowEncoder(firstRow: header.isEmpty ? 1 : 2)
+        rows = try DeflateSegment()
         buffer.reserveCapacity(Self.bufferSize + 65_536)
+    }
+
+    /// A spool kept in memory (a workbook's small sheets take the same way as its large ones, so a workbook's
+    /// bytes do not depend on which of its sheets were spooled).
+    init(header: [String]) throws {
+        path = ""
+        inMemory = true
+        widths = header.map { XLSXWriter.displayWidth($0) + 2 }
+        encoder = RowEncoder(firstRow: header.isEmpty ? 1 : 2)
+        rows = try DeflateSegment()
     }
 
     deinit {
         try? handle?.close()
-        try? FileManager.default.removeItem(atPath: path)
+        if !inMemory { try? FileManager.default.removeItem(atPath: path) }
     }
 
     /// Appends one row.
     public func append(_ row: [XLSXWriter.Cell]) throws {
+        guard !closed else {
+            throw SpreadsheetError(.malformed, part: path, "Rows were appended to a spool already closed")
+        }
         for (column, cell) in row.enumerated() {
             let width = XLSXWriter.displayWidth(of: cell)
             if column < widths.count {
@@ -49,43 +70,56 @@ public final class XLSXRowSpool {
                 widths.append(width)
             }
         }
-        let before = buffer.count
         encoder.append(row, to: &buffer)
-        size += Int64(buffer.count - before)
         rowCount += 1
-        if buffer.count >= Self.bufferSize { try flush() }
+        if buffer.count >= Self.bufferSize { try deflateBuffer() }
     }
 
-    private func flush() throws {
-        guard !buffer.isEmpty else { return }
-        guard let handle else {
-            throw SpreadsheetError(.malformed, part: path, "Rows were appended to a spool already closed")
-        }
-        try handle.write(contentsOf: buffer)
+    /// Bytes of row XML appended so far.
+    var size: UInt64 { rows.size + UInt64(buffer.count) }
+    /// CRC-32 of the row XML (after ``close()``).
+    var crc: UInt32 { rows.crc }
+
+    private func deflateBuffer() throws {
+        try rows.feed(buffer[...]) { try store($0) }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// The spooled rows' XML, in chunks of up to 1 MiB, in order (after ``close()``).
-    func forEachChunk(_ body: (ArraySlice<UInt8>) throws -> Void) throws {
+    private func store(_ deflated: ArraySlice<UInt8>) throws {
+        if inMemory {
+            memory += deflated
+        } else {
+            guard let handle else {
+                throw SpreadsheetError(.malformed, part: path, "Rows were appended to a spool already closed")
+            }
+            try handle.write(contentsOf: deflated)
+        }
+    }
+
+    /// Deflates what is left and ends the segment (idempotent); the spool then only reads.
+    func close() throws {
+        guard !closed else { return }
+        try deflateBuffer()
+        try rows.end(.sync) { try store($0) }
+        closed = true
+        try handle?.close()
+        handle = nil
+    }
+
+    /// The deflated rows, in pieces of up to 1 MiB, in order (after ``close()``).
+    func forEachDeflatedChunk(_ body: (ArraySlice<UInt8>) throws -> Void) throws {
+        guard closed else { throw SpreadsheetError(.malformed, part: path, "The spool is still open") }
+        if inMemory {
+            try body(memory[...])
+            return
+        }
         guard let reader = FileHandle(forReadingAtPath: path) else {
             throw SpreadsheetError(.malformed, part: path, "Cannot read the spooled rows back")
         }
         defer { try? reader.close() }
-        var read: Int64 = 0
         while let chunk = try reader.read(upToCount: Self.bufferSize), !chunk.isEmpty {
-            read += Int64(chunk.count)
             try body(Array(chunk)[...])
         }
-        guard read == size else {
-            throw SpreadsheetError(.malformed, part: path, "The spooled rows are \(read) bytes, not the \(size) written")
-        }
-    }
-
-    /// Flushes and closes the file (idempotent); the spool then only reads.
-    func close() throws {
-        try flush()
-        try handle?.close()
-        handle = nil
     }
 }
 

@@ -89,34 +89,49 @@ public struct XLSXWriter: Sendable {
     }
 
     private func addParts(to zip: ZipWriter, spools: [String: XLSXRowSpool]) throws {
-        var parts: [(String, [UInt8])] = [
+        let parts: [(String, [UInt8])] = [
             ("[Content_Types].xml", contentTypes()),
             ("_rels/.rels", rootRelationships()),
             ("xl/workbook.xml", workbook()),
             ("xl/_rels/workbook.xml.rels", workbookRelationships()),
             ("xl/styles.xml", Array(Self.styles.utf8)),
         ]
-        var spooledParts: [String: (prefix: [UInt8], spool: XLSXRowSpool, suffix: [UInt8])] = [:]
+        for (path, content) in parts { try zip.addEntry(path, content) }
         for (index, sheet) in sheets.enumerated() {
-            let path = "xl/worksheets/sheet\(index + 1).xml"
-            if let spool = spools[sheet.name] {
-                try spool.close()
-                spooledParts[path] = (Self.worksheetStart(sheet, widths: spool.widths), spool, Self.worksheetEnd(sheet))
-                parts.append((path, []))
+            let spool: XLSXRowSpool
+            if let spooled = spools[sheet.name] {
+                spool = spooled
             } else {
-                parts.append((path, worksheet(sheet)))
+                spool = try XLSXRowSpool(header: sheet.header)
+                for row in sheet.rows { try spool.append(row) }
             }
+            try spool.close()
+            try Self.addSheet(
+                to: zip, path: "xl/worksheets/sheet\(index + 1).xml",
+                head: Self.worksheetStart(sheet, widths: spool.widths), rows: spool, tail: Self.worksheetEnd(sheet))
         }
-        for (path, content) in parts {
-            if let part = spooledParts[path] {
-                try zip.addEntry(path) { emit in
-                    try emit(part.prefix[...])
-                    try part.spool.forEachChunk(emit)
-                    try emit(part.suffix[...])
-                }
-            } else {
-                try zip.addEntry(path, content)
-            }
+    }
+
+    /// A worksheet entry of three deflate segments: its head (deflated now that the column widths are known), the
+    /// spooled rows, its tail.
+    private static func addSheet(
+        to zip: ZipWriter, path: String, head: [UInt8], rows: XLSXRowSpool, tail: [UInt8]
+    ) throws {
+        let headSegment = try DeflateSegment()
+        var deflatedHead: [UInt8] = []
+        try headSegment.feed(head[...]) { deflatedHead += $0 }
+        try headSegment.end(.sync) { deflatedHead += $0 }
+        let tailSegment = try DeflateSegment()
+        var deflatedTail: [UInt8] = []
+        try tailSegment.feed(tail[...]) { deflatedTail += $0 }
+        try tailSegment.end(.final) { deflatedTail += $0 }
+        let whole = DeflateSegment.combined(
+            DeflateSegment.combined((headSegment.crc, headSegment.size), (rows.crc, rows.size)),
+            (tailSegment.crc, tailSegment.size))
+        try zip.addEntry(path, crc: whole.crc, uncompressedSize: whole.size) { emit in
+            try emit(deflatedHead[...])
+            try rows.forEachDeflatedChunk(emit)
+            try emit(deflatedTail[...])
         }
     }
 
@@ -188,21 +203,6 @@ public struct XLSXWriter: Sendable {
         + "</cellXfs>"
         + #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#
         + "</styleSheet>"
-
-    private func worksheet(_ sheet: Sheet) -> [UInt8] {
-        var widths = sheet.header.map { Self.displayWidth($0) + 2 }
-        for row in sheet.rows {
-            for (column, cell) in row.enumerated() {
-                let width = Self.displayWidth(of: cell)
-                if column < widths.count { widths[column] = max(widths[column], width) } else { widths.append(width) }
-            }
-        }
-        var bytes = Self.worksheetStart(sheet, widths: widths)
-        var encoder = RowEncoder(firstRow: sheet.header.isEmpty ? 1 : 2)
-        for row in sheet.rows { encoder.append(row, to: &bytes) }
-        bytes += Self.worksheetEnd(sheet)
-        return bytes
-    }
 
     /// A worksheet part up to its first data row: sheet properties, the frozen header, column widths, the header
     /// row.
