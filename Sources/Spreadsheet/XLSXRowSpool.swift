@@ -139,20 +139,31 @@ struct RowEncoder {
         bytes += #"<row r=""#.utf8
         bytes += number
         bytes += #"">"#.utf8
+        // A cell names its reference only after a gap: a cell without one is the next column (ECMA-376 makes `r`
+        // optional), and a million rows of eighteen references are ~150 MB of XML to encode and deflate.
+        var next = 0
         for (column, cell) in row.enumerated() {
             if case .empty = cell { continue }
-            bytes += #"<c r=""#.utf8
-            if column < Self.columnNames.count {
-                bytes += Self.columnNames[column]
+            if column == next {
+                bytes += "<c".utf8
             } else {
-                bytes += XLSXWriter.columnName(column).utf8
+                bytes += #"<c r=""#.utf8
+                if column < Self.columnNames.count {
+                    bytes += Self.columnNames[column]
+                } else {
+                    bytes += XLSXWriter.columnName(column).utf8
+                }
+                bytes += number
+                bytes.append(UInt8(ascii: "\""))
             }
-            bytes += number
+            next = column + 1
             switch cell {
             case .empty:
                 break
             case .text(let text):
-                bytes += #"" t="inlineStr"><is><t xml:space="preserve">"#.utf8
+                // Whitespace is kept as typed only where a reader could lose it: at the ends, or tabs and breaks.
+                bytes += Self.needsPreserve(text)
+                    ? #" t="inlineStr"><is><t xml:space="preserve">"#.utf8 : #" t="inlineStr"><is><t>"#.utf8
                 Self.appendEscaped(text, to: &bytes)
                 bytes += "</t></is></c>".utf8
             case .money(let value):
@@ -169,8 +180,14 @@ struct RowEncoder {
         rowNumber += 1
     }
 
+    private static func needsPreserve(_ text: String) -> Bool {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return false }
+        if first == 0x20 || last == 0x20 { return true }
+        return text.utf8.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+    }
+
     private static func appendValue(_ value: String, style: XLSXWriter.Style, to bytes: inout [UInt8]) {
-        bytes += #"" s=""#.utf8
+        bytes += #" s=""#.utf8
         bytes.append(UInt8(ascii: "0") + UInt8(style.rawValue))
         bytes += #""><v>"#.utf8
         bytes += value.utf8

@@ -76,14 +76,28 @@ struct SystemRandomNumberGeneratorSeeded: RandomNumberGenerator {
     @Test(arguments: [
         "https://ofd.soliq.uz/epi?t=EP1&r=2&c=3&s=4", "plain", "«Чайхана» & \"Навруз\" <b>", "tab\tnew\nline\rend",
         "bell\u{07}nul\u{00}esc\u{1B}", "non\u{FFFE}char\u{FFFF}s \u{FFFD} kept", "emoji 🍵 and ё й ў қ", "&&&", "",
-        "\u{EFBF}",
+        "\u{EFBF}", " leading", "trailing ",
     ])
     func bytesMatchTheStringEscaping(text: String) {
         var encoder = RowEncoder(firstRow: 2)
         var bytes: [UInt8] = []
         encoder.append([.text(text)], to: &bytes)
-        let expected = #"<row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve">"#
+        let preserve = text.hasPrefix(" ") || text.hasSuffix(" ") || text.contains(where: { "\t\n\r".contains($0) })
+            || text.unicodeScalars.contains("\r")
+        let expected = #"<row r="2"><c t="inlineStr"><is><t"# + (preserve ? #" xml:space="preserve">"# : ">")
             + XLSXWriter.escaped(text) + "</t></is></c></row>"
         #expect(String(decoding: bytes, as: UTF8.self) == expected)
+    }
+}
+
+/// Cells name their reference only after a gap; readers place the others in the next column.
+@Suite struct RowReferenceTests {
+    @Test func referencesOnlyAfterGaps() throws {
+        var encoder = RowEncoder(firstRow: 5)
+        var bytes: [UInt8] = []
+        encoder.append([.integer("1"), .empty, .text("x"), .text("y"), .empty, .empty, .money("2.50")], to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self)
+            == #"<row r="5"><c s="3"><v>1</v></c><c r="C5" t="inlineStr"><is><t>x</t></is></c>"#
+            + #"<c t="inlineStr"><is><t>y</t></is></c><c r="G5" s="2"><v>2.50</v></c></row>"#)
     }
 }
