@@ -121,13 +121,25 @@ extension PostgresArchiveStore {
                     names[receiptID, default: ([], [])].mxik.append(mxik)
                 }
             }
+            // One statement per page: each vector travels as its text form (`'word' 'word'`, quotes doubled and
+            // backslashes escaped as the tsvector syntax wants), which reads back exactly as `array_to_tsvector`
+            // of the same words (no positions, sorted, without repeats).
+            var ids: [Int64] = []
+            var vectors: [String] = []
             for receipt in receipts {
                 let id = try receipt("id", Int64.self)
                 let search = SearchVector.lexemes(
                     seller: try receipt("seller_name", String.self), items: names[id]?.items ?? [],
                     mxikNames: names[id]?.mxik ?? [])
-                try await c.exec("UPDATE receipts SET search = array_to_tsvector(\(search)::text[]) WHERE id = \(id)")
+                ids.append(id)
+                vectors.append(search.map { word in
+                    "'" + word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+                }.joined(separator: " "))
             }
+            try await c.exec("""
+                UPDATE receipts SET search = v.vector::tsvector
+                FROM unnest(\(ids)::bigint[], \(vectors)::text[]) AS v(id, vector) WHERE receipts.id = v.id
+                """)
             after = lastID
         }
     }
