@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Measures the sync as whole processes on both backends (issue 11 item 9, issue 17 item 3), with
 # Benchmarks/Tools' SyncBench driving the release `fiscal-archive` executable as child processes:
-#   scripts/bench-sync.sh [STEP...]      steps: ingest sqlite postgres workers cpu (default: all but cpu)
+#   scripts/bench-sync.sh [STEP...]      steps: ingest sqlite postgres workers cpu cpu-postgres (default: the first four)
 # - ingest:   parse + hash + compress + commit of sandbox pages, no latency: pages/s and pages per CPU second;
 # - sqlite:   `sync --concurrency C`, C = 16, 32, 64, L = 50 ms on payment_info, get_fiscal_cheque and the receipt
 #             site, 40·C transactions, fresh SQLite file per run, 3 runs: tx/s and % of C/(3L);
 # - postgres: the same on a fresh PostgreSQL database per run (a private server from scripts/with-postgres.sh);
 # - workers:  1, 2 and 4 processes of `sync --concurrency 16` at once on one PostgreSQL database;
 # - cpu:      CPU per transaction of a 2,000-transaction sync into SQLite archives already holding
-#             2,000 / 20,000 / 200,000 (no latency).
+#             2,000 / 20,000 / 200,000 (no latency); cpu-postgres: the same on fresh PostgreSQL databases.
 # Environment: TOOL (default: the release build of the repository root, else the one Benchmarks/Tools' build made),
 # RUNS (default 3), PER_SLOT (transactions per unit of concurrency, default 40), CPU_SEEDS (default
 # 2000,20000,200000). The machine's load is printed with every run: the numbers are only as quiet as the machine.
@@ -48,6 +48,9 @@ for step in "${STEPS[@]}"; do
                 '"$0" workers "$1" "$FISCAL_ARCHIVE_TEST_POSTGRES_URL" 1,2,4 "$2" "$3"' \
                 "$BIN" "$TOOL" "$PER_SLOT" "$RUNS" ;;
         cpu) "$BIN" cpu "$TOOL" 2000 "$CPU_SEEDS" ;;
-        *) echo "bench-sync: unknown step $step (ingest, sqlite, postgres, workers, cpu)" >&2; exit 2 ;;
+        cpu-postgres)
+            "$ROOT/scripts/with-postgres.sh" bash -c \
+                '"$0" cpu "$1" 2000 "$2" "$FISCAL_ARCHIVE_TEST_POSTGRES_URL"' "$BIN" "$TOOL" "$CPU_SEEDS" ;;
+        *) echo "bench-sync: unknown step $step (ingest, sqlite, postgres, workers, cpu, cpu-postgres)" >&2; exit 2 ;;
     esac
 done

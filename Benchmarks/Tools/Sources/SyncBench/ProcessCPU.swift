@@ -153,7 +153,58 @@ func runTool(
     return (process.terminationStatus, wall, childrenCPU() - cpuBefore)
 }
 
-func runProcessCPU(tool: String, new: Int, seeds: [Int]) async throws {
+/// Fills a new PostgreSQL archive (migrated by the tool's `status`) with `count` archived transactions in bulk SQL
+/// through `psql`: the same rows as ``seedArchive(_:count:now:)`` writes into SQLite.
+func seedPostgres(_ url: String, tool: String, sandbox: SandboxServer, count: Int, now: Int64) throws {
+    let log = NSTemporaryDirectory() + "sync-bench-\(getpid())-seed.log"
+    defer { try? FileManager.default.removeItem(atPath: log) }
+    guard try runTool(tool, ["status"], database: url, sandbox: sandbox, log: log).status == 0 else {
+        throw BenchError("status (which migrates the new database) failed: see \(log)")
+    }
+    let old = now - 60 * 86_400
+    let base: Int64 = 900_000_000_000
+    try psql(url, """
+        BEGIN;
+        INSERT INTO transactions(id, type, vendor_order_id, state, next_attempt_at, tracked_at, updated_at, amount,
+            currency, status, paid_at, bank_transaction_id, mx_id, info_at, last_recheck_at, receipt_url)
+        SELECT \(base) + i, 'payment', 'order-' || i, 'archived', \(old), \(old), \(old), 100000 + i, 'UZS', 2,
+            \(old) - i, 'bank-' || i, 'mx-' || i, \(old), \(old),
+            'https://ofd.soliq.uz/epi?t=EP000000000058&r=' || i || '&c=20260901120000&s=0886' || i
+        FROM generate_series(1, \(count)) i;
+        INSERT INTO status_history(transaction_id, status, observed_at)
+            SELECT id, 2, \(old) FROM transactions WHERE id > \(base);
+        INSERT INTO events(kind, transaction_id, amount, currency, occurred_at, source, recorded_at)
+            SELECT 'payment', id, amount, 'UZS', paid_at, 'gateway', \(old) FROM transactions WHERE id > \(base);
+        INSERT INTO originals(transaction_id, url, http_status, content_type, fetched_at, format, sha256, size, data,
+            stored_at)
+        SELECT id, receipt_url, 200, 'text/html; charset=utf-8', \(old), 'html', md5(id::text) || md5(id::text),
+            24000, decode(repeat(md5(id::text), 94), 'hex'), \(old)
+        FROM transactions WHERE id > \(base);
+        INSERT INTO receipts(transaction_id, original_id, kind, source, terminal_id, receipt_number, fiscal_sign,
+            issued_at, seller_name, seller_tin, total, vat_total, currency, document, archived_at, search)
+        SELECT transaction_id, id, 'sale', 'html', 'EP000000000058', id::text, '0886' || id, \(old),
+            'MCHJ «Тест Савдо»', '307578794', 100000, 10714, 'UZS', '{"seeded":true}', \(old),
+            array_to_tsvector(ARRAY['мчж', 'тест', 'савдо', 'кофе', 'латте', 'большой', 'qahva', 'ichimliklari'])
+        FROM originals WHERE transaction_id > \(base);
+        INSERT INTO receipt_items(receipt_id, position, name, quantity, line_total, discount, other, vat_rate,
+            vat_amount, mxik_code, mxik_name, unit)
+        SELECT r.id, p, 'Кофе латте большой ' || p, '1', 33333, 0, 0, '12', 3571, '10202001010000003',
+            'Qahva ichimliklari', 'dona'
+        FROM receipts r, generate_series(0, 2) p WHERE r.transaction_id > \(base);
+        INSERT INTO chain(seq, kind, ref_id, payload_hash, prev_hash, hash)
+        SELECT (SELECT seq FROM chain_head) + row_number() OVER (ORDER BY kind, ref_id), kind, ref_id,
+            md5(ref_id::text || kind) || md5(kind), md5(ref_id::text) || md5(kind || ref_id::text),
+            md5(kind || ref_id::text || 'h') || md5(ref_id::text || 'h')
+        FROM (SELECT 'original' AS kind, id AS ref_id FROM originals WHERE transaction_id > \(base)
+              UNION ALL SELECT 'event', seq FROM events WHERE transaction_id > \(base)) links;
+        UPDATE chain_head SET seq = (SELECT MAX(seq) FROM chain),
+            hash = (SELECT hash FROM chain ORDER BY seq DESC LIMIT 1);
+        COMMIT;
+        ANALYZE;
+        """)
+}
+
+func runProcessCPU(tool: String, new: Int, seeds: [Int], target: BenchTarget = .sqlite) async throws {
     guard FileManager.default.isExecutableFile(atPath: tool) else {
         throw BenchError("\(tool) is not an executable: build it with `swift build -c release` at the repository root")
     }
@@ -162,7 +213,7 @@ func runProcessCPU(tool: String, new: Int, seeds: [Int]) async throws {
     let sandbox = try await SandboxServer.start(
         configuration: SandboxConfiguration(transactionCount: new, recentTransactionCount: 0), logger: logger)
     do {
-        try await measure(tool: tool, sandbox: sandbox, seeds: seeds)
+        try await measure(tool: tool, sandbox: sandbox, seeds: seeds, target: target)
     } catch {
         await sandbox.shutdown()
         throw error
@@ -170,28 +221,33 @@ func runProcessCPU(tool: String, new: Int, seeds: [Int]) async throws {
     await sandbox.shutdown()
 }
 
-func measure(tool: String, sandbox: SandboxServer, seeds: [Int]) async throws {
+func measure(tool: String, sandbox: SandboxServer, seeds: [Int], target: BenchTarget) async throws {
     let transactions = await sandbox.world.allTransactions
     let csv = NSTemporaryDirectory() + "sync-bench-\(getpid())-new.csv"
     try ("transaction_id,type\n" + transactions.map { "\($0.id),\($0.type.rawValue)" }.joined(separator: "\n") + "\n")
         .write(toFile: csv, atomically: true, encoding: .utf8)
     print("cpu: `fiscal-archive sync --concurrency 16` of \(transactions.count) new transactions, no latency, "
-        + "into archives already holding N archived transactions")
+        + "into \(target) archives already holding N archived transactions; load \(loadAverage())")
     print("        N   seed s   sync wall   tx/s   CPU s   CPU/tx ms   archived")
     var baseline: Double?
     for count in seeds {
-        let path = temporaryArchivePath("cpu-\(count)")
-        defer { removeArchive(path) }
+        let archive = try target.freshArchive("cpu-\(count)")
+        defer { archive.remove() }
+        let path = archive.database
         let now = Int64(Date().timeIntervalSince1970)
         let seedClock = ContinuousClock.now
-        try seedArchive(path, count: count, now: now)
+        switch target {
+        case .sqlite: try seedArchive(path, count: count, now: now)
+        case .postgres: try seedPostgres(path, tool: tool, sandbox: sandbox, count: count, now: now)
+        }
         let seedTime = seconds(ContinuousClock.now - seedClock)
-        let log = path + ".log"
+        let log = NSTemporaryDirectory() + "sync-bench-\(getpid())-cpu-\(count).log"
         let track = try runTool(tool, ["track", "--csv", csv], database: path, sandbox: sandbox, log: log)
         guard track.status == 0 else { throw BenchError("track failed: see \(log)") }
         let sync = try runTool(tool, ["sync", "--concurrency", "16"], database: path, sandbox: sandbox, log: log)
         guard sync.status == 0 else { throw BenchError("sync failed (\(sync.status)): see \(log)") }
-        let archived = try await SQLiteArchiveStore(path: path).status(now: now).countsByState[.archived] ?? 0
+        let archived = archivedCount(
+            try runToolOutput(tool, ["status", "--json"], database: path, sandbox: sandbox)) ?? 0
         let perTransaction = sync.cpu / Double(transactions.count) * 1000
         if baseline == nil { baseline = perTransaction }
         print(String(format: "%9d  %7.1f  %8.2f s  %5.0f  %6.2f  %10.2f   %8d  (%+.0f %% vs first)",

@@ -13,9 +13,11 @@ import Sync
 // Usage (from this folder, release build):
 //   swift run -c release SyncBench ingest [PAGES]          ingest pages/s on one core (default 2000 pages)
 //   swift run -c release SyncBench efficiency [COUNT]      sync throughput against C/(3L), L = 50 ms, C = 16, 32, 64
-//   swift run -c release SyncBench cpu TOOL [NEW] [SEEDS]  CPU of a whole `fiscal-archive sync` process per
+//   swift run -c release SyncBench cpu TOOL [NEW] [SEEDS] [sqlite|URL]
+//                                                          CPU of a whole `fiscal-archive sync` process per
 //                                                          transaction, NEW new ones (default 2000) into archives
-//                                                          already holding SEEDS (default 2000,20000,200000)
+//                                                          already holding SEEDS (default 2000,20000,200000), SQLite
+//                                                          files or fresh PostgreSQL databases
 //   swift run -c release SyncBench process TOOL DB [C,C,...] [PER_SLOT] [RUNS]
 //                                                          whole process: TOOL `sync --concurrency C` against a
 //                                                          sandbox with L = 50 ms (default C = 16,32,64, 40·C
@@ -222,11 +224,13 @@ case "workers":
         perSlot: arguments.count > 4 ? Int(arguments[4]) ?? 40 : 40, runs: arguments.count > 5 ? Int(arguments[5]) ?? 3 : 3,
         latency: .milliseconds(50))
 case "cpu":
-    guard arguments.count > 1 else { throw BenchError("usage: SyncBench cpu TOOL [NEW] [SEEDS]") }
+    // cpu TOOL [NEW] [SEEDS] [sqlite|POSTGRES_ADMIN_URL]
+    guard arguments.count > 1 else { throw BenchError("usage: SyncBench cpu TOOL [NEW] [SEEDS] [sqlite|URL]") }
     let new = arguments.count > 2 ? Int(arguments[2]) ?? 2000 : 2000
     let seeds = arguments.count > 3
         ? arguments[3].split(separator: ",").compactMap { Int($0) } : [2_000, 20_000, 200_000]
-    try await runProcessCPU(tool: arguments[1], new: new, seeds: seeds)
+    try await runProcessCPU(
+        tool: arguments[1], new: new, seeds: seeds, target: try BenchTarget(arguments.count > 4 ? arguments[4] : "sqlite"))
 default:
     try await runIngest(count: 2000)
     try await runSync(concurrencies: [16, 32, 64], count: 1500, latency: .milliseconds(50))
