@@ -68,41 +68,58 @@ extension PostgresArchiveStore {
         }
     }
 
+    /// Rows of the register per query.
+    static let registerPageSize = 5_000
+
+    /// In pages of ``registerPageSize`` rows, each after the last row read (as SQLite's), all in one transaction:
+    /// a whole month in one query made the planner hash the month's receipts and originals and sort a million wide
+    /// rows in `work_mem` (minutes for a million events); a page is an index range of `events_occurred` with
+    /// primary-key lookups, in order, without a sort.
     static func forEachRegisterEntry(
         _ store: PostgresArchiveStore, snapshot: String?, in month: YearMonth, _ body: (RegisterEntry) throws -> Void
     ) async throws {
-        let query: PostgresQuery = """
-            SELECT e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
-                e.operation_id, t.type, t.status, t.vendor_order_id, t.receipt_url, t.paid_at, t.state, t.last_error,
-                r.fiscal_sign, r.terminal_id, r.receipt_number, r.total, r.vat_total, r.currency AS receipt_currency,
-                r.commissioner_tin, r.kind AS receipt_kind, r.issued_at AS receipt_issued_at, o.url AS receipt_original_url
-            FROM events e
-            JOIN transactions t ON t.id = e.transaction_id
-            LEFT JOIN receipts r ON r.id = CASE WHEN e.kind IN ('payment', 'p2p')
-                THEN (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind <> 'refund'
-                      ORDER BY id LIMIT 1)
-                ELSE COALESCE(
-                    (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
-                        AND total = -e.amount ORDER BY id LIMIT 1),
-                    (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
-                        ORDER BY id LIMIT 1))
-                END
-            LEFT JOIN originals o ON o.id = r.original_id AND e.kind NOT IN ('payment', 'p2p')
-            WHERE e.occurred_at >= \(month.startEpochSeconds) AND e.occurred_at < \(month.endEpochSeconds)
-            ORDER BY e.occurred_at, e.seq
-            """
         // The body's own errors pass through as they are; database errors become ArchiveErrors.
         let bodyError = BodyErrorBox()
         do {
             try await store.readAt(snapshot, "Cannot read the register of \(month)") { c in
-                for try await row in try await c.connection.query(query, logger: c.logger) {
-                    let entry = try registerEntry(Row(row.makeRandomAccess()))
-                    do {
-                        try body(entry)
-                    } catch {
-                        bodyError.error = error
-                        throw error
+                var after = (occurredAt: month.startEpochSeconds, seq: Int64.min)
+                while true {
+                    let query: PostgresQuery = """
+                        SELECT e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
+                            e.operation_id, t.type, t.status, t.vendor_order_id, t.receipt_url, t.paid_at, t.state,
+                            t.last_error, r.fiscal_sign, r.terminal_id, r.receipt_number, r.total, r.vat_total,
+                            r.currency AS receipt_currency, r.commissioner_tin, r.kind AS receipt_kind,
+                            r.issued_at AS receipt_issued_at, o.url AS receipt_original_url
+                        FROM events e
+                        JOIN transactions t ON t.id = e.transaction_id
+                        LEFT JOIN receipts r ON r.id = CASE WHEN e.kind IN ('payment', 'p2p')
+                            THEN (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind <> 'refund'
+                                  ORDER BY id LIMIT 1)
+                            ELSE COALESCE(
+                                (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
+                                    AND total = -e.amount ORDER BY id LIMIT 1),
+                                (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
+                                    ORDER BY id LIMIT 1))
+                            END
+                        LEFT JOIN originals o ON o.id = r.original_id AND e.kind NOT IN ('payment', 'p2p')
+                        WHERE e.occurred_at >= \(after.occurredAt) AND e.occurred_at < \(month.endEpochSeconds)
+                            AND (e.occurred_at > \(after.occurredAt) OR e.seq > \(after.seq))
+                        ORDER BY e.occurred_at, e.seq
+                        LIMIT \(Int64(registerPageSize))
+                        """
+                    var count = 0
+                    for try await row in try await c.connection.query(query, logger: c.logger) {
+                        let entry = try registerEntry(Row(row.makeRandomAccess()))
+                        count += 1
+                        after = (entry.occurredAt, entry.sequence)
+                        do {
+                            try body(entry)
+                        } catch {
+                            bodyError.error = error
+                            throw error
+                        }
                     }
+                    if count < registerPageSize { return }
                 }
             }
         } catch {
