@@ -85,23 +85,7 @@ extension PostgresArchiveStore {
                 var after = (occurredAt: month.startEpochSeconds, seq: Int64.min)
                 while true {
                     let query: PostgresQuery = """
-                        SELECT e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
-                            e.operation_id, t.type, t.status, t.vendor_order_id, t.receipt_url, t.paid_at, t.state,
-                            t.last_error, r.fiscal_sign, r.terminal_id, r.receipt_number, r.total, r.vat_total,
-                            r.currency AS receipt_currency, r.commissioner_tin, r.kind AS receipt_kind,
-                            r.issued_at AS receipt_issued_at, o.url AS receipt_original_url
-                        FROM events e
-                        JOIN transactions t ON t.id = e.transaction_id
-                        LEFT JOIN receipts r ON r.id = CASE WHEN e.kind IN ('payment', 'p2p')
-                            THEN (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind <> 'refund'
-                                  ORDER BY id LIMIT 1)
-                            ELSE COALESCE(
-                                (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
-                                    AND total = -e.amount ORDER BY id LIMIT 1),
-                                (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
-                                    ORDER BY id LIMIT 1))
-                            END
-                        LEFT JOIN originals o ON o.id = r.original_id AND e.kind NOT IN ('payment', 'p2p')
+                        \(unescaped: RegisterSQL.select)
                         WHERE e.occurred_at >= \(after.occurredAt) AND e.occurred_at < \(month.endEpochSeconds)
                             AND (e.occurred_at > \(after.occurredAt) OR e.seq > \(after.seq))
                         ORDER BY e.occurred_at, e.seq

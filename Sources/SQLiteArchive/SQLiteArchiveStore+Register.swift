@@ -24,23 +24,8 @@ extension SQLiteArchiveStore {
     static func forEachRegisterEntry(
         _ reader: some DatabaseReader, in month: YearMonth, _ body: (RegisterEntry) throws -> Void
     ) async throws {
-        let sql = """
-            SELECT e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
-                e.operation_id, t.type, t.status, t.vendor_order_id, t.receipt_url, t.paid_at, t.state, t.last_error,
-                r.fiscal_sign, r.terminal_id, r.receipt_number, r.total, r.vat_total, r.currency AS receipt_currency,
-                r.commissioner_tin, r.kind AS receipt_kind, r.issued_at AS receipt_issued_at, o.url AS receipt_original_url
-            FROM events e
-            JOIN transactions t ON t.id = e.transaction_id
-            LEFT JOIN receipts r ON r.id = CASE WHEN e.kind IN ('payment', 'p2p')
-                THEN (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind <> 'refund'
-                      ORDER BY id LIMIT 1)
-                ELSE COALESCE(
-                    (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
-                        AND total = -e.amount ORDER BY id LIMIT 1),
-                    (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
-                        ORDER BY id LIMIT 1))
-                END
-            LEFT JOIN originals o ON o.id = r.original_id AND e.kind NOT IN ('payment', 'p2p')
+        let sql = RegisterSQL.select + """
+
             WHERE e.occurred_at >= ?1 AND e.occurred_at < ?2 AND (e.occurred_at > ?1 OR e.seq > ?3)
             ORDER BY e.occurred_at, e.seq
             LIMIT \(registerPageSize)

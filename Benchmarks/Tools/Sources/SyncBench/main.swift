@@ -129,13 +129,7 @@ func runIngest(count: Int) async throws {
 func runSync(concurrencies: [Int], count: Int, latency: Duration) async throws {
     var logger = Logger(label: "sync-bench")
     logger.logLevel = .critical
-    var configuration = SandboxConfiguration(transactionCount: count, recentTransactionCount: 0)
-    configuration.gatewayFaults = [
-        .paymentInfo: FaultPlan(latency: latency),
-        .fiscalCheque: FaultPlan(latency: latency),
-    ]
-    configuration.receiptFaults = ReceiptFaultPlan(latency: latency)
-    let sandbox = try await SandboxServer.start(configuration: configuration, logger: logger)
+    let sandbox = try await latencySandbox(count: count, latency: latency)
     var http = HTTPClient.Configuration()
     // As the tool's runtime: enough pooled connections per host for the sync's concurrency.
     http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
