@@ -98,18 +98,26 @@ final class ZipWriter {
         var header: [UInt8] = []
         header.reserveCapacity(30 + name.count)
         header.le32(0x0403_4B50)
-        header.le16(20)  // version needed: 2.0 (deflate)
-        header.le16(0)  // flags
-        header.le16(8)  // deflate
-        header.le16(Self.dosTime)
-        header.le16(Self.dosDate)
+        Self.appendSharedFields(to: &header, name: name, crc: crc, compressed: compressed, uncompressed: uncompressed)
+        header += name
+        return header[...]
+    }
+
+    /// The fields a local header and a central-directory header share, in that order: version needed (2.0), flags,
+    /// method (deflate), time, date, CRC-32, sizes, name length, extra field length.
+    private static func appendSharedFields(
+        to header: inout [UInt8], name: [UInt8], crc: UInt32, compressed: UInt32, uncompressed: UInt32
+    ) {
+        header.le16(20)
+        header.le16(0)
+        header.le16(8)
+        header.le16(dosTime)
+        header.le16(dosDate)
         header.le32(crc)
         header.le32(compressed)
         header.le32(uncompressed)
         header.le16(UInt16(name.count))
-        header.le16(0)  // extra field length
-        header += name
-        return header[...]
+        header.le16(0)
     }
 
     private func centralHeader(
@@ -119,16 +127,7 @@ final class ZipWriter {
         header.reserveCapacity(46 + name.count)
         header.le32(0x0201_4B50)
         header.le16((3 << 8) | 20)  // made by: Unix, 2.0
-        header.le16(20)
-        header.le16(0)
-        header.le16(8)
-        header.le16(Self.dosTime)
-        header.le16(Self.dosDate)
-        header.le32(crc)
-        header.le32(compressed)
-        header.le32(uncompressed)
-        header.le16(UInt16(name.count))
-        header.le16(0)  // extra
+        Self.appendSharedFields(to: &header, name: name, crc: crc, compressed: compressed, uncompressed: uncompressed)
         header.le16(0)  // comment
         header.le16(0)  // disk
         header.le16(0)  // internal attributes
