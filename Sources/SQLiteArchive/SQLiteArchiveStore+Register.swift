@@ -4,7 +4,7 @@ import GRDB
 
 extension SQLiteArchiveStore {
     /// Streams the register of a Tashkent month: every event whose `occurred_at` falls in it, ordered by
-    /// `occurred_at`, then sequence. Rows come from a database cursor, one at a time (memory stays flat).
+    /// `occurred_at`, then sequence, in pages (memory stays flat: two pages at most).
     ///
     /// Each entry carries the transaction's last known status, vendor order id, receipt URL, pipeline state and
     /// reason, and a receipt summary: for `payment`/`p2p` the archived sale receipt; for `refund`/`cancellation` the
@@ -12,8 +12,9 @@ extension SQLiteArchiveStore {
     /// refund receipt. Refunds and cancellations carry the payment's date as `relatedTransactionDate`.
     ///
     /// Entries are read in pages of ``registerPageSize`` by `(occurred_at, seq)` through GRDB's async access, so no
-    /// thread of the cooperative pool waits on SQLite and no read transaction stays open while `body` runs. Each page
-    /// is its own read: a report that needs one frozen moment reads through ``registerSnapshot()``.
+    /// thread of the cooperative pool waits on SQLite; each page is its own short read (the next one runs while
+    /// `body` works through the current one). A report that needs one frozen moment reads through
+    /// ``registerSnapshot()``.
     public func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) async throws {
         try await Self.forEachRegisterEntry(pool, in: month, body)
     }
