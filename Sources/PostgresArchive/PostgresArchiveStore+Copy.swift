@@ -113,12 +113,7 @@ extension PostgresArchiveStore {
             for cell in row {
                 parameter += 1
                 placeholders.append("$\(parameter)")
-                switch cell {
-                case .null: bindings.appendNull()
-                case .integer(let value): bindings.append(value)
-                case .text(let value): bindings.append(value)
-                case .blob(let value): bindings.append(ByteBuffer(bytes: value))
-                }
+                bindings.append(cell)
             }
             tuples.append("(" + placeholders.joined(separator: ", ") + derived.value + ")")
         }
@@ -177,14 +172,7 @@ extension PostgresRegisterSnapshot: ArchiveRowSource {
         -> [[ArchiveCell]]
     {
         var bindings = PostgresBindings()
-        for cell in key ?? [] {
-            switch cell {
-            case .null: bindings.appendNull()
-            case .integer(let value): bindings.append(value)
-            case .text(let value): bindings.append(value)
-            case .blob(let value): bindings.append(ByteBuffer(bytes: value))
-            }
-        }
+        for cell in key ?? [] { bindings.append(cell) }
         let query = PostgresQuery(
             unsafeSQL: table.selectPageSQL(after: key != nil, limit: limit) { "$\($0)" }, binds: bindings)
         return try await store.readAt(snapshotID, "Cannot read \(table.name) to copy it") { c in
@@ -205,6 +193,18 @@ extension PostgresRegisterSnapshot: ArchiveRowSource {
                 rows.append(cells)
             }
             return rows
+        }
+    }
+}
+
+extension PostgresBindings {
+    /// Binds a copied cell as the value it holds (a blob as `bytea`).
+    mutating func append(_ cell: ArchiveCell) {
+        switch cell {
+        case .null: appendNull()
+        case .integer(let value): append(value)
+        case .text(let value): append(value)
+        case .blob(let value): append(ByteBuffer(bytes: value))
         }
     }
 }
