@@ -129,15 +129,23 @@ func launchTool(
     if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
     _ = handle.seekToEndOfFile()
+    let process = toolProcess(tool, arguments, database: database, sandbox: sandbox, output: handle, errors: handle)
+    try process.run()
+    return process
+}
+
+/// The tool as a child process pointed at `database` and `sandbox`, not yet started, with no input.
+func toolProcess(
+    _ tool: String, _ arguments: [String], database: String, sandbox: SandboxServer, output: Any, errors: Any
+) -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: tool)
     process.arguments = arguments
     process.environment = toolEnvironment(database: database, sandbox: sandbox)
     process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
-    process.standardOutput = handle
-    process.standardError = handle
+    process.standardOutput = output
+    process.standardError = errors
     process.standardInput = FileHandle.nullDevice
-    try process.run()
     return process
 }
 

@@ -161,14 +161,8 @@ func runWholeProcess(
 /// Runs the tool and returns what it printed on standard output.
 func runToolOutput(_ tool: String, _ arguments: [String], database: String, sandbox: SandboxServer) throws -> String {
     let pipe = Pipe()
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = arguments
-    process.environment = toolEnvironment(database: database, sandbox: sandbox)
-    process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    process.standardInput = FileHandle.nullDevice
+    let process = toolProcess(
+        tool, arguments, database: database, sandbox: sandbox, output: pipe, errors: FileHandle.nullDevice)
     try process.run()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
