@@ -25,12 +25,9 @@ extension SQLiteArchiveStore {
     static func forEachRegisterEntry(
         _ reader: some DatabaseReader, in month: YearMonth, _ body: (RegisterEntry) throws -> Void
     ) async throws {
-        let sql = RegisterSQL.select + """
-
-            WHERE e.occurred_at >= ?1 AND e.occurred_at < ?2 AND (e.occurred_at > ?1 OR e.seq > ?3)
-            ORDER BY e.occurred_at, e.seq
-            LIMIT \(registerPageSize)
-            """
+        let sql = RegisterSQL.page(
+            condition: "e.occurred_at >= ?1 AND e.occurred_at < ?2 AND (e.occurred_at > ?1 OR e.seq > ?3)",
+            limit: registerPageSize)
         // The page starts at the last row's second (an index seek), skipping that second's rows already read. (A
         // row-value condition `(occurred_at, seq) > (?, ?)` reads the same, but SQLite 3.40 seeks only by the month's
         // start with it and steps over every row before the page: a month of a million events read that way took
