@@ -14,6 +14,8 @@ extension ReportGenerator {
         month: YearMonth, source: some RegisterReader, language: ReportLanguage, asOf: Int64, to path: String
     ) async throws -> WrittenReport {
         let chainHead = try await source.chainHead()
+        let figures = MonthFigures(source: source, month: month)
+        defer { figures.cancel() }
         var builder = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
         let directory = (path as NSString).deletingLastPathComponent
         let spool: XLSXRowSpool
@@ -36,7 +38,7 @@ extension ReportGenerator {
                 throw ReportError(code: .output, message: "Cannot write the workbook's register: \(error)", path: path)
             }
         }
-        let summary = try await finishedSummary(&builder, source: source, month: month, chainHead: chainHead, path: path)
+        let summary = try await finishedSummary(&builder, figures: figures, month: month, chainHead: chainHead, path: path)
         let workbook = RegisterWorkbook(summary: summary, language: language)
         let partial = path + ".partial"
         do {

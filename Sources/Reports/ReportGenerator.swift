@@ -56,11 +56,13 @@ public struct ReportGenerator: Sendable {
     /// Aggregates a month without writing anything (one pass).
     public func summarize(month: YearMonth, source: some RegisterReader, asOf: Int64) async throws -> MonthlySummary {
         let chainHead = try await source.chainHead()
+        let figures = MonthFigures(source: source, month: month)
+        defer { figures.cancel() }
         var builder = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
         try await source.forEachRegisterEntry(in: month) { entry in
             try builder.add(entry)
         }
-        return try await finishedSummary(&builder, source: source, month: month, chainHead: chainHead, path: nil)
+        return try await finishedSummary(&builder, figures: figures, month: month, chainHead: chainHead, path: nil)
     }
 
     /// Writes the CSV register of DESIGN.md (see ``RegisterCSV``) in one pass, summarising as it goes.
@@ -92,6 +94,8 @@ public struct ReportGenerator: Sendable {
         -> WrittenReport
     {
         let chainHead = try await source.chainHead()
+        let figures = MonthFigures(source: source, month: month)
+        defer { figures.cancel() }
         try writer.write(bytes: RegisterCSV.byteOrderMark)
         try writer.write(RegisterCSV.headerLine)
         var builder = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
@@ -99,7 +103,7 @@ public struct ReportGenerator: Sendable {
             try builder.add(entry)
             try writer.write(RegisterCSV.line(for: entry))
         }
-        let summary = try await finishedSummary(&builder, source: source, month: month, chainHead: chainHead, path: writer.path)
+        let summary = try await finishedSummary(&builder, figures: figures, month: month, chainHead: chainHead, path: writer.path)
         let hex = try writer.finish()
         return WrittenReport(path: writer.path, sha256Hex: hex, rowCount: summary.eventCount, summary: summary)
     }
@@ -129,6 +133,8 @@ public struct ReportGenerator: Sendable {
         // One pass: the summary is printed first, so the rows the register shows (at most `limit`) wait in memory
         // until the month has been read and summed.
         let chainHead = try await source.chainHead()
+        let figures = MonthFigures(source: source, month: month)
+        defer { figures.cancel() }
         var builder = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
         var shownRows: [(entry: RegisterEntry, kinds: [ReportException.Kind])] = []
         var number = 0
@@ -138,7 +144,7 @@ public struct ReportGenerator: Sendable {
             number += 1
             if number <= limit { shownRows.append((entry, exceptions.map(\.kind))) }
         }
-        let summary = try await finishedSummary(&builder, source: source, month: month, chainHead: chainHead, path: path)
+        let summary = try await finishedSummary(&builder, figures: figures, month: month, chainHead: chainHead, path: path)
         let renderer = HTMLReportRenderer(summary: summary, language: language)
         try writer.write(renderer.documentStart())
         if let changes { try writer.write(renderer.changesSection(changes)) }
