@@ -7,7 +7,7 @@ extension IntegrityChain {
     /// The latest link's hash, or the genesis value: one row kept by ``append(_:kind:refID:payloadHash:)`` in the
     /// appending transaction, so finding the head costs the same at any chain length.
     static func head(_ db: Database) throws -> String {
-        try String.fetchOne(db, sql: "SELECT hash FROM chain_head WHERE id = 1") ?? genesis
+        try String.fetchOne(db.cachedStatement(sql: "SELECT hash FROM chain_head WHERE id = 1")) ?? genesis
     }
 
     /// Appends a link covering a row, inside the caller's transaction, and moves the head to it.

@@ -112,26 +112,22 @@ extension SQLiteArchiveStore {
         ]
         let rowID: Int64
         if let receiptID {
-            try db.execute(
-                sql: """
-                    UPDATE receipts SET kind = ?, source = ?, terminal_id = ?, receipt_number = ?, fiscal_sign = ?,
-                        issued_at = ?, seller_name = ?, seller_tin = ?, commissioner_tin = ?, total = ?, vat_total = ?,
-                        currency = ?, document = ?
-                    WHERE id = ?
-                    """,
-                arguments: arguments + [receiptID])
-            try db.execute(sql: "DELETE FROM receipt_items WHERE receipt_id = ?", arguments: [receiptID])
-            try db.execute(sql: "DELETE FROM receipt_fts WHERE rowid = ?", arguments: [receiptID])
+            try db.cachedStatement(sql: """
+                UPDATE receipts SET kind = ?, source = ?, terminal_id = ?, receipt_number = ?, fiscal_sign = ?,
+                    issued_at = ?, seller_name = ?, seller_tin = ?, commissioner_tin = ?, total = ?, vat_total = ?,
+                    currency = ?, document = ?
+                WHERE id = ?
+                """).execute(arguments: arguments + [receiptID])
+            try db.cachedStatement(sql: "DELETE FROM receipt_items WHERE receipt_id = ?").execute(arguments: [receiptID])
+            try db.cachedStatement(sql: "DELETE FROM receipt_fts WHERE rowid = ?").execute(arguments: [receiptID])
             rowID = receiptID
         } else {
-            try db.execute(
-                sql: """
-                    INSERT INTO receipts(kind, source, terminal_id, receipt_number, fiscal_sign, issued_at, seller_name,
-                        seller_tin, commissioner_tin, total, vat_total, currency, document, transaction_id,
-                        original_id, archived_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: arguments + [id.rawValue, originalID, now])
+            try db.cachedStatement(sql: """
+                INSERT INTO receipts(kind, source, terminal_id, receipt_number, fiscal_sign, issued_at, seller_name,
+                    seller_tin, commissioner_tin, total, vat_total, currency, document, transaction_id,
+                    original_id, archived_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: arguments + [id.rawValue, originalID, now])
             rowID = db.lastInsertedRowID
         }
         try storeWarnings(db, receiptID: rowID, warnings)
@@ -145,15 +141,16 @@ extension SQLiteArchiveStore {
     static func indexForSearch(
         _ db: Database, receiptID: Int64, seller: String, items: [String], mxikNames: [String]
     ) throws {
-        try db.execute(
-            sql: "INSERT INTO receipt_fts(rowid, seller_name, item_names, mxik_names) VALUES (?, ?, ?, ?)",
-            arguments: [
+        try db.cachedStatement(
+            sql: "INSERT INTO receipt_fts(rowid, seller_name, item_names, mxik_names) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [
                 receiptID, SearchText.normalise(seller), SearchText.normalise(items.joined(separator: " \n ")),
                 SearchText.normalise(mxikNames.joined(separator: " \n ")),
             ])
     }
 
-    /// Items in multi-row `INSERT`s of up to 50 rows (measured here: batching beats one statement per row).
+    /// Items in multi-row `INSERT`s of up to 50 rows (measured here: batching beats one statement per row); the
+    /// statement of each row count is prepared once per connection and kept (at most 50 of them).
     private static func insertItems(_ db: Database, receiptID: Int64, items: [ReceiptItem]) throws {
         let columns = 15
         var position = 0
@@ -171,13 +168,11 @@ extension SQLiteArchiveStore {
                 ]
                 position += 1
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO receipt_items(receipt_id, position, name, quantity, line_total, discount, other,
-                        vat_rate, vat_amount, barcode, mxik_code, mxik_name, unit, marking_code, commissioner_tin)
-                    VALUES \(placeholders)
-                    """,
-                arguments: arguments)
+            try db.cachedStatement(sql: """
+                INSERT INTO receipt_items(receipt_id, position, name, quantity, line_total, discount, other,
+                    vat_rate, vat_amount, barcode, mxik_code, mxik_name, unit, marking_code, commissioner_tin)
+                VALUES \(placeholders)
+                """).execute(arguments: arguments)
         }
     }
 
