@@ -194,10 +194,14 @@ extension PostgresArchiveStore {
         let start = month.startEpochSeconds
         let end = month.endEpochSeconds
         let rows = try await store.readAt(snapshot, "Cannot compute the VAT of \(month)") { c in
-            // Compiling this plan (JIT) took 0.46 s of the query's 1.3 s on a 100,000-event month.
+            // Compiling this plan (JIT) took 0.46 s of the query's 1.3 s on a 100,000-event month. At a million
+            // events the receipts of the month are computed once each (`MATERIALIZED`: inlined, the other-month
+            // look-ups ran once per item) and grouped by hashing (the planner, misjudging the rows by 30×, sorted
+            // 1.5 million on disk): 11.4 s → 8.6 s measured.
             try await c.simple("SET LOCAL jit = off")
+            try await c.simple("SET LOCAL enable_sort = off")
             return try await c.rows("""
-                WITH dated AS (
+                WITH dated AS MATERIALIZED (
                     SELECT r.id, r.currency, r.kind = 'refund' AS is_refund,
                         CASE WHEN r.kind = 'refund'
                             THEN NOT EXISTS(SELECT 1 FROM events e WHERE e.transaction_id = r.transaction_id
