@@ -52,3 +52,15 @@ public struct ArchiveError: Error, Sendable, CustomStringConvertible {
         return "\(message) (\(underlying))"
     }
 }
+
+extension Optional {
+    /// The value, or a "corrupt" archive error naming the column and transaction (every backend reads its rows
+    /// this way).
+    package func orCorrupt(_ column: String, _ id: TransactionID?) throws(ArchiveError) -> Wrapped {
+        guard let self else {
+            let subject = id.map { "transaction \($0)" } ?? "a row"
+            throw ArchiveError(.corrupt, "The archive holds an unreadable \(column) for \(subject)", transactionID: id)
+        }
+        return self
+    }
+}

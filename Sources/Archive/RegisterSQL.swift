@@ -1,3 +1,5 @@
+import FiscalCore
+
 /// The register's page query, the same text for every backend (each supplies its own paging condition on
 /// `e.occurred_at`/`e.seq` and its own parameter syntax): a page of the month's events, in order, each with its
 /// transaction and the receipt the register shows for it — for a payment or p2p the transaction's first non-refund
@@ -39,4 +41,128 @@ package enum RegisterSQL {
         ORDER BY e.occurred_at, e.seq
         """
     }
+}
+
+/// One row of ``RegisterSQL/page(condition:limit:)``, column by column in the query's order (backends read it by
+/// position: by name, PostgresNIO hashed every column name of every row, a third of the client's work on a
+/// register), and the rules that make it a ``RegisterEntry`` — the same for every backend.
+package struct RegisterRowValues {
+    /// Reads the columns in order through `column(i)`, which decodes column `i` as the type asked for.
+    package init(_ column: RegisterColumnReader) throws {
+        seq = try column.value(0)
+        kind = try column.value(1)
+        transactionId = try column.value(2)
+        occurredAt = try column.value(3)
+        amount = try column.value(4)
+        currency = try column.value(5)
+        source = try column.value(6)
+        note = try column.value(7)
+        operationId = try column.value(8)
+        type = try column.value(9)
+        status = try column.value(10)
+        vendorOrderId = try column.value(11)
+        receiptUrl = try column.value(12)
+        paidAt = try column.value(13)
+        state = try column.value(14)
+        lastError = try column.value(15)
+        fiscalSign = try column.value(16)
+        terminalId = try column.value(17)
+        receiptNumber = try column.value(18)
+        total = try column.value(19)
+        vatTotal = try column.value(20)
+        receiptCurrency = try column.value(21)
+        commissionerTin = try column.value(22)
+        receiptKind = try column.value(23)
+        receiptIssuedAt = try column.value(24)
+        receiptOriginalUrl = try column.value(25)
+    }
+
+    /// The query's output columns, in order (`RegisterSQLTests` holds the query to them).
+    package static let columnNames = [
+        "seq", "kind", "transaction_id", "occurred_at", "amount", "currency", "source", "note", "operation_id", "type",
+        "status", "vendor_order_id", "receipt_url", "paid_at", "state", "last_error", "fiscal_sign", "terminal_id",
+        "receipt_number", "total", "vat_total", "receipt_currency", "commissioner_tin", "receipt_kind",
+        "receipt_issued_at", "receipt_original_url",
+    ]
+
+    package var seq: Int64
+    package var kind: String
+    package var transactionId: Int64
+    package var occurredAt: Int64
+    package var amount: Int64
+    package var currency: String
+    package var source: String
+    package var note: String?
+    package var operationId: Int64?
+    package var type: String
+    package var status: Int?
+    package var vendorOrderId: String?
+    package var receiptUrl: String?
+    package var paidAt: Int64?
+    package var state: String
+    package var lastError: String?
+    package var fiscalSign: String?
+    package var terminalId: String?
+    package var receiptNumber: String?
+    package var total: Int64?
+    package var vatTotal: Int64?
+    package var receiptCurrency: String?
+    package var commissionerTin: String?
+    package var receiptKind: String?
+    package var receiptIssuedAt: Int64?
+    package var receiptOriginalUrl: String?
+
+    /// The entry; an unreadable kind, type, currency or source is a "corrupt" error naming the transaction.
+    package func entry() throws(ArchiveError) -> RegisterEntry {
+        let id = TransactionID(transactionId)
+        let currency = try Currency(rawValue: currency).orCorrupt("event currency", id)
+        let event = try RegisterEntry.Event(rawValue: kind).orCorrupt("event kind", id)
+        var summary: RegisterEntry.ReceiptSummary?
+        if let total, let terminalId {
+            let receiptCurrency = try receiptCurrency.flatMap(Currency.init(rawValue:)).orCorrupt("receipt currency", id)
+            summary = RegisterEntry.ReceiptSummary(
+                fiscalSign: fiscalSign, terminalID: terminalId, receiptNumber: try receiptNumber.orCorrupt("receipt number", id),
+                total: Money(minorUnits: total, currency: receiptCurrency),
+                vatAmount: Money(minorUnits: try vatTotal.orCorrupt("receipt VAT total", id), currency: receiptCurrency),
+                commissionerTIN: commissionerTin,
+                kind: try receiptKind.flatMap(FiscalReceipt.Kind.init(rawValue:)).orCorrupt("receipt kind", id),
+                issuedAt: receiptIssuedAt)
+        }
+        let isPayment = event == .payment || event == .p2p
+        var notes: [String] = []
+        if let operationId { notes.append("operation #\(operationId)") }
+        if let note { notes.append(note) }
+        var money = Money(minorUnits: amount, currency: currency)
+        let source = try RegisterEntry.Source(rawValue: source).orCorrupt("event source", id)
+        // A refund seen only as status 6 was recorded with amount 0 (the status does not say how much). Its refund
+        // receipt, once archived, tells: the register shows that amount. Without one the amount stays unknown.
+        var amountUnknown = false
+        if event == .refund, source == .detected, money.minorUnits == 0 {
+            if let receipt = summary, receipt.kind == .refund, receipt.total.currency == currency {
+                money = -receipt.total
+                notes.append("amount from refund receipt \(receipt.terminalID)/\(receipt.receiptNumber)")
+            } else {
+                amountUnknown = true
+            }
+        }
+        return RegisterEntry(
+            sequence: seq, event: event, transactionID: id,
+            transactionType: try TransactionType(rawValue: type).orCorrupt("type", id),
+            occurredAt: occurredAt, amount: money,
+            status: PaySysStatus(rawValue: status ?? PaySysStatus.completed.rawValue),
+            vendorOrderID: vendorOrderId, receipt: summary,
+            receiptURL: isPayment ? receiptUrl : receiptOriginalUrl,
+            relatedTransactionDate: isPayment ? nil : paidAt,
+            source: source, note: notes.isEmpty ? nil : notes.joined(separator: "; "), pipelineState: state,
+            pipelineReason: state == "archived" ? nil : lastError, amountUnknown: amountUnknown)
+    }
+}
+
+/// How a backend hands one column of a register row to ``RegisterRowValues``: decoded by position as the asked type.
+package protocol RegisterColumnReader {
+    func value(_ index: Int) throws -> Int64
+    func value(_ index: Int) throws -> Int64?
+    func value(_ index: Int) throws -> Int?
+    func value(_ index: Int) throws -> String
+    func value(_ index: Int) throws -> String?
 }

@@ -464,14 +464,3 @@ extension PostgresArchiveStore {
         c.chain.locked = true
     }
 }
-
-extension Optional {
-    /// The value, or a "corrupt" archive error naming the column and transaction.
-    func orCorrupt(_ column: String, _ id: TransactionID?) throws(ArchiveError) -> Wrapped {
-        guard let self else {
-            let subject = id.map { "transaction \($0)" } ?? "a row"
-            throw ArchiveError(.corrupt, "The archive holds an unreadable \(column) for \(subject)", transactionID: id)
-        }
-        return self
-    }
-}

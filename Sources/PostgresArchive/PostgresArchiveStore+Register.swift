@@ -103,7 +103,7 @@ extension PostgresArchiveStore {
                     entries.reserveCapacity(registerPageSize)
                     let rows = try await c.connection.query(
                         PostgresQuery(unsafeSQL: sql, binds: bindings), logger: c.logger)
-                    for try await row in rows { entries.append(try registerEntry(Row(row.makeRandomAccess()))) }
+                    for try await row in rows { entries.append(try RegisterRowValues(PostgresColumns(row: row)).entry()) }
                     return entries
                 }
                 var next: Task<[RegisterEntry], any Error>? = Task {
@@ -137,55 +137,6 @@ extension PostgresArchiveStore {
             if let thrown = bodyError.error { throw thrown }
             throw error
         }
-    }
-
-    /// The entry of a register row (see `SQLiteArchiveStore`'s for the rules, which are the same).
-    static func registerEntry(_ row: Row) throws -> RegisterEntry {
-        let id = TransactionID(try row("transaction_id", Int64.self))
-        let currency = try Currency(rawValue: try row("currency", String.self)).orCorrupt("event currency", id)
-        let event = try RegisterEntry.Event(rawValue: try row("kind", String.self)).orCorrupt("event kind", id)
-        var summary: RegisterEntry.ReceiptSummary?
-        if let total = try row("total", Int64?.self), let terminalID = try row("terminal_id", String?.self) {
-            let receiptCurrency = try (try row("receipt_currency", String?.self)).flatMap(Currency.init(rawValue:))
-                .orCorrupt("receipt currency", id)
-            summary = RegisterEntry.ReceiptSummary(
-                fiscalSign: try row("fiscal_sign"), terminalID: terminalID,
-                receiptNumber: try (try row("receipt_number", String?.self)).orCorrupt("receipt number", id),
-                total: Money(minorUnits: total, currency: receiptCurrency),
-                vatAmount: Money(
-                    minorUnits: try (try row("vat_total", Int64?.self)).orCorrupt("receipt VAT total", id),
-                    currency: receiptCurrency),
-                commissionerTIN: try row("commissioner_tin"),
-                kind: try (try row("receipt_kind", String?.self)).flatMap(FiscalReceipt.Kind.init(rawValue:))
-                    .orCorrupt("receipt kind", id),
-                issuedAt: try row("receipt_issued_at"))
-        }
-        let isPayment = event == .payment || event == .p2p
-        var notes: [String] = []
-        if let operationID = try row("operation_id", Int64?.self) { notes.append("operation #\(operationID)") }
-        if let note = try row("note", String?.self) { notes.append(note) }
-        var money = Money(minorUnits: try row("amount"), currency: currency)
-        let source = try RegisterEntry.Source(rawValue: try row("source", String.self)).orCorrupt("event source", id)
-        var amountUnknown = false
-        if event == .refund, source == .detected, money.minorUnits == 0 {
-            if let receipt = summary, receipt.kind == .refund, receipt.total.currency == currency {
-                money = -receipt.total
-                notes.append("amount from refund receipt \(receipt.terminalID)/\(receipt.receiptNumber)")
-            } else {
-                amountUnknown = true
-            }
-        }
-        let state = try row("state", String.self)
-        return RegisterEntry(
-            sequence: try row("seq"), event: event, transactionID: id,
-            transactionType: try TransactionType(rawValue: try row("type", String.self)).orCorrupt("type", id),
-            occurredAt: try row("occurred_at"), amount: money,
-            status: PaySysStatus(rawValue: Int(try row("status", Int64?.self) ?? Int64(PaySysStatus.completed.rawValue))),
-            vendorOrderID: try row("vendor_order_id"), receipt: summary,
-            receiptURL: isPayment ? try row("receipt_url") : try row("receipt_original_url"),
-            relatedTransactionDate: isPayment ? nil : try row("paid_at"),
-            source: source, note: notes.isEmpty ? nil : notes.joined(separator: "; "), pipelineState: state,
-            pipelineReason: state == "archived" ? nil : try row("last_error"), amountUnknown: amountUnknown)
     }
 
     static func vatBreakdown(_ store: PostgresArchiveStore, snapshot: String?, in month: YearMonth)
@@ -231,6 +182,28 @@ extension PostgresArchiveStore {
         }
         return try VATLine.lines(from: rows)
     }
+}
+
+/// A register row's columns, by position (PostgreSQL's `bigint` columns; `status` is one too).
+private struct PostgresColumns: RegisterColumnReader {
+    let row: PostgresRandomAccessRow
+
+    init(row: PostgresRow) {
+        self.row = row.makeRandomAccess()
+    }
+
+    func cell(_ index: Int) throws -> PostgresCell {
+        guard index < row.count else {
+            throw ArchiveError(.corrupt, "A register row has \(row.count) columns, not \(RegisterRowValues.columnNames.count)")
+        }
+        return row[index]
+    }
+
+    func value(_ index: Int) throws -> Int64 { try cell(index).decode(Int64.self) }
+    func value(_ index: Int) throws -> Int64? { try cell(index).decode(Int64?.self) }
+    func value(_ index: Int) throws -> Int? { try cell(index).decode(Int64?.self).map { Int($0) } }
+    func value(_ index: Int) throws -> String { try cell(index).decode(String.self) }
+    func value(_ index: Int) throws -> String? { try cell(index).decode(String?.self) }
 }
 
 /// Carries an error thrown by a caller's closure out of the transaction helper, so that it is rethrown as it is.

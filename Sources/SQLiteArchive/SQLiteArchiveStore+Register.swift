@@ -36,9 +36,13 @@ extension SQLiteArchiveStore {
         @Sendable func page(after: (occurredAt: Int64, seq: Int64)) async throws -> [RegisterEntry] {
             do {
                 return try await reader.read { db in
-                    try RegisterRow.fetchAll(
-                        db.cachedStatement(sql: sql), arguments: [after.occurredAt, endOfMonth, after.seq]
-                    ).map { try $0.entry() }
+                    var entries: [RegisterEntry] = []
+                    let rows = try Row.fetchCursor(
+                        db.cachedStatement(sql: sql), arguments: [after.occurredAt, endOfMonth, after.seq])
+                    while let row = try rows.next() {
+                        entries.append(try RegisterRowValues(SQLiteColumns(row: row)).entry())
+                    }
+                    return entries
                 }
             } catch let error as DatabaseError {
                 throw Self.mapError(error, "Cannot read the register of \(month)")
@@ -135,107 +139,14 @@ extension SQLiteArchiveStore {
 
 /// A row of the register query, read by column position in the query's order: a month is a million rows, and
 /// decoding them by name (`Decodable` with snake-case keys) cost ~80 µs a row, most of a report's time.
-private struct RegisterRow: FetchableRecord {
-    init(row: Row) {
-        seq = row[0]
-        kind = row[1]
-        transactionId = row[2]
-        occurredAt = row[3]
-        amount = row[4]
-        currency = row[5]
-        source = row[6]
-        note = row[7]
-        operationId = row[8]
-        type = row[9]
-        status = row[10]
-        vendorOrderId = row[11]
-        receiptUrl = row[12]
-        paidAt = row[13]
-        state = row[14]
-        lastError = row[15]
-        fiscalSign = row[16]
-        terminalId = row[17]
-        receiptNumber = row[18]
-        total = row[19]
-        vatTotal = row[20]
-        receiptCurrency = row[21]
-        commissionerTin = row[22]
-        receiptKind = row[23]
-        receiptIssuedAt = row[24]
-        receiptOriginalUrl = row[25]
-    }
-
-    var seq: Int64
-    var kind: String
-    var transactionId: Int64
-    var occurredAt: Int64
-    var amount: Int64
-    var currency: String
-    var source: String
-    var note: String?
-    var operationId: Int64?
-    var type: String
-    var status: Int?
-    var vendorOrderId: String?
-    var receiptUrl: String?
-    var paidAt: Int64?
-    var state: String
-    var lastError: String?
-    var fiscalSign: String?
-    var terminalId: String?
-    var receiptNumber: String?
-    var total: Int64?
-    var vatTotal: Int64?
-    var receiptCurrency: String?
-    var commissionerTin: String?
-    var receiptKind: String?
-    var receiptIssuedAt: Int64?
-    var receiptOriginalUrl: String?
-
-    /// The entry; an unreadable kind, type, currency or source is a "corrupt" error naming the transaction.
-    func entry() throws -> RegisterEntry {
-        let id = TransactionID(transactionId)
-        let currency = try Currency(rawValue: currency).orCorrupt("event currency", id)
-        let event = try RegisterEntry.Event(rawValue: kind).orCorrupt("event kind", id)
-        var summary: RegisterEntry.ReceiptSummary?
-        if let total, let terminalId {
-            let receiptCurrency = try receiptCurrency.flatMap(Currency.init(rawValue:)).orCorrupt("receipt currency", id)
-            summary = RegisterEntry.ReceiptSummary(
-                fiscalSign: fiscalSign, terminalID: terminalId, receiptNumber: try receiptNumber.orCorrupt("receipt number", id),
-                total: Money(minorUnits: total, currency: receiptCurrency),
-                vatAmount: Money(minorUnits: try vatTotal.orCorrupt("receipt VAT total", id), currency: receiptCurrency),
-                commissionerTIN: commissionerTin,
-                kind: try receiptKind.flatMap(FiscalReceipt.Kind.init(rawValue:)).orCorrupt("receipt kind", id),
-                issuedAt: receiptIssuedAt)
-        }
-        let isPayment = event == .payment || event == .p2p
-        var notes: [String] = []
-        if let operationId { notes.append("operation #\(operationId)") }
-        if let note { notes.append(note) }
-        var money = Money(minorUnits: amount, currency: currency)
-        let source = try RegisterEntry.Source(rawValue: source).orCorrupt("event source", id)
-        // A refund seen only as status 6 was recorded with amount 0 (the status does not say how much). Its refund
-        // receipt, once archived, tells: the register shows that amount. Without one the amount stays unknown.
-        var amountUnknown = false
-        if event == .refund, source == .detected, money.minorUnits == 0 {
-            if let receipt = summary, receipt.kind == .refund, receipt.total.currency == currency {
-                money = -receipt.total
-                notes.append("amount from refund receipt \(receipt.terminalID)/\(receipt.receiptNumber)")
-            } else {
-                amountUnknown = true
-            }
-        }
-        return RegisterEntry(
-            sequence: seq, event: event, transactionID: id,
-            transactionType: try TransactionType(rawValue: type).orCorrupt("type", id),
-            occurredAt: occurredAt, amount: money,
-            status: PaySysStatus(rawValue: status ?? PaySysStatus.completed.rawValue),
-            vendorOrderID: vendorOrderId, receipt: summary,
-            receiptURL: isPayment ? receiptUrl : receiptOriginalUrl,
-            relatedTransactionDate: isPayment ? nil : paidAt,
-            source: source, note: notes.isEmpty ? nil : notes.joined(separator: "; "), pipelineState: state,
-            pipelineReason: state == "archived" ? nil : lastError, amountUnknown: amountUnknown)
-    }
+/// A register row's columns, by position.
+private struct SQLiteColumns: RegisterColumnReader {
+    let row: Row
+    func value(_ index: Int) throws -> Int64 { try row.decode(atIndex: index) }
+    func value(_ index: Int) throws -> Int64? { try row.decode(atIndex: index) }
+    func value(_ index: Int) throws -> Int? { try row.decode(atIndex: index) }
+    func value(_ index: Int) throws -> String { try row.decode(atIndex: index) }
+    func value(_ index: Int) throws -> String? { try row.decode(atIndex: index) }
 }
 
 /// A row of the VAT query.
