@@ -47,8 +47,8 @@ package enum RegisterSQL {
 /// position: by name, PostgresNIO hashed every column name of every row, a third of the client's work on a
 /// register), and the rules that make it a ``RegisterEntry`` — the same for every backend.
 package struct RegisterRowValues {
-    /// Reads the columns in order through `column(i)`, which decodes column `i` as the type asked for.
-    package init(_ column: RegisterColumnReader) throws {
+    /// Reads the columns in order, each decoded by `column` as the type its field has.
+    package init(_ column: some RegisterColumnReader) throws {
         seq = try column.value(0)
         kind = try column.value(1)
         transactionId = try column.value(2)
