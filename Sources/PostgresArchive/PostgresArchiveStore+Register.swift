@@ -71,6 +71,17 @@ extension PostgresArchiveStore {
     /// Rows of the register per query.
     static let registerPageSize = 5_000
 
+    /// The query of a page: `$1` the last row's time (the month's start at first), `$2` the month's end, `$3` the
+    /// last row's sequence number.
+    static let registerPageSQL = RegisterSQL.page(
+        condition: "e.occurred_at >= $1 AND e.occurred_at < $2 AND (e.occurred_at > $1 OR e.seq > $3)",
+        limit: registerPageSize)
+
+    /// The planner settings of the register's transaction (see below for why).
+    static let registerPageSettings = [
+        "SET LOCAL jit = off", "SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off",
+    ]
+
     /// In pages of ``registerPageSize`` rows, each after the last row read (as SQLite's), all in one transaction,
     /// the next page read while `body` works through this one (PostgreSQL connections take one query at a time, so
     /// the overlap is the server's work on the next page against the report's on this one). A page is an index
@@ -85,15 +96,11 @@ extension PostgresArchiveStore {
     ) async throws {
         // The body's own errors pass through as they are; database errors become ArchiveErrors.
         let bodyError = BodyErrorBox()
-        let sql = RegisterSQL.page(
-            condition: "e.occurred_at >= $1 AND e.occurred_at < $2 AND (e.occurred_at > $1 OR e.seq > $3)",
-            limit: registerPageSize)
+        let sql = registerPageSQL
         let end = month.endEpochSeconds
         do {
             try await store.readAt(snapshot, "Cannot read the register of \(month)") { c in
-                try await c.simple("SET LOCAL jit = off")
-                try await c.simple("SET LOCAL enable_hashjoin = off")
-                try await c.simple("SET LOCAL enable_mergejoin = off")
+                for setting in registerPageSettings { try await c.simple(setting) }
                 @Sendable func page(after: (occurredAt: Int64, seq: Int64)) async throws -> [RegisterEntry] {
                     var bindings = PostgresBindings(capacity: 3)
                     bindings.append(after.occurredAt)

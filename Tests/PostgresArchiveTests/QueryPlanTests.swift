@@ -159,3 +159,67 @@ extension Sample {
             of: job.id, lease: job.lease, now: now)
     }
 }
+
+/// A register page must cost what its own rows cost, wherever it falls in the month: the planner once hashed the
+/// whole `receipts` and `transactions` tables for every page after the first (a plan that `EXPLAIN` shows, but whose
+/// cost only grows with the archive). The page query runs, with the register's planner settings, from the middle
+/// of a month of 20,000 events; the rows its plan reads from the joined tables are counted (`EXPLAIN ANALYZE`).
+@Suite("PostgreSQL register pages", .enabled(if: TestServer.available, TestServer.skipReason))
+struct RegisterPagePlanTests {
+    @Test("a page in the middle of the month reads its own rows by index, not the tables")
+    func pageReadsItsOwnRows() async throws {
+        try await TestServer.withStore { _, configuration in
+            let n: Int64 = 20_000
+            try await TestServer.raw(database: configuration.database) { c in
+                try await QueryPlanTests.grow(c, n: n)
+                try await c.simple("ANALYZE")
+                // Events occur at 1,700,000,000 + seq (one Tashkent month): the page after the 10,000th.
+                let month = YearMonth(year: 2023, month: 11)
+                #expect(month.contains(epochSeconds: 1_700_000_001) && month.contains(epochSeconds: 1_700_000_000 + n))
+                try await c.simple("BEGIN")
+                for setting in PostgresArchiveStore.registerPageSettings { try await c.simple(setting) }
+                var binds = PostgresBindings(capacity: 3)
+                binds.append(Int64(1_700_010_000))
+                binds.append(month.endEpochSeconds)
+                binds.append(Int64(10_000))
+                let explain = PostgresQuery(
+                    unsafeSQL: "EXPLAIN (ANALYZE, FORMAT JSON) " + PostgresArchiveStore.registerPageSQL, binds: binds)
+                let plan = (try await c.value(explain, ByteBuffer.self)).map { String(buffer: $0) } ?? ""
+                try await c.simple("ROLLBACK")
+                let page = Int64(PostgresArchiveStore.registerPageSize)
+                let read = Self.rowsRead(plan)
+                #expect(QueryPlanTests.seqScans(plan).filter { QueryPlanTests.grownTables.contains($0) }.isEmpty,
+                    "\(plan)")
+                // One row of each table per event of the page (receipts: its look-up of the receipt, then the row).
+                for table in ["transactions", "originals"] {
+                    #expect((read[table] ?? 0) <= page, "\(table): \(read[table] ?? 0) rows for a page of \(page)")
+                }
+                #expect((read["receipts"] ?? 0) <= 3 * page, "receipts: \(read["receipts"] ?? 0) rows")
+                #expect((read["events"] ?? 0) <= page + 1, "events: \(read["events"] ?? 0) rows")
+            }
+        }
+    }
+
+    /// Rows each relation's scans returned in an analysed JSON plan (actual rows × loops, summed per relation).
+    static func rowsRead(_ json: String) -> [String: Int64] {
+        guard let data = json.data(using: .utf8), let root = try? JSONSerialization.jsonObject(with: data) else {
+            return [:]
+        }
+        var rows: [String: Int64] = [:]
+        func walk(_ node: Any) {
+            if let dictionary = node as? [String: Any] {
+                if let relation = dictionary["Relation Name"] as? String,
+                    let actual = (dictionary["Actual Rows"] as? NSNumber)?.int64Value,
+                    let loops = (dictionary["Actual Loops"] as? NSNumber)?.int64Value
+                {
+                    rows[relation, default: 0] += actual * loops
+                }
+                dictionary.values.forEach(walk)
+            } else if let array = node as? [Any] {
+                array.forEach(walk)
+            }
+        }
+        walk(root)
+        return rows
+    }
+}
