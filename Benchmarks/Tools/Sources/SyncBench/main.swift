@@ -29,7 +29,8 @@ import Sync
 //   swift run -c release SyncBench                         ingest and efficiency
 //
 // a. ingest: parse + hash + compress + commit (one trip per page, as the sync does) N sandbox-rendered legacy pages,
-//    sequentially on one thread, so pages/s is per core; median of 5 runs.
+//    one page at a time, the next one's parse overlapping the previous one's commit; pages/s (wall) and pages per
+//    CPU-second of the process; median of 5 runs.
 // b. efficiency: a loopback sandbox with 50 ms latency on payment_info, get_fiscal_cheque and the receipt site,
 //    SyncEngine.run() at each concurrency; ideal = C / (3 L).
 // d. process / workers: like b., but the real executable as W child processes, timed from the first start to the last
@@ -59,6 +60,8 @@ struct Page {
 }
 
 /// One ingest run over `pages` into a fresh archive, one trip per page as the sync makes it; returns the seconds.
+/// The next page is parsed, hashed and compressed while the previous trip commits (as the sync's workers overlap
+/// them): the commit's own time is mostly the WAL's `fsync`, which needs no core.
 func ingest(_ pages: [Page]) async throws -> Double {
     let path = temporaryArchivePath("ingest")
     defer { removeArchive(path) }
@@ -69,6 +72,7 @@ func ingest(_ pages: [Page]) async throws -> Double {
     let ids = pages.indices.map { TransactionID(Int64(1_000_000 + $0)) }
     _ = try await archive.track(ids.map { TrackRequest(id: $0, type: .payment) }, now: now)
     var index = 0
+    var committing: Task<Void, any Error>?
     while true {
         let jobs = try await archive.claimJobs(limit: 32, now: now, worker: "ingest", lease: 600)
         if jobs.isEmpty { break }
@@ -85,8 +89,11 @@ func ingest(_ pages: [Page]) async throws -> Double {
             let trip = PipelineTrip(
                 payment: PaymentSnapshot(amount: page.total, status: .completed, date: page.date),
                 links: .init(url: page.url, refundURLs: []), originals: [original], end: .archived)
-            try await archive.commit(trip, of: job.id, lease: job.lease, now: now)
+            try await committing?.value
+            committing = Task { try await archive.commit(trip, of: job.id, lease: job.lease, now: now) }
         }
+        try await committing?.value
+        committing = nil
     }
     return seconds(clock.now - started)
 }
@@ -121,7 +128,7 @@ func runIngest(count: Int) async throws {
     print(String(format: "ingest CPU: median %.2f s = %.0f pages per CPU second (%.2f ms per page)",
         medianCPU, Double(count) / medianCPU, medianCPU / Double(count) * 1000))
     let median = times.sorted()[times.count / 2]
-    print(String(format: "ingest (one thread): %d pages (%.1f KB average), median of 5: %.2f s = %.0f pages/s per core (%.2f MB/s of HTML)",
+    print(String(format: "ingest (one page at a time, parse overlapping the previous commit): %d pages (%.1f KB average), median of 5: %.2f s = %.0f pages/s (%.2f MB/s of HTML)",
         count, Double(bytes) / Double(count) / 1024, median, Double(count) / median,
         Double(bytes) / median / 1_048_576))
 }
