@@ -2,7 +2,8 @@
 # Measures the sync as whole processes on both backends (issue 11 item 9, issue 17 item 3), with
 # Benchmarks/Tools' SyncBench driving the release `fiscal-archive` executable as child processes:
 #   scripts/bench-sync.sh [STEP...]      steps: ingest sqlite postgres workers cpu cpu-postgres (default: the first four)
-# - ingest:   parse + hash + compress + commit of sandbox pages, no latency: pages/s and pages per CPU second;
+# - ingest:   parse + hash + compress + commit of sandbox pages, no latency, the next page parsed while the last
+#             commits: pages/s and pages per CPU second;
 # - sqlite:   `sync --concurrency C`, C = 16, 32, 64, L = 50 ms on payment_info, get_fiscal_cheque and the receipt
 #             site, 40·C transactions, fresh SQLite file per run, 3 runs: tx/s and % of C/(3L);
 # - postgres: the same on a fresh PostgreSQL database per run (a private server from scripts/with-postgres.sh);
