@@ -391,9 +391,6 @@ private struct StreamState {
         var facts = PageFacts()
         facts.hasTicketWrap = hasTicketWrap
         facts.hasSPARoot = hasSPARoot
-        facts.messageTexts = messages.compactMap { message in
-            message.map { PageFacts.MessageText(text: string($0.buffer), isTitle: $0.isTitle) }
-        }
         facts.headings = headings.map { heading in
             let cell = heading.cell.map { cells[$0] }
             return PageFacts.Heading(
@@ -414,6 +411,11 @@ private struct StreamState {
                         italics: cell.italics.map(string),
                         markingCode: cell.marking.map { $0.map(string).joined(separator: " ") })
                 })
+        }
+        if facts.readsMessageTexts {
+            facts.messageTexts = messages.compactMap { message in
+                message.map { PageFacts.MessageText(text: string($0.buffer), isTitle: $0.isTitle) }
+            }
         }
         return facts
     }
