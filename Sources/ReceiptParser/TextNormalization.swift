@@ -34,6 +34,7 @@ enum TextNormalization {
 
     /// The length in bytes of the character at `index` of `bytes` (valid UTF-8) when it is whitespace
     /// (``isSpace(_:)``); `nil` when it is not.
+    @inline(__always)
     private static func spaceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
         let lead = bytes[index]
         if lead < 0x80 { return isSpace(Unicode.Scalar(lead)) ? 1 : nil }
