@@ -154,8 +154,9 @@ public enum DecimalGrammar {
         return scalars[start...end]
     }
 
-    private static func readGrouped(_ text: String, style: Style) throws(MoneyParseError) -> Reading {
-        if let reading = readPlain(text) { return reading }
+    /// The grouped styles' reader; `plainFirst: false` skips ``readPlain(_:)`` (the tests compare the two ways).
+    static func readGrouped(_ text: String, style: Style, plainFirst: Bool = true) throws(MoneyParseError) -> Reading {
+        if plainFirst, let reading = readPlain(text) { return reading }
         func fail(_ reason: String) -> MoneyParseError { MoneyParseError(text: text, reason: reason) }
         var scalars = style == .canonical
             ? Substring(text.trimmingASCIIWhitespace()).unicodeScalars : trimmed(text)
