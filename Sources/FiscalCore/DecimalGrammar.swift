@@ -78,6 +78,56 @@ public enum DecimalGrammar {
         }
     }
 
+    /// The shape nearly every amount and quantity has, read in one pass over the bytes: an optional sign, an
+    /// integer part that is either plain digits or comma-grouped (1–3 digits, then groups of exactly three), and
+    /// a decimal point with digits after it — required when there are commas, so the ambiguous `1,268` is left to
+    /// ``readGrouped(_:style:)``. Nothing around it, no spaces. Every style reads these texts alike, and
+    /// ``readGrouped(_:style:)`` would give the same reading; anything else (including every error) returns `nil`
+    /// and goes the general way.
+    private static func readPlain(_ text: String) -> Reading? {
+        var text = text
+        return text.withUTF8 { bytes -> Reading? in
+            var index = 0
+            var negative = false
+            if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+                negative = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            var digits: [UInt8] = []
+            digits.reserveCapacity(bytes.count)
+            var group = 0  // digits since the start or the last comma
+            var commas = 0
+            while index < bytes.count, bytes[index] != UInt8(ascii: ".") {
+                let byte = bytes[index]
+                if byte >= 48 && byte <= 57 {
+                    digits.append(byte - 48)
+                    group += 1
+                } else if byte == UInt8(ascii: ","), commas == 0 ? (1...3).contains(group) : group == 3 {
+                    commas += 1
+                    group = 0
+                } else {
+                    return nil
+                }
+                index += 1
+            }
+            guard !digits.isEmpty, commas == 0 || group == 3 else { return nil }
+            var decimals = 0
+            if index < bytes.count {  // at the decimal point
+                index += 1
+                while index < bytes.count, bytes[index] >= 48 && bytes[index] <= 57 {
+                    digits.append(bytes[index] - 48)
+                    decimals += 1
+                    index += 1
+                }
+                guard decimals > 0, index == bytes.count else { return nil }
+            } else if commas > 0 {
+                return nil
+            }
+            let leadingZeros = digits.prefix(digits.count - 1).prefix(while: { $0 == 0 }).count
+            return Reading(negative: negative, digits: Array(digits.dropFirst(leadingZeros)), exponent: -decimals)
+        }
+    }
+
     /// Whitespace a page may put around or inside a number: ASCII blanks and the Unicode spaces of HTML.
     public static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
@@ -104,7 +154,9 @@ public enum DecimalGrammar {
         return scalars[start...end]
     }
 
-    private static func readGrouped(_ text: String, style: Style) throws(MoneyParseError) -> Reading {
+    /// The grouped styles' reader; `plainFirst: false` skips ``readPlain(_:)`` (the tests compare the two ways).
+    static func readGrouped(_ text: String, style: Style, plainFirst: Bool = true) throws(MoneyParseError) -> Reading {
+        if plainFirst, let reading = readPlain(text) { return reading }
         func fail(_ reason: String) -> MoneyParseError { MoneyParseError(text: text, reason: reason) }
         var scalars = style == .canonical
             ? Substring(text.trimmingASCIIWhitespace()).unicodeScalars : trimmed(text)

@@ -97,9 +97,9 @@ public enum ExactJSON: Sendable, Hashable, CustomStringConvertible {
 
     private func write(into output: inout [UInt8], escapingHTML: Bool) {
         switch self {
-        case .null: output += Array("null".utf8)
-        case .bool(let value): output += Array((value ? "true" : "false").utf8)
-        case .number(let text): output += Array(text.utf8)
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+        case .number(let text): output.append(contentsOf: text.utf8)
         case .string(let text): Self.writeString(text, into: &output, escapingHTML: escapingHTML)
         case .array(let elements):
             output.append(UInt8(ascii: "["))
@@ -120,39 +120,66 @@ public enum ExactJSON: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Writes `text` as a JSON string literal (``quoted(_:)``), with `<`, `>` and `&` as `\u003c`, `\u003e`,
+    /// `\u0026` when `escapingHTML`.
+    ///
+    /// It works on the UTF-8 bytes: every character it escapes is ASCII except U+2028 and U+2029 (`E2 80 A8`,
+    /// `E2 80 A9`), and a `String` is always valid UTF-8, so no byte of a longer character is mistaken for one.
+    /// Runs of bytes that need no escape are copied whole.
     private static func writeString(_ text: String, into output: inout [UInt8], escapingHTML: Bool) {
-        for byte in quoted(text).utf8 {
-            switch byte {
-            case 0x3C where escapingHTML: output += Array("\\u003c".utf8)
-            case 0x3E where escapingHTML: output += Array("\\u003e".utf8)
-            case 0x26 where escapingHTML: output += Array("\\u0026".utf8)
-            default: output.append(byte)
+        output.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var copied = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                var length = 1
+                let escape: StaticString?
+                switch byte {
+                case 0x22: escape = "\\\""
+                case 0x5C: escape = "\\\\"
+                case 0x0A: escape = "\\n"
+                case 0x0D: escape = "\\r"
+                case 0x09: escape = "\\t"
+                case 0x3C where escapingHTML: escape = "\\u003c"
+                case 0x3E where escapingHTML: escape = "\\u003e"
+                case 0x26 where escapingHTML: escape = "\\u0026"
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0xA8:
+                    escape = "\\u2028"
+                    length = 3
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0xA9:
+                    escape = "\\u2029"
+                    length = 3
+                case 0x00..<0x20, 0x7F: escape = nil  // written below as \u00XX
+                default:
+                    index += 1
+                    continue
+                }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<index]))
+                if let escape {
+                    output.append(contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
+                } else {
+                    output.append(contentsOf: "\\u00".utf8)
+                    output.append(hexDigits[Int(byte >> 4)])
+                    output.append(hexDigits[Int(byte & 0x0F)])
+                }
+                index += length
+                copied = index
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
         }
+        output.append(UInt8(ascii: "\""))
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// A JSON string literal: quotes, backslashes and control characters escaped (also DEL, U+2028 and U+2029,
     /// which break JavaScript embedding), everything else as UTF-8. The one string writer of the project.
     public static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\u" + Hex.lowercase([UInt8(scalar.value >> 8), UInt8(scalar.value & 0xFF)])
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        var output: [UInt8] = []
+        writeString(text, into: &output, escapingHTML: false)
+        return String(decoding: output, as: UTF8.self)
     }
 }
 

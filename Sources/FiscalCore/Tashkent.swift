@@ -43,7 +43,18 @@ public enum Tashkent {
 
         /// `2026-10-31T23:30:00+05:00`.
         public var iso8601: String {
-            String(format: "%04d-%02d-%02dT%02d:%02d:%02d+05:00", year, month, day, hour, minute, second)
+            // What `String(format: "%04d-%02d-%02dT%02d:%02d:%02d+05:00", …)` writes, without Foundation's
+            // format parser (it showed in `parse --json`, which writes one time per receipt).
+            func padded(_ value: Int, _ width: Int) -> String {
+                let digits = String(value.magnitude)
+                let sign = value < 0 ? "-" : ""
+                let zeros = max(0, width - sign.count - digits.count)
+                return sign + String(repeating: "0", count: zeros) + digits
+            }
+            var text = padded(year, 4)
+            text += "-" + padded(month, 2) + "-" + padded(day, 2)
+            text += "T" + padded(hour, 2) + ":" + padded(minute, 2) + ":" + padded(second, 2) + "+05:00"
+            return text
         }
 
         public var description: String { iso8601 }

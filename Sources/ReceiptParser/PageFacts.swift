@@ -10,12 +10,18 @@ struct PageFacts: Equatable {
     /// A `div` with id `root` or `app` (the SPA mount point) exists.
     var hasSPARoot = false
     /// Texts of `title`, `h1`…`h4`, `p` and innermost `div` elements (no `div` below them), where a not-found
-    /// message would be; `title`/`h1` texts are flagged for the `404` rule.
+    /// message would be; `title`/`h1` texts are flagged for the `404` rule. Left empty when
+    /// ``readsMessageTexts`` is false: on a real receipt page one innermost `div` holds the whole receipt's text.
     var messageTexts: [MessageText] = []
     /// `h3` elements in document order.
     var headings: [Heading] = []
     /// Innermost table rows (`tr` without a `tr` below them), in document order.
     var rows: [Row] = []
+
+    /// Whether classification reads ``messageTexts``: not for a page with a `ticket-wrap` and a product row, which
+    /// is a receipt whatever its messages say (``ReceiptAssembly/classify(_:)``). Both extractors collect the
+    /// texts only when this holds, once the rest of the facts are known.
+    var readsMessageTexts: Bool { !(hasTicketWrap && rows.contains(where: \.isProductsRow)) }
 
     struct MessageText: Equatable {
         var text: String

@@ -314,7 +314,8 @@ struct ReceiptAssembly {
         var name: String
         var quantity: String
         var lineTotal: String
-        var values: [Labels.Item: String] = [:]
+        /// Sized for every label at once, so filling it never rehashes.
+        var values = [Labels.Item: String](minimumCapacity: Labels.Item.allCases.count)
     }
 
     /// Each product row (`tr.products-row`, or a row with a `td.price-sum`) starts an item; the label rows after it

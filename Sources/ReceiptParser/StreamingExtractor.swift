@@ -9,12 +9,14 @@ import CLibXML2
 enum StreamingExtractor {
     /// The facts of `html`; `nil` for empty input.
     static func facts(html: [UInt8]) -> PageFacts? {
-        let state = StreamState()
+        var state = StreamState()
         state.arena.reserveCapacity(html.count)
-        let parsed = SAXPass.run(html: html, handler: StreamState.handler, userData: Unmanaged.passUnretained(state).toOpaque()) {
-            state.context = $0
+        // The handlers reach the state through this pointer, valid while the parser runs (it calls them only from
+        // inside `SAXPass.run`). A struct behind a pointer, not a class: a class's stored properties are checked
+        // for exclusive access at run time on every event, which cost more than the handlers' own work.
+        let parsed = withUnsafeMutablePointer(to: &state) { pointer in
+            SAXPass.run(html: html, handler: StreamState.handler, userData: UnsafeMutableRawPointer(pointer))
         }
-        state.context = nil
         return parsed ? state.finish() : nil
     }
 }
@@ -23,10 +25,7 @@ enum StreamingExtractor {
 /// the tree builder, so the streaming and tree extractors see the same events.
 enum SAXPass {
     /// Parses `html`; `false` for empty input or when libxml2 cannot create a parser.
-    static func run(
-        html: [UInt8], handler: xmlSAXHandler, userData: UnsafeMutableRawPointer?,
-        context contextReady: (htmlParserCtxtPtr) -> Void = { _ in }
-    ) -> Bool {
+    static func run(html: [UInt8], handler: xmlSAXHandler, userData: UnsafeMutableRawPointer?) -> Bool {
         initialiseLibXML2()
         clibxml2_silence_errors()
         guard !html.isEmpty, html.count < Int(Int32.max) else { return false }
@@ -48,7 +47,6 @@ enum SAXPass {
                     input.pointee.encoding = UnsafePointer(xmlStrdup("UTF-8"))
                 }
             }
-            contextReady(context)
             _ = htmlParseDocument(context)
             return true
         }
@@ -120,8 +118,8 @@ private enum Tag {
 
 private func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 
-/// The SAX state. One instance per parse; libxml2 hands it back to the handlers as `userData`.
-private final class StreamState {
+/// The SAX state. One value per parse; libxml2 hands a pointer to it back to the handlers as `userData`.
+private struct StreamState {
     /// What an open element is to the extractor.
     struct Frame {
         var tag: Tag
@@ -164,7 +162,6 @@ private final class StreamState {
         var marking: [Int]?
     }
 
-    var context: htmlParserCtxtPtr?
     var stack: [Frame] = []
     /// Every text and CDATA run of the page, in order, as libxml2 reported it. A buffer receives all text while it
     /// is open, so its text is one range of the arena and nothing is copied twice; runs are joined as bytes and
@@ -194,18 +191,18 @@ private final class StreamState {
     var hasTicketWrap = false
     var hasSPARoot = false
 
-    func newBuffer() -> Int {
+    mutating func newBuffer() -> Int {
         buffers.append((arena.count, -1))
         return buffers.count - 1
     }
 
-    func stop(_ buffer: Int) {
+    mutating func stop(_ buffer: Int) {
         if buffers[buffer].end < 0 { buffers[buffer].end = arena.count }
     }
 
     // MARK: Events
 
-    func start(_ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+    mutating func start(_ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         elementStarts += 1
         let tag = Tag(name)
         var classAttribute: UnsafePointer<xmlChar>?
@@ -341,7 +338,7 @@ private final class StreamState {
         return nil
     }
 
-    func end() {
+    mutating func end() {
         guard let frame = stack.popLast() else { return }
         for index in frame.buffersStart..<frameBuffers.count { stop(frameBuffers[index]) }
         frameBuffers.removeSubrange(frame.buffersStart...)
@@ -370,14 +367,14 @@ private final class StreamState {
 
     /// Text and CDATA (script and style bodies) alike: the tree keeps both as text content, whitespace included
     /// (libxml2 keeps blanks unless told `HTML_PARSE_NOBLANKS`).
-    func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard !bytes.isEmpty else { return }
         let start = arena.count
         arena.append(contentsOf: bytes)
         if let top = stack.last, top.tag == .td { ownRuns.append((top.slot, start, arena.count)) }
     }
 
-    func finish() -> PageFacts {
+    mutating func finish() -> PageFacts {
         while !stack.isEmpty { end() }
         let arena = self.arena
         func string(_ buffer: Int) -> String {
@@ -394,9 +391,6 @@ private final class StreamState {
         var facts = PageFacts()
         facts.hasTicketWrap = hasTicketWrap
         facts.hasSPARoot = hasSPARoot
-        facts.messageTexts = messages.compactMap { message in
-            message.map { PageFacts.MessageText(text: string($0.buffer), isTitle: $0.isTitle) }
-        }
         facts.headings = headings.map { heading in
             let cell = heading.cell.map { cells[$0] }
             return PageFacts.Heading(
@@ -417,6 +411,11 @@ private final class StreamState {
                         italics: cell.italics.map(string),
                         markingCode: cell.marking.map { $0.map(string).joined(separator: " ") })
                 })
+        }
+        if facts.readsMessageTexts {
+            facts.messageTexts = messages.compactMap { message in
+                message.map { PageFacts.MessageText(text: string($0.buffer), isTitle: $0.isTitle) }
+            }
         }
         return facts
     }
@@ -445,8 +444,9 @@ private final class StreamState {
 
     // MARK: Handlers
 
-    static func state(_ context: UnsafeMutableRawPointer?) -> StreamState {
-        Unmanaged<StreamState>.fromOpaque(context!).takeUnretainedValue()
+    /// The state behind libxml2's `userData` (``StreamingExtractor/facts(html:)`` passes it).
+    static func state(_ context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<StreamState> {
+        context!.assumingMemoryBound(to: StreamState.self)
     }
 
     /// The handlers hold no state (it travels in `userData`), so sharing one value across threads is safe.
@@ -455,16 +455,16 @@ private final class StreamState {
         handler.initialized = 1
         handler.startElement = { context, name, attributes in
             guard let name else { return }
-            StreamState.state(context).start(name, attributes)
+            StreamState.state(context).pointee.start(name, attributes)
         }
-        handler.endElement = { context, _ in StreamState.state(context).end() }
+        handler.endElement = { context, _ in StreamState.state(context).pointee.end() }
         handler.characters = { context, bytes, length in
             guard let bytes, length > 0 else { return }
-            StreamState.state(context).text(UnsafeBufferPointer(start: bytes, count: Int(length)))
+            StreamState.state(context).pointee.text(UnsafeBufferPointer(start: bytes, count: Int(length)))
         }
         handler.cdataBlock = { context, bytes, length in
             guard let bytes, length > 0 else { return }
-            StreamState.state(context).text(UnsafeBufferPointer(start: bytes, count: Int(length)))
+            StreamState.state(context).pointee.text(UnsafeBufferPointer(start: bytes, count: Int(length)))
         }
         return handler
     }()

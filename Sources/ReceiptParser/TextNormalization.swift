@@ -11,14 +11,39 @@ enum TextNormalization {
     }
 
     /// The text without leading and trailing whitespace; inner whitespace is kept as written.
+    ///
+    /// Every cell of a page goes through this, so it walks the UTF-8 bytes rather than the scalar view (whose
+    /// indices are slow to move): characters are decoded at either end only as far as they are whitespace.
     static func trimmed(_ text: String) -> String {
-        let scalars = text.unicodeScalars
-        // Most texts need no trimming: return them without building a new string.
-        if let first = scalars.first, let last = scalars.last, !isSpace(first), !isSpace(last) { return text }
-        guard let start = scalars.firstIndex(where: { !isSpace($0) }),
-            let end = scalars.lastIndex(where: { !isSpace($0) })
-        else { return "" }
-        return String(scalars[start...end])
+        var text = text
+        // Most texts need no trimming: they are returned without building a new string.
+        return text.withUTF8 { bytes in
+            var start = 0
+            var end = bytes.count
+            while start < end, let length = spaceLength(bytes, at: start) { start += length }
+            while start < end {
+                var lead = end - 1
+                while lead > start, bytes[lead] & 0xC0 == 0x80 { lead -= 1 }  // back over continuation bytes
+                guard spaceLength(bytes, at: lead) != nil else { break }
+                end = lead
+            }
+            if start == 0, end == bytes.count { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        } ?? text
+    }
+
+    /// The length in bytes of the character at `index` of `bytes` (valid UTF-8) when it is whitespace
+    /// (``isSpace(_:)``); `nil` when it is not.
+    @inline(__always)
+    private static func spaceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        let lead = bytes[index]
+        if lead < 0x80 { return isSpace(Unicode.Scalar(lead)) ? 1 : nil }
+        let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        guard index + length <= bytes.count else { return nil }
+        var value = UInt32(lead & (0xFF >> (length + 1)))
+        for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+        guard let scalar = Unicode.Scalar(value), isSpace(scalar) else { return nil }
+        return length
     }
 
     /// The trimmed text, or `nil` when nothing is left.

@@ -16,9 +16,6 @@ enum TreeExtractor {
         var facts = PageFacts()
         facts.hasTicketWrap = scan.hasTicketWrap
         facts.hasSPARoot = scan.hasSPARoot
-        facts.messageTexts = document.nodes(messageXPath).map {
-            PageFacts.MessageText(text: $0.text, isTitle: $0.isElement("title") || $0.isElement("h1"))
-        }
         facts.headings = scan.headings.map { heading in
             let cell = heading.ancestor(where: { $0.isElement("td") })
             return PageFacts.Heading(
@@ -36,6 +33,11 @@ enum TreeExtractor {
                 isProductsRow: row.hasClass("products-row"),
                 tableHasFollowingElement: table?.hasFollowingElement ?? true,
                 cells: row.children(named: "td").map(cell))
+        }
+        if facts.readsMessageTexts {
+            facts.messageTexts = document.nodes(messageXPath).map {
+                PageFacts.MessageText(text: $0.text, isTitle: $0.isElement("title") || $0.isElement("h1"))
+            }
         }
         return facts
     }

@@ -7,7 +7,8 @@ import Sync
 
 /// `parse FILE... [--json]`: parse saved receipt pages (HTML or JSON) and print them.
 struct Parse: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Parse saved receipt pages (HTML or JSON) and print them.")
+    static let configuration = CommandConfiguration(
+        commandName: "parse", abstract: "Parse saved receipt pages (HTML or JSON) and print them.")
 
     @Argument(help: "Saved receipt pages or JSON API answers.") var files: [String]
     @Flag(help: "One JSON object per file, per line (DESIGN.md's format).") var json = false
@@ -55,7 +56,8 @@ struct Parse: AsyncParsableCommand {
 
 /// `lookup (--transaction ID | --fiscal-sign S | --terminal T --receipt N | --tin X | --text WORDS) [--json]`.
 struct Lookup: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Find archived receipts by any identifier or words.")
+    static let configuration = CommandConfiguration(
+        commandName: "lookup", abstract: "Find archived receipts by any identifier or words.")
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "PaySys transaction id.") var transaction: TransactionID?
@@ -99,6 +101,7 @@ struct Lookup: AsyncParsableCommand {
 /// `show ID [--original]`.
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show one archived receipt; --original prints the page bytes exactly as downloaded.")
 
     @OptionGroup var options: GlobalOptions
@@ -133,6 +136,7 @@ struct Show: AsyncParsableCommand {
 /// `verify`: re-hash every original and walk the integrity chain.
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Re-hash every original and the integrity chain; exit 3 on tampering.")
 
     @OptionGroup var options: GlobalOptions

@@ -11,6 +11,7 @@ import Sync
 /// `demo`: the whole job against the embedded sandbox, with nothing to set up.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "The whole job against the embedded sandbox: sync a month, refund and cancel a few, write reports.")
 
     @Option(help: "The demo archive file (recreated on every run).") var db = "demo-archive.sqlite"

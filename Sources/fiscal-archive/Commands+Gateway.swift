@@ -7,7 +7,8 @@ import PaySysClient
 
 /// `info ID [--json]`: what PaySys says about a transaction now.
 struct Info: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Ask PaySys about a transaction (payment_info).")
+    static let configuration = CommandConfiguration(
+        commandName: "info", abstract: "Ask PaySys about a transaction (payment_info).")
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The transaction id.") var id: TransactionID
@@ -78,6 +79,7 @@ struct OperationOptions: ParsableArguments {
 /// `cancel ID`.
 struct Cancel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "cancel",
         abstract: "Cancel (reverse) a payment: within 7 days, once. Asks for confirmation.")
 
     @OptionGroup var options: GlobalOptions
@@ -96,6 +98,7 @@ struct Cancel: AsyncParsableCommand {
 /// `refund ID --amount A [--currency C]`.
 struct Refund: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "refund",
         abstract: "Refund part or all of a payment (the refunds' sum may not exceed it). Asks for confirmation.")
 
     @OptionGroup var options: GlobalOptions

@@ -7,6 +7,7 @@ import SQLiteArchive
 /// `migrate --to URL|PATH`: copy this archive into a new, empty one in either backend, checked.
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "migrate",
         abstract: "Copy this archive into a new, empty archive (PostgreSQL URL or SQLite path), checked.",
         discussion: """
             Every row is copied with its ids and the integrity chain in its order; the target then rebuilds its \

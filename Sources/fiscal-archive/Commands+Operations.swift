@@ -11,7 +11,8 @@ struct InvoiceCommand: AsyncParsableCommand {
         commandName: "invoice", abstract: "Create and list PaySys invoices.", subcommands: [Create.self, List.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an invoice (invoice_create) and print its payment URL.")
+        static let configuration = CommandConfiguration(
+            commandName: "create", abstract: "Create an invoice (invoice_create) and print its payment URL.")
 
         @OptionGroup var options: GlobalOptions
         @Option(help: "Your order id.") var orderId: String
@@ -49,7 +50,8 @@ struct InvoiceCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the invoices created through this tool.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the invoices created through this tool.")
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
@@ -72,7 +74,7 @@ struct OperationsCommand: AsyncParsableCommand {
         subcommands: [List.self, Resolve.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the operations log.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Show the operations log.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "At most this many, newest first.") var limit = 100
 
@@ -87,6 +89,7 @@ struct OperationsCommand: AsyncParsableCommand {
 
     struct Resolve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "resolve",
             abstract: "Re-check pending intents with payment_info; or settle one by hand after asking PaySys support.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Settle this operation id by hand (with --as done|not-done).") var settle: Int64?

@@ -8,6 +8,7 @@ import Sync
 /// `track --type payment|p2p ID...`, `track --csv FILE [--delimiter D]` or `track --xlsx FILE [--sheet NAME]`.
 struct Track: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "track",
         abstract: "Start archiving transactions: ids on the command line, a CSV file or an Excel workbook.")
 
     @OptionGroup var options: GlobalOptions
@@ -83,6 +84,7 @@ extension TransactionType: ExpressibleByArgument {}
 /// `sync [--concurrency N] [--wait [--max-wait SECONDS]]`.
 struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "sync",
         abstract: "Run the pipeline until nothing is due (with --wait: until nothing is due or waiting).")
 
     @OptionGroup var options: GlobalOptions
@@ -147,7 +149,8 @@ enum SyncRunner {
 
 /// `status`.
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The queue by state, last sync, last export, failures.")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "The queue by state, last sync, last export, failures.")
 
     @OptionGroup var options: GlobalOptions
     @Flag(help: "Machine-readable output.") var json = false
@@ -163,7 +166,8 @@ struct Status: AsyncParsableCommand {
 
 /// `reparse`: rebuilds receipts from the stored originals (after a parser fix).
 struct Reparse: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Rebuild parsed receipts from the stored originals.")
+    static let configuration = CommandConfiguration(
+        commandName: "reparse", abstract: "Rebuild parsed receipts from the stored originals.")
 
     @OptionGroup var options: GlobalOptions
 

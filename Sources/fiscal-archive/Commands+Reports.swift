@@ -20,6 +20,7 @@ extension ReportLanguage: ExpressibleByArgument {
 /// `report --month YYYY-MM --format html|csv|xlsx [--out PATH] [--export]`.
 struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Write a month's register (CSV), report (HTML) or workbook (XLSX), or export the month (--export).",
         discussion: "Without --out the file is a working copy, reports/YYYY-MM.draft.html, .csv or .xlsx. --export "
             + "writes the month's export (every format) as `run` does: never overwritten; when the archive has changed "
@@ -127,6 +128,7 @@ enum ReportText {
 /// `run`: the scheduler, in the foreground until SIGTERM / SIGINT.
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "The scheduler: sync every interval, export each month on its 1st; optionally serve the web UI.")
 
     @OptionGroup var options: GlobalOptions

@@ -9,6 +9,7 @@ import WebUI
 /// `serve [--host 127.0.0.1] [--port 8080]`: the auditors' web UI and the JSON API.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Run the auditors' web UI and JSON API (binding beyond loopback needs FISCAL_ARCHIVE_WEB_TOKEN).")
 
     @OptionGroup var options: GlobalOptions

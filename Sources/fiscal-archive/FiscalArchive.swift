@@ -15,6 +15,9 @@ struct FiscalArchive: AsyncParsableCommand {
             `fiscal-archive --db x.sqlite status` is `fiscal-archive status --db x.sqlite`.
             """,
         version: version,
+        // Every command spells its `commandName` (as ArgumentParser would derive it from the type's name):
+        // deriving it takes `String(describing:)` of each type, a reflective cast that scans the binary's
+        // protocol conformances, ~3 ms of every start, which `parse` over a few hundred pages felt.
         subcommands: [
             Demo.self, SandboxCommand.self, Track.self, Sync.self, Run.self, Parse.self, Report.self, Lookup.self,
             Show.self, Verify.self, Info.self, Cancel.self, Refund.self, InvoiceCommand.self, OperationsCommand.self,

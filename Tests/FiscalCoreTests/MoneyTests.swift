@@ -1,4 +1,4 @@
-import FiscalCore
+@testable import FiscalCore
 import Testing
 
 @Suite("Money parsing and formatting")
@@ -121,6 +121,32 @@ struct CurrencyTests {
         for currency in Currency.allCases {
             #expect(Currency(numericCode: currency.numericCode) == currency)
             #expect(Currency(code: currency.alphaCode.lowercased()) == currency)
+        }
+    }
+}
+
+@Suite("The decimal grammar's plain-shape reader")
+struct PlainDecimalTests {
+    /// Texts of digits, signs, separators and a space, every one read both ways: with the one-pass reader of plain
+    /// shapes first (what every caller gets) and by the general reader alone. Readings and errors must be equal.
+    @Test("reads every text exactly as the general reader does")
+    func agreesWithGeneralReader() {
+        let alphabet = Array("0123456789,,..-+ 0".utf8)
+        var random = SplitMix64(seed: 20_261_201)
+        var texts = ["56,990.00", "-9,980.00", "312,456,789.12", "1,268", "1,268.5", "007.50", "0.00", "-0", "+7",
+                     ",5", "5.", "1,23.00", "1234,567.00", "1.2.3", "12,34,567", "1,000,000", "--5", "", "-", ".5"]
+        for _ in 0..<20_000 {
+            let length = Int(random.below(12))
+            texts.append(String(decoding: (0..<length).map { _ in alphabet[Int(random.below(Int64(alphabet.count)))] }, as: UTF8.self))
+        }
+        for text in texts {
+            for style in [DecimalGrammar.Style.canonical, .pageAmount, .pageQuantity] {
+                let fast = Result { () throws(MoneyParseError) in try DecimalGrammar.readGrouped(text, style: style) }
+                let general = Result { () throws(MoneyParseError) in
+                    try DecimalGrammar.readGrouped(text, style: style, plainFirst: false)
+                }
+                #expect(fast == general, "\(text) as \(style)")
+            }
         }
     }
 }
