@@ -52,11 +52,39 @@ extension SQLiteArchiveStore {
 
     /// A frozen, read-only view of the archive for writing reports: every read through it sees the same state,
     /// whatever syncs commit meanwhile (a report reads its month twice: summary first, then the register).
+    ///
+    /// It holds two read transactions of one moment when it can: the register streams through one while the VAT and
+    /// totals queries run on the other (a SQLite connection answers one query at a time; Debian's SQLite lacks
+    /// `SQLITE_ENABLE_SNAPSHOT`, so a snapshot cannot be shared between connections). Both start while a connection
+    /// of their own holds the write lock (`BEGIN IMMEDIATE`), so no commit, from this process or another, falls
+    /// between them. When the lock is not free within a second (a long write), one transaction serves all reads.
     public func registerSnapshot() async throws(ArchiveError) -> any RegisterReader {
         do {
+            if let (register, figures) = try await snapshotsOfOneMoment() {
+                return SQLiteRegisterSnapshot(reader: register, figures: figures)
+            }
             return SQLiteRegisterSnapshot(reader: try pool.makeSnapshot())
         } catch {
             throw Self.mapError(error, "Cannot take a snapshot of the archive")
+        }
+    }
+
+    /// Two snapshots started under the write lock (see ``registerSnapshot()``), or `nil` if the lock stays taken.
+    private func snapshotsOfOneMoment() async throws -> (DatabaseSnapshot, DatabaseSnapshot)? {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(1)
+        configuration.label = "fiscal-archive.snapshot-lock"
+        let lock = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? lock.close() }
+        let pool = self.pool
+        return try await lock.writeWithoutTransaction { db -> (DatabaseSnapshot, DatabaseSnapshot)? in
+            do {
+                try db.execute(sql: "BEGIN IMMEDIATE")
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                return nil
+            }
+            defer { try? db.execute(sql: "ROLLBACK") }
+            return (try pool.makeSnapshot(), try pool.makeSnapshot())
         }
     }
 }
@@ -64,14 +92,22 @@ extension SQLiteArchiveStore {
 /// The register, VAT and chain head of one frozen moment of the archive (see
 /// ``SQLiteArchiveStore/registerSnapshot()``).
 struct SQLiteRegisterSnapshot: MonthlyTotalsReader {
+    /// The register's (and every other read's) transaction.
     let reader: DatabaseSnapshot
+    /// The VAT's and totals' transaction: the same moment as `reader`, on a connection of its own.
+    let figures: DatabaseSnapshot
+
+    init(reader: DatabaseSnapshot, figures: DatabaseSnapshot? = nil) {
+        self.reader = reader
+        self.figures = figures ?? reader
+    }
 
     func forEachRegisterEntry(in month: YearMonth, _ body: (RegisterEntry) throws -> Void) async throws {
         try await SQLiteArchiveStore.forEachRegisterEntry(reader, in: month, body)
     }
 
     func vatBreakdown(in month: YearMonth) async throws(ArchiveError) -> [VATLine] {
-        try await SQLiteArchiveStore.vatBreakdown(reader, in: month)
+        try await SQLiteArchiveStore.vatBreakdown(figures, in: month)
     }
 
     func chainHead() async throws(ArchiveError) -> String {

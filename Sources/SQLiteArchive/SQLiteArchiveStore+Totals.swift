@@ -71,7 +71,7 @@ extension SQLiteArchiveStore {
 extension SQLiteRegisterSnapshot {
     /// The month's totals by the database, as ``SQLiteArchiveStore/monthlyTotals(in:)``, from the snapshot.
     func monthlyTotals(in month: YearMonth) async throws(ArchiveError) -> MonthlyTotals {
-        try await SQLiteArchiveStore.monthlyTotals(reader, in: month)
+        try await SQLiteArchiveStore.monthlyTotals(figures, in: month)
     }
 }
 
