@@ -40,7 +40,8 @@ struct SnapshotTests {
         let month = YearMonth(year: 2026, month: 9)
         try await Sample.archive(store, 1, amount: 100_00, date: 1_790_000_000)
         let vatBefore = try await store.vatBreakdown(in: month)
-        let totalsBefore = try await store.monthlyTotals(in: month)
+        let live = try #require(store as? any MonthlyTotalsReader)
+        let totalsBefore = try await live.monthlyTotals(in: month)
         let snapshot = try await store.registerSnapshot()
 
         try await Sample.archive(
@@ -58,6 +59,6 @@ struct SnapshotTests {
         #expect(try await totals == totalsBefore)
         // The live archive has moved on (so the comparisons above could fail).
         #expect(try await store.vatBreakdown(in: month) != vatBefore)
-        #expect(try await store.monthlyTotals(in: month) != totalsBefore)
+        #expect(try await live.monthlyTotals(in: month) != totalsBefore)
     }
 }
