@@ -2,6 +2,7 @@ import Archive
 import ArchiveTestSupport
 import SQLiteArchive
 import FiscalCore
+import GRDB
 import Testing
 
 @Suite("Report snapshots")
@@ -60,5 +61,23 @@ struct SnapshotTests {
         // The live archive has moved on (so the comparisons above could fail).
         #expect(try await store.vatBreakdown(in: month) != vatBefore)
         #expect(try await live.monthlyTotals(in: month) != totalsBefore)
+    }
+}
+
+/// SQLite takes a report's two read transactions under the write lock; while another process holds that lock (a
+/// long write), the report must not wait on it or fail: one transaction serves every read.
+@Suite struct SQLiteSnapshotLockTests {
+    @Test func aHeldWriteLockLeavesOneTransactionForEveryRead() async throws {
+        let store = try SQLiteArchiveStore.temporary()
+        try await Sample.archive(store, 1, amount: 100_00, date: 1_790_000_000)
+        let other = try DatabaseQueue(path: store.path)
+        try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        let snapshot = try await store.registerSnapshot()
+        try await other.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+        let month = YearMonth(year: 2026, month: 9)
+        var registered: [TransactionID] = []
+        try await snapshot.forEachRegisterEntry(in: month) { registered.append($0.transactionID) }
+        #expect(registered == [1])
+        #expect(try await snapshot.vatBreakdown(in: month) == store.vatBreakdown(in: month))
     }
 }
