@@ -2,6 +2,7 @@ import Archive
 import ArchiveTestSupport
 import SQLiteArchive
 import FiscalCore
+import Foundation
 import GRDB
 import Testing
 
@@ -70,10 +71,22 @@ struct SnapshotTests {
     @Test func aHeldWriteLockLeavesOneTransactionForEveryRead() async throws {
         let store = try SQLiteArchiveStore.temporary()
         try await Sample.archive(store, 1, amount: 100_00, date: 1_790_000_000)
+        // Another connection holds the write lock on a thread of its own until the snapshot is taken.
         let other = try DatabaseQueue(path: store.path)
-        try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        let locked = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            try? other.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                locked.signal()
+                release.wait()
+                try db.execute(sql: "ROLLBACK")
+            }
+        }
+        holder.start()
+        locked.wait()
         let snapshot = try await store.registerSnapshot()
-        try await other.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+        release.signal()
         let month = YearMonth(year: 2026, month: 9)
         var registered: [TransactionID] = []
         try await snapshot.forEachRegisterEntry(in: month) { registered.append($0.transactionID) }
