@@ -73,7 +73,7 @@ extension PostgresArchiveStore {
 
     /// The query of a page: `$1` the last row's time (the month's start at first), `$2` the month's end, `$3` the
     /// last row's sequence number.
-    static let registerPageSQL = RegisterSQL.page(
+    static let registerPageSQL = RegisterSQL.lateralPage(
         condition: "e.occurred_at >= $1 AND e.occurred_at < $2 AND (e.occurred_at > $1 OR e.seq > $3)",
         limit: registerPageSize)
 

@@ -200,6 +200,24 @@ struct RegisterPagePlanTests {
         }
     }
 
+    /// Rows are read by position (`RegisterRowValues`): PostgreSQL's page query must return its columns in that order.
+    @Test("the page query's columns are the ones rows are read by, in order")
+    func columnsInOrder() async throws {
+        try await TestServer.withStore { _, configuration in
+            try await TestServer.raw(database: configuration.database) { c in
+                let sql = PostgresArchiveStore.registerPageSQL
+                    .replacingOccurrences(of: "$1", with: "0").replacingOccurrences(of: "$2", with: "0")
+                    .replacingOccurrences(of: "$3", with: "0")
+                try await c.simple("CREATE TEMP VIEW register_page AS " + sql)
+                let names = try await c.rows("""
+                    SELECT attname FROM pg_attribute WHERE attrelid = 'register_page'::regclass AND attnum > 0
+                    ORDER BY attnum
+                    """).map { try $0("attname", String.self) }
+                #expect(names == RegisterRowValues.columnNames)
+            }
+        }
+    }
+
     /// Rows each relation's scans returned in an analysed JSON plan (actual rows × loops, summed per relation).
     static func rowsRead(_ json: String) -> [String: Int64] {
         guard let data = json.data(using: .utf8), let root = try? JSONSerialization.jsonObject(with: data) else {
