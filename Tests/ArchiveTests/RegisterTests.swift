@@ -116,6 +116,37 @@ import Testing
         await #expect(try store.events(of: 1).count == 2)
     }
 
+    /// Two partial refunds with their receipts archived in the other order: each refund event shows the refund
+    /// receipt whose total is its amount, not simply the first one (both backends choose it in SQL, differently).
+    @Test(arguments: TestBackend.available) func eachRefundShowsTheReceiptOfItsAmount(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
+        let paid = Sample.tashkent(2026, 10, 5, 10)
+        try await Sample.archive(store, 1, amount: 500_00, date: paid, now: paid)
+        for (index, amount) in [Int64(150_00), 200_00].enumerated() {
+            let operation = try await store.beginOperation(
+                OperationIntent(transactionID: 1, kind: .refund(Sample.uzs(amount)), user: "alice"),
+                now: paid + 100 + Int64(index) * 1_000
+            ) { _ in }
+            try await store.completeOperation(
+                operation.id, outcome: .succeeded(status: .refunded, mxID: "mx-\(index)"),
+                now: paid + 200 + Int64(index) * 1_000)
+        }
+        let urls = ["https://ofd.soliq.uz/epi?t=T&r=refund-200", "https://ofd.soliq.uz/epi?t=T&r=refund-150"]
+        try await store.recordReceiptLink(1, url: "https://ofd.soliq.uz/epi?t=T&r=1", refundURLs: urls, now: paid + 3_000)
+        // The 200 receipt is archived first (the lower id), then the 150 one.
+        for (url, (total, sign)) in zip(urls, [(Int64(200_00), "200"), (150_00, "150")]) {
+            var page = Sample.page("<html>refund \(total)</html>")
+            page.url = url
+            try await TripFixture.store(
+                store, 1, original: page, receipt: Sample.receipt(kind: .refund, total: total, fiscalSign: sign),
+                now: paid + 4_000)
+        }
+        let refunds = try await entries(store, YearMonth(year: 2026, month: 10)).filter { $0.event == .refund }
+        #expect(refunds.map(\.amount) == [Sample.uzs(-150_00), Sample.uzs(-200_00)])
+        #expect(refunds.map(\.receipt?.fiscalSign) == ["150", "200"])
+        #expect(refunds.map(\.receiptURL) == [urls[1], urls[0]])
+    }
+
     @Test(arguments: TestBackend.available) func vatBreakdownGroupsEqualRates(backend: TestBackend) async throws {
         let store = try await backend.makeArchive()
         let date = Sample.tashkent(2026, 10, 15)
