@@ -133,14 +133,17 @@ import Testing
         }
         let urls = ["https://ofd.soliq.uz/epi?t=T&r=refund-200", "https://ofd.soliq.uz/epi?t=T&r=refund-150"]
         try await store.recordReceiptLink(1, url: "https://ofd.soliq.uz/epi?t=T&r=1", refundURLs: urls, now: paid + 3_000)
-        // The 200 receipt is archived first (the lower id), then the 150 one.
+        // One trip stores both: the 200 receipt first (the lower id), then the 150 one.
+        var originals: [PreparedOriginal] = []
         for (url, (total, sign)) in zip(urls, [(Int64(200_00), "200"), (150_00, "150")]) {
             var page = Sample.page("<html>refund \(total)</html>")
             page.url = url
-            try await TripFixture.store(
-                store, 1, original: page, receipt: Sample.receipt(kind: .refund, total: total, fiscalSign: sign),
-                now: paid + 4_000)
+            originals.append(try PreparedOriginal(page, parsed: try ParsedOriginal(
+                receipt: Sample.receipt(kind: .refund, total: total, fiscalSign: sign), warnings: [], for: 1)))
         }
+        let job = try await TripFixture.claim(store, 1, now: paid + 4_000)
+        try await store.commit(
+            PipelineTrip(originals: originals, end: .archived), of: 1, lease: job.lease, now: paid + 4_000)
         let refunds = try await entries(store, YearMonth(year: 2026, month: 10)).filter { $0.event == .refund }
         #expect(refunds.map(\.amount) == [Sample.uzs(-150_00), Sample.uzs(-200_00)])
         #expect(refunds.map(\.receipt?.fiscalSign) == ["150", "200"])
