@@ -15,18 +15,9 @@ package enum RegisterSQL {
     /// The query of one page: `condition` selects the events (aliased `e`), at most `limit` of them.
     package static func page(condition: String, limit: Int) -> String {
         """
-        SELECT e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
-            e.operation_id, t.type, t.status, t.vendor_order_id, t.receipt_url, t.paid_at, t.state, t.last_error,
-            r.fiscal_sign, r.terminal_id, r.receipt_number, r.total, r.vat_total, r.currency AS receipt_currency,
-            r.commissioner_tin, r.kind AS receipt_kind, r.issued_at AS receipt_issued_at, o.url AS receipt_original_url
-        FROM (
-            SELECT e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
-                e.operation_id
-            FROM events e
-            WHERE \(condition)
-            ORDER BY e.occurred_at, e.seq
-            LIMIT \(limit)
-        ) e
+        SELECT \(eventAndTransactionColumns),
+            \(receiptColumns), o.url AS receipt_original_url
+        FROM \(events(condition: condition, limit: limit))
         JOIN transactions t ON t.id = e.transaction_id
         LEFT JOIN receipts r ON r.id = CASE WHEN e.kind IN ('payment', 'p2p')
             THEN (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind <> 'refund'
@@ -41,9 +32,7 @@ package enum RegisterSQL {
         ORDER BY e.occurred_at, e.seq
         """
     }
-}
 
-extension RegisterSQL {
     /// The same page as ``page(condition:limit:)`` — same rows, same columns, same receipt chosen — for a backend
     /// with `LATERAL` joins (PostgreSQL; SQLite 3.40 has none): the receipt is chosen by one ordered index look-up
     /// per event, `ORDER BY` (matching refund total first, then id) `LIMIT 1`, instead of a correlated `CASE` of
@@ -52,20 +41,11 @@ extension RegisterSQL {
     /// 56–62 ms. The backend-equivalence and register tests run both.
     package static func lateralPage(condition: String, limit: Int) -> String {
         """
-        SELECT e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
-            e.operation_id, t.type, t.status, t.vendor_order_id, t.receipt_url, t.paid_at, t.state, t.last_error,
-            r.fiscal_sign, r.terminal_id, r.receipt_number, r.total, r.vat_total, r.currency AS receipt_currency,
-            r.commissioner_tin, r.kind AS receipt_kind, r.issued_at AS receipt_issued_at,
+        SELECT \(eventAndTransactionColumns),
+            \(receiptColumns),
             CASE WHEN e.kind NOT IN ('payment', 'p2p')
                 THEN (SELECT o.url FROM originals o WHERE o.id = r.original_id) END AS receipt_original_url
-        FROM (
-            SELECT e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
-                e.operation_id
-            FROM events e
-            WHERE \(condition)
-            ORDER BY e.occurred_at, e.seq
-            LIMIT \(limit)
-        ) e
+        FROM \(events(condition: condition, limit: limit))
         JOIN transactions t ON t.id = e.transaction_id
         LEFT JOIN LATERAL (
             SELECT x.fiscal_sign, x.terminal_id, x.receipt_number, x.total, x.vat_total, x.currency,
@@ -77,6 +57,32 @@ extension RegisterSQL {
             LIMIT 1
         ) r ON true
         ORDER BY e.occurred_at, e.seq
+        """
+    }
+
+    /// The event's and its transaction's columns of a row (the first 16 of ``RegisterRowValues/columnNames``).
+    private static let eventAndTransactionColumns = """
+        e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
+            e.operation_id, t.type, t.status, t.vendor_order_id, t.receipt_url, t.paid_at, t.state, t.last_error
+        """
+
+    /// The receipt's columns of a row (the next 9), from the receipt aliased `r`.
+    private static let receiptColumns = """
+        r.fiscal_sign, r.terminal_id, r.receipt_number, r.total, r.vat_total, r.currency AS receipt_currency,
+            r.commissioner_tin, r.kind AS receipt_kind, r.issued_at AS receipt_issued_at
+        """
+
+    /// The page of events, chosen before anything is joined to them, aliased `e`.
+    private static func events(condition: String, limit: Int) -> String {
+        """
+        (
+            SELECT e.seq, e.kind, e.transaction_id, e.occurred_at, e.amount, e.currency, e.source, e.note,
+                e.operation_id
+            FROM events e
+            WHERE \(condition)
+            ORDER BY e.occurred_at, e.seq
+            LIMIT \(limit)
+        ) e
         """
     }
 }
@@ -203,4 +209,36 @@ package protocol RegisterColumnReader {
     func value(_ index: Int) throws -> Int?
     func value(_ index: Int) throws -> String
     func value(_ index: Int) throws -> String?
+}
+
+/// How every backend walks a month's register: in pages of `pageSize` rows, each after the last row read, the next
+/// page read while `body` works through this one (the query and the report's own work overlap: on two cores a
+/// month's register costs the larger of the two, not their sum).
+package enum RegisterPages {
+    /// A page's start: the last row's time and sequence number.
+    package typealias After = (occurredAt: Int64, seq: Int64)
+
+    /// Calls `body` with every entry of the pages `page` reads, from `start`. On any error the page being read is
+    /// cancelled and awaited before this returns, so no query outlives the caller's transaction.
+    package static func forEach(
+        pageSize: Int, from start: After, page: @escaping @Sendable (After) async throws -> [RegisterEntry],
+        _ body: (RegisterEntry) throws -> Void
+    ) async throws {
+        var next: Task<[RegisterEntry], any Error>? = Task { try await page(start) }
+        do {
+            while let pending = next {
+                let entries = try await pending.value
+                if entries.count == pageSize, let last = entries.last {
+                    next = Task { try await page((last.occurredAt, last.sequence)) }
+                } else {
+                    next = nil
+                }
+                for entry in entries { try body(entry) }
+            }
+        } catch {
+            next?.cancel()
+            _ = try? await next?.value
+            throw error
+        }
+    }
 }

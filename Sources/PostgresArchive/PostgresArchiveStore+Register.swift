@@ -101,7 +101,7 @@ extension PostgresArchiveStore {
         do {
             try await store.readAt(snapshot, "Cannot read the register of \(month)") { c in
                 for setting in registerPageSettings { try await c.simple(setting) }
-                @Sendable func page(after: (occurredAt: Int64, seq: Int64)) async throws -> [RegisterEntry] {
+                @Sendable func page(after: RegisterPages.After) async throws -> [RegisterEntry] {
                     var bindings = PostgresBindings(capacity: 3)
                     bindings.append(after.occurredAt)
                     bindings.append(end)
@@ -113,31 +113,17 @@ extension PostgresArchiveStore {
                     for try await row in rows { entries.append(try RegisterRowValues(PostgresColumns(row: row)).entry()) }
                     return entries
                 }
-                var next: Task<[RegisterEntry], any Error>? = Task {
-                    try await page(after: (month.startEpochSeconds, .min))
-                }
-                do {
-                    while let pending = next {
-                        let entries = try await pending.value
-                        if entries.count == registerPageSize, let last = entries.last {
-                            next = Task { try await page(after: (last.occurredAt, last.sequence)) }
-                        } else {
-                            next = nil
-                        }
-                        for entry in entries {
-                            do {
-                                try body(entry)
-                            } catch {
-                                bodyError.error = error
-                                throw error
-                            }
-                        }
+                // The transaction must not end (and its connection go back to the pool) under a running query:
+                // `forEach` awaits the page in flight before it throws.
+                try await RegisterPages.forEach(
+                    pageSize: registerPageSize, from: (month.startEpochSeconds, .min), page: page
+                ) { entry in
+                    do {
+                        try body(entry)
+                    } catch {
+                        bodyError.error = error
+                        throw error
                     }
-                } catch {
-                    // The transaction must not end (and its connection go back to the pool) under a running query.
-                    next?.cancel()
-                    _ = try? await next?.value
-                    throw error
                 }
             }
         } catch {

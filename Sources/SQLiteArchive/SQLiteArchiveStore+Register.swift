@@ -33,7 +33,7 @@ extension SQLiteArchiveStore {
         // start with it and steps over every row before the page: a month of a million events read that way took
         // 15 s more per pass.)
         let endOfMonth = month.endEpochSeconds
-        @Sendable func page(after: (occurredAt: Int64, seq: Int64)) async throws -> [RegisterEntry] {
+        @Sendable func page(after: RegisterPages.After) async throws -> [RegisterEntry] {
             do {
                 return try await reader.read { db in
                     var entries: [RegisterEntry] = []
@@ -48,20 +48,8 @@ extension SQLiteArchiveStore {
                 throw Self.mapError(error, "Cannot read the register of \(month)")
             }
         }
-        // The next page is read (and decoded) on GRDB's reader while `body` works through this one, so the query
-        // and the report's own work overlap: on two cores a month's register costs the larger of the two, not
-        // their sum.
-        var next: Task<[RegisterEntry], any Error>? = Task { try await page(after: (month.startEpochSeconds, .min)) }
-        defer { next?.cancel() }
-        while let pending = next {
-            let entries = try await pending.value
-            if entries.count == registerPageSize, let last = entries.last {
-                next = Task { try await page(after: (last.occurredAt, last.sequence)) }
-            } else {
-                next = nil
-            }
-            for entry in entries { try body(entry) }
-        }
+        try await RegisterPages.forEach(
+            pageSize: registerPageSize, from: (month.startEpochSeconds, .min), page: page, body)
     }
 
     /// VAT by rate and currency of the month, by **receipt date** (what the tax authority sees): the items of the
