@@ -57,10 +57,13 @@ extension SQLiteArchiveStore {
     /// totals queries run on the other (a SQLite connection answers one query at a time; Debian's SQLite lacks
     /// `SQLITE_ENABLE_SNAPSHOT`, so a snapshot cannot be shared between connections). Both start while a connection
     /// of their own holds the write lock (`BEGIN IMMEDIATE`), so no commit, from this process or another, falls
-    /// between them. When the lock is not free within a second (a long write), one transaction serves all reads.
+    /// between them. When the lock is not free within a second (a long write) or cannot be taken, one transaction
+    /// serves all reads.
     public func registerSnapshot() async throws(ArchiveError) -> any RegisterReader {
         do {
-            if let (register, figures) = try await snapshotsOfOneMoment() {
+            // Anything that stops the pair (the lock taken, a file that cannot take a second connection) leaves
+            // the single transaction, which reports its own error if it cannot start either.
+            if let (register, figures) = try? await snapshotsOfOneMoment() {
                 return SQLiteRegisterSnapshot(reader: register, figures: figures)
             }
             return SQLiteRegisterSnapshot(reader: try pool.makeSnapshot())
@@ -69,20 +72,16 @@ extension SQLiteArchiveStore {
         }
     }
 
-    /// Two snapshots started under the write lock (see ``registerSnapshot()``), or `nil` if the lock stays taken.
-    private func snapshotsOfOneMoment() async throws -> (DatabaseSnapshot, DatabaseSnapshot)? {
+    /// Two snapshots started under the write lock (see ``registerSnapshot()``); throws if the lock stays taken.
+    private func snapshotsOfOneMoment() async throws -> (DatabaseSnapshot, DatabaseSnapshot) {
         var configuration = Configuration()
         configuration.busyMode = .timeout(1)
         configuration.label = "fiscal-archive.snapshot-lock"
         let lock = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? lock.close() }
         let pool = self.pool
-        return try await lock.writeWithoutTransaction { db -> (DatabaseSnapshot, DatabaseSnapshot)? in
-            do {
-                try db.execute(sql: "BEGIN IMMEDIATE")
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-                return nil
-            }
+        return try await lock.writeWithoutTransaction { db -> (DatabaseSnapshot, DatabaseSnapshot) in
+            try db.execute(sql: "BEGIN IMMEDIATE")
             defer { try? db.execute(sql: "ROLLBACK") }
             return (try pool.makeSnapshot(), try pool.makeSnapshot())
         }
