@@ -214,7 +214,8 @@ struct ReceiptAssembly {
         return label
     }
 
-    static func money(_ text: String, field: String, row: String, emptyIsZero: Bool = false)
+    /// `field` is only built when the text does not read (an item's field names are interpolated strings).
+    static func money(_ text: String, field: @autoclosure () -> String, row: String, emptyIsZero: Bool = false)
         throws(ReceiptParseError) -> Money
     {
         let trimmed = TextNormalization.trimmed(text)
@@ -222,7 +223,7 @@ struct ReceiptAssembly {
         do {
             return try Money(reading: trimmed, style: .pageAmount, currency: .uzs)
         } catch {
-            throw .invalid(field, at: "row \"\(row)\"", text: text, error.reason)
+            throw .invalid(field(), at: "row \"\(row)\"", text: text, error.reason)
         }
     }
 
@@ -357,22 +358,23 @@ struct ReceiptAssembly {
     }
 
     private mutating func item(_ draft: Draft) throws(ReceiptParseError) -> ReceiptItem {
-        let prefix = "items[\(draft.index)]"
-        guard !draft.name.isEmpty else { throw .missing("\(prefix).name", at: "tr.products-row/td[1]") }
+        // The field names of error messages, built only when one is thrown.
+        let index = draft.index
+        guard !draft.name.isEmpty else { throw .missing("items[\(index)].name", at: "tr.products-row/td[1]") }
         let quantity: ExactDecimal
         do {
             quantity = try ExactDecimal(reading: draft.quantity, style: .pageQuantity)
         } catch {
-            throw .invalid("\(prefix).quantity", at: "tr.products-row/td[2]", text: draft.quantity, error.reason)
+            throw .invalid("items[\(index)].quantity", at: "tr.products-row/td[2]", text: draft.quantity, error.reason)
         }
-        let lineTotal = try Self.money(draft.lineTotal, field: "\(prefix).lineTotal", row: "td.price-sum")
+        let lineTotal = try Self.money(draft.lineTotal, field: "items[\(index)].lineTotal", row: "td.price-sum")
         let vatAmount = try draft.values[.vatAmount].map { (text) throws(ReceiptParseError) in
-            try Self.money(text, field: "\(prefix).vatAmount", row: "QQS qiymati", emptyIsZero: true)
+            try Self.money(text, field: "items[\(index)].vatAmount", row: "QQS qiymati", emptyIsZero: true)
         } ?? .zero(.uzs)
 
         var vatRate: ExactDecimal?
         if let text = draft.values[.vatRate] {
-            switch try Self.rate(text, field: "\(prefix).vatRate") {
+            switch try Self.rate(text, field: "items[\(index)].vatRate") {
             case .none: break
             case .noVAT:
                 vatRate = ExactDecimal(0)
@@ -386,18 +388,18 @@ struct ReceiptAssembly {
         if let text = draft.values[.discountOther], !text.isEmpty {
             let parts = text.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count <= 2 else {
-                throw .invalid("\(prefix).discount", at: "row \"Chegirma/Boshqa\"", text: text, "expected DISCOUNT/OTHER")
+                throw .invalid("items[\(index)].discount", at: "row \"Chegirma/Boshqa\"", text: text, "expected DISCOUNT/OTHER")
             }
-            discount = try Self.money(String(parts[0]), field: "\(prefix).discount", row: "Chegirma/Boshqa", emptyIsZero: true)
+            discount = try Self.money(String(parts[0]), field: "items[\(index)].discount", row: "Chegirma/Boshqa", emptyIsZero: true)
             if parts.count == 2 {
-                other = try Self.money(String(parts[1]), field: "\(prefix).other", row: "Chegirma/Boshqa", emptyIsZero: true)
+                other = try Self.money(String(parts[1]), field: "items[\(index)].other", row: "Chegirma/Boshqa", emptyIsZero: true)
             }
         } else {
             if let text = draft.values[.discount] {
-                discount = try Self.money(text, field: "\(prefix).discount", row: "Chegirma", emptyIsZero: true)
+                discount = try Self.money(text, field: "items[\(index)].discount", row: "Chegirma", emptyIsZero: true)
             }
             if let text = draft.values[.other] {
-                other = try Self.money(text, field: "\(prefix).other", row: "Boshqa", emptyIsZero: true)
+                other = try Self.money(text, field: "items[\(index)].other", row: "Boshqa", emptyIsZero: true)
             }
         }
 
@@ -419,7 +421,7 @@ struct ReceiptAssembly {
         case percent(ExactDecimal)
     }
 
-    static func rate(_ text: String, field: String) throws(ReceiptParseError) -> Rate {
+    static func rate(_ text: String, field: @autoclosure () -> String) throws(ReceiptParseError) -> Rate {
         let key = TextNormalization.labelKey(text)
         if key.isEmpty { return .none }
         if Labels.noVAT.contains(key) { return .noVAT }
@@ -432,7 +434,7 @@ struct ReceiptAssembly {
             }
             return .percent(rate)
         } catch {
-            throw .invalid(field, at: "row \"QQS foizi\"", text: text, error.reason)
+            throw .invalid(field(), at: "row \"QQS foizi\"", text: text, error.reason)
         }
     }
 }

@@ -10,7 +10,7 @@ enum StreamingExtractor {
     /// The facts of `html`; `nil` for empty input.
     static func facts(html: [UInt8]) -> PageFacts? {
         var state = StreamState()
-        state.arena.reserveCapacity(html.count)
+        state.reserveCapacity(forPageOf: html.count)
         // The handlers reach the state through this pointer, valid while the parser runs (it calls them only from
         // inside `SAXPass.run`). A struct behind a pointer, not a class: a class's stored properties are checked
         // for exclusive access at run time on every event, which cost more than the handlers' own work.
@@ -190,6 +190,19 @@ private struct StreamState {
     var headings: [(buffer: Int, style: String?, cell: Int?)] = []
     var hasTicketWrap = false
     var hasSPARoot = false
+
+    /// Room for a page of `bytes` bytes, so that the arrays do not grow (and copy) while the page is read: the text
+    /// is at most the page; buffers, cells and rows are sized from the real pages (about one buffer per 150 bytes
+    /// of HTML, one cell per 250, one row per 600), with room to spare. A page beyond these just grows the arrays.
+    mutating func reserveCapacity(forPageOf bytes: Int) {
+        arena.reserveCapacity(bytes)
+        buffers.reserveCapacity(bytes / 100 + 16)
+        cells.reserveCapacity(bytes / 200 + 16)
+        ownRuns.reserveCapacity(bytes / 200 + 16)
+        rows.reserveCapacity(bytes / 400 + 16)
+        stack.reserveCapacity(64)
+        frameBuffers.reserveCapacity(64)
+    }
 
     mutating func newBuffer() -> Int {
         buffers.append((arena.count, -1))
