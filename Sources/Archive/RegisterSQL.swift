@@ -1,7 +1,8 @@
 import FiscalCore
 
-/// The register's page query, the same text for every backend (each supplies its own paging condition on
-/// `e.occurred_at`/`e.seq` and its own parameter syntax): a page of the month's events, in order, each with its
+/// The register's page query, one text for every backend (each supplies its own paging condition on
+/// `e.occurred_at`/`e.seq` and its own parameter syntax; a backend with `LATERAL` joins uses ``lateralPage``, which
+/// returns the same rows): a page of the month's events, in order, each with its
 /// transaction and the receipt the register shows for it — for a payment or p2p the transaction's first non-refund
 /// receipt; for a refund or cancellation the first refund receipt whose total is the refunded amount, else the first
 /// refund receipt — with, for those, the receipt's original URL.
@@ -87,7 +88,7 @@ package enum RegisterSQL {
     }
 }
 
-/// One row of ``RegisterSQL/page(condition:limit:)``, column by column in the query's order (backends read it by
+/// One row of ``RegisterSQL/page(condition:limit:)`` (or its `LATERAL` twin), column by column in the query's order (backends read it by
 /// position: by name, PostgresNIO hashed every column name of every row, a third of the client's work on a
 /// register), and the rules that make it a ``RegisterEntry`` — the same for every backend.
 package struct RegisterRowValues {

@@ -9,8 +9,8 @@ import Foundation
 /// written directly (keys in their sorted order, strings escaped as `JSONEncoder` escapes them: `"`, `\` and `/`
 /// with a backslash): the generic encoder took ~6 % of the CPU of archiving a page. Whatever the direct writer does
 /// not cover byte for byte — a control character in a text, a time that is not a whole second — goes through
-/// `JSONEncoder` itself, and `StoredReceiptJSONTests` holds the two equal on every fixture page and on receipts
-/// built to hit each field and escape.
+/// `JSONEncoder` itself, and `StoredReceiptJSONTests` holds the two equal on random receipts built to hit every
+/// field (present and absent) and escape.
 package enum StoredReceiptJSON {
     package static func encode(_ receipt: FiscalReceipt, id: TransactionID) throws(ArchiveError) -> String {
         if let text = direct(receipt) { return text }

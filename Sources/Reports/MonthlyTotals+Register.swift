@@ -87,9 +87,9 @@ extension MonthlySummary.Totals {
 /// What a report takes from the database besides its register: the month's VAT breakdown and its totals. Both are
 /// started before the register pass, so that a backend that reads concurrently (PostgreSQL: each read on its own
 /// connection, all importing one snapshot) computes them while the register streams, instead of after it (a
-/// million-event month on PostgreSQL: ~10 s of VAT and totals queries that would otherwise follow the register's).
-/// A backend that reads one query at a time (a SQLite snapshot is one connection) interleaves them with the
-/// register's pages, costing what it did.
+/// million-event month on PostgreSQL: ~10 s of VAT and totals queries that would otherwise follow the register's;
+/// SQLite's snapshot reads them through a second transaction of the same moment). A source that answers one query
+/// at a time interleaves them with the register's pages.
 struct MonthFigures: Sendable {
     private let vat: Task<[VATLine], any Error>
     private let totals: Task<MonthlyTotals, any Error>

@@ -125,9 +125,8 @@ extension SQLiteArchiveStore {
     }
 }
 
-/// A row of the register query, read by column position in the query's order: a month is a million rows, and
-/// decoding them by name (`Decodable` with snake-case keys) cost ~80 µs a row, most of a report's time.
-/// A register row's columns, by position.
+/// A register row's columns, by position (a month is a million rows: decoding them by name, `Decodable` with
+/// snake-case keys, once cost ~80 µs a row, most of a report's time).
 private struct SQLiteColumns: RegisterColumnReader {
     let row: Row
     func value(_ index: Int) throws -> Int64 { try row.decode(atIndex: index) }
