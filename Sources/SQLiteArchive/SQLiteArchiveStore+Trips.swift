@@ -29,12 +29,57 @@ extension SQLiteArchiveStore {
     /// ``ArchiveError/Code/staleLease`` and nothing is written. Every ending but `.archived` with originals left to
     /// parse ends the lease. Waiting counts an attempt; the first waiting time is kept while the job waits at the
     /// same step and restarts when the trip got further.
+    ///
+    /// Trips committed at the same moment by several workers share one SQLite transaction, each in a savepoint of
+    /// its own (``TripCommitQueue``): this returns once that transaction has committed.
     @discardableResult
     public func commit(_ trip: PipelineTrip, of id: TransactionID, lease: PipelineLease, now: Int64)
         async throws(ArchiveError) -> PipelineState
     {
-        try await asyncWrite("Cannot record the progress of transaction \(id)", id: id) { db in
-            try Self.commit(db, id, trip, lease: lease, now: now)
+        let result = await withCheckedContinuation { reply in
+            let request = TripCommitQueue.Request(id: id, trip: trip, lease: lease, now: now, reply: reply)
+            if trips.enqueue(request) {
+                Task { await self.drainTrips() }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Writes waiting trips, a batch per transaction, until none are waiting; then answers each trip's caller.
+    private func drainTrips() async {
+        while let batch = trips.nextBatch() {
+            let results: [Result<PipelineState, ArchiveError>]
+            do {
+                results = try await pool.write { db in
+                    var results: [Result<PipelineState, ArchiveError>] = []
+                    results.reserveCapacity(batch.count)
+                    for request in batch {
+                        var state = PipelineState.tracked
+                        do {
+                            try db.inSavepoint {
+                                state = try Self.commit(db, request.id, request.trip, lease: request.lease, now: request.now)
+                                return .commit
+                            }
+                            results.append(.success(state))
+                        } catch {
+                            // An error that ended the whole transaction (SQLite rolls back on some I/O and
+                            // memory errors) fails every trip of it: none of them is written.
+                            guard db.isInsideTransaction else { throw error }
+                            results.append(.failure(Self.mapError(
+                                error, "Cannot record the progress of transaction \(request.id)", id: request.id)))
+                        }
+                    }
+                    return results
+                }
+            } catch {
+                results = batch.map { request in
+                    .failure(Self.mapError(
+                        error, "Cannot record the progress of transaction \(request.id)", id: request.id))
+                }
+            }
+            for (request, result) in zip(batch, results) {
+                request.reply.resume(returning: result)
+            }
         }
     }
 

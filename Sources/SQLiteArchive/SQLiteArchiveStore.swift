@@ -12,6 +12,8 @@ import Logging
 public final class SQLiteArchiveStore: ArchiveStore, MonthlyTotalsReader {
     let pool: DatabasePool
     let logger: Logger?
+    /// Trips waiting for the writer (a group commit, see ``commit(_:of:lease:now:)``).
+    let trips = TripCommitQueue()
     /// The archive file.
     public let path: String
     public var location: String { path }

@@ -1,6 +1,6 @@
 import Archive
 import ArchiveTestSupport
-import SQLiteArchive
+@testable import SQLiteArchive
 import FiscalCore
 import Foundation
 import GRDB
@@ -248,5 +248,110 @@ import Testing
         await #expect(try store.status(now: 300).countsByState[.failed] ?? 0 == 0)
         #expect(try await store.claimJobs(limit: 4, now: 300, worker: "w2", lease: 60).map(\.id) == [7])
         await #expect(try store.retryFailed(now: 301).isEmpty)
+    }
+}
+
+/// Trips that finish while the writer is busy are committed together, each in a savepoint of its own.
+@Suite struct GroupCommitTests {
+    @Test func tripsWaitingForTheWriterShareACommitAndAStaleOneIsRefusedAlone() async throws {
+        let store = try SQLiteArchiveStore.temporary()
+        let ids: [TransactionID] = [1, 2, 3, 4, 5, 6]
+        _ = try await store.track((ids + [7]).map { TrackRequest(id: $0, type: .payment) }, now: 100)
+        let jobs = try await store.claimJobs(limit: 5, now: 100, worker: "w1", lease: 600)
+            + store.claimJobs(limit: 1, now: 100, worker: "w1", lease: 60)
+        #expect(jobs.map(\.id) == ids)
+        let failing = try #require(try await store.claimJobs(limit: 1, now: 100, worker: "w1", lease: 600).first)
+        #expect(failing.id == 7)
+        // Job 6's lease goes stale: w2 claims it again after w1's short lease ran out.
+        let retaken = try #require(try await store.claimJobs(limit: 1, now: 160, worker: "w2", lease: 60).first)
+        #expect(retaken.id == 6)
+
+        // Another connection holds the write lock, so the trips queue up behind the first one.
+        let other = try DatabaseQueue(path: store.path)
+        let locked = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            try? other.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                locked.signal()
+                release.wait()
+                try db.execute(sql: "ROLLBACK")
+            }
+        }
+        holder.start()
+        locked.wait()
+        let before = store.trips.counts.batches
+
+        func commit(_ job: PipelineJob) -> Task<Result<PipelineState, ArchiveError>, Never> {
+            Task {
+                do throws(ArchiveError) {
+                    return .success(try await store.commit(
+                        try! TripTests.archivedTrip(job.id, amount: job.id.rawValue * 100), of: job.id,
+                        lease: job.lease, now: 161))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        let first = commit(jobs[0])
+        try await waitUntil { store.trips.counts == (0, before + 1) }
+        let rest = jobs.dropFirst().map(commit)
+        // Job 7's trip fails half-way: its payment info is written before the receipt it names turns out to be
+        // missing. Its savepoint must take back what it wrote, and only that.
+        let halfWay = Task {
+            do throws(ArchiveError) {
+                let parsed = try ParsedOriginal(receipt: Sample.receipt(total: 700), warnings: [], for: 7)
+                try await store.commit(
+                    PipelineTrip(
+                        payment: Sample.payment(700, date: 90), storedReceipts: [(originalID: 999, parsed: parsed)],
+                        end: .archived),
+                    of: 7, lease: failing.lease, now: 161)
+                return ArchiveError.Code?.none
+            } catch {
+                return error.code
+            }
+        }
+        try await waitUntil { store.trips.counts.waiting == 6 }
+        release.signal()
+
+        #expect(try await first.value.get() == .archived)
+        for (job, task) in zip(jobs.dropFirst(), rest) {
+            switch await task.value {
+            case .success(let state):
+                #expect(job.id != 6, "the stale trip was committed")
+                #expect(state == .archived)
+            case .failure(let error):
+                #expect(job.id == 6, "trip \(job.id) failed: \(error)")
+                #expect(error.code == .staleLease)
+            }
+        }
+        #expect(await halfWay.value == .notFound)
+        // Two transactions: the first trip's, then the six that waited.
+        #expect(store.trips.counts.batches == before + 2)
+        for id in ids.dropLast() {
+            let record = try #require(try await store.transaction(id))
+            #expect(record.state == .archived)
+            #expect(record.payment?.amount == Sample.uzs(id.rawValue * 100))
+            #expect(try await store.receipt(for: id)?.receipt.total == Sample.uzs(id.rawValue * 100))
+        }
+        let refused = try #require(try await store.transaction(6))
+        #expect(refused.state == .tracked)
+        #expect(refused.events.isEmpty)
+        await #expect(try store.original(for: 6) == nil)
+        let rolledBack = try #require(try await store.transaction(7))
+        #expect(rolledBack.state == .tracked)
+        #expect(rolledBack.payment == nil)
+        #expect(rolledBack.events.isEmpty)
+        #expect(rolledBack.statusHistory.isEmpty)
+        await #expect(try store.verify().problems.isEmpty)
+    }
+
+    private func waitUntil(_ condition: () -> Bool) async throws {
+        var polls = 0
+        while !condition() && polls < 1_000 {
+            try await Task.sleep(for: .milliseconds(10))
+            polls += 1
+        }
+        try #require(condition(), "the trips did not queue up in 10 s")
     }
 }
