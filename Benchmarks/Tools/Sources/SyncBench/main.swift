@@ -11,7 +11,8 @@ import Sandbox
 import Sync
 
 // Usage (from this folder, release build):
-//   swift run -c release SyncBench ingest [PAGES]          ingest pages/s on one core (default 2000 pages)
+//   swift run -c release SyncBench ingest [PAGES] [W]      ingest pages/s and pages per CPU-second (default 2000
+//                                                          pages, W = 16 workers as `sync --concurrency 16`)
 //   swift run -c release SyncBench efficiency [COUNT]      sync throughput against C/(3L), L = 50 ms, C = 16, 32, 64
 //   swift run -c release SyncBench cpu TOOL [NEW] [SEEDS] [sqlite|URL]
 //                                                          CPU of a whole `fiscal-archive sync` process per
@@ -29,7 +30,7 @@ import Sync
 //   swift run -c release SyncBench                         ingest and efficiency
 //
 // a. ingest: parse + hash + compress + commit (one trip per page, as the sync does) N sandbox-rendered legacy pages,
-//    one page at a time, the next one's parse overlapping the previous one's commit; pages/s (wall) and pages per
+//    by W concurrent workers with no network time (W = 1: one page after the other); pages/s (wall) and pages per
 //    CPU-second of the process; median of 5 runs.
 // b. efficiency: a loopback sandbox with 50 ms latency on payment_info, get_fiscal_cheque and the receipt site,
 //    SyncEngine.run() at each concurrency; ideal = C / (3 L).
@@ -59,10 +60,40 @@ struct Page {
     var date: Int64
 }
 
-/// One ingest run over `pages` into a fresh archive, one trip per page as the sync makes it; returns the seconds.
-/// The next page is parsed, hashed and compressed while the previous trip commits (as the sync's workers overlap
-/// them): the commit's own time is mostly the WAL's `fsync`, which needs no core.
-func ingest(_ pages: [Page]) async throws -> Double {
+/// Hands out claimed jobs and the page each one archives, claiming the next batch (32, as the sync does) when the
+/// last one is used up.
+actor IngestFeed {
+    let archive: SQLiteArchiveStore
+    let pages: [Page]
+    let now: Int64
+    var jobs: [PipelineJob] = []
+    var handedOut = 0
+
+    init(archive: SQLiteArchiveStore, pages: [Page], now: Int64) {
+        self.archive = archive
+        self.pages = pages
+        self.now = now
+    }
+
+    func next() async throws -> (PipelineJob, Page)? {
+        while jobs.isEmpty {
+            guard handedOut < pages.count else { return nil }
+            let claimed = try await archive.claimJobs(limit: 32, now: now, worker: "ingest", lease: 600)
+            if claimed.isEmpty && jobs.isEmpty { return nil }
+            jobs += claimed
+        }
+        let job = jobs.removeFirst()
+        let page = pages[handedOut]
+        handedOut += 1
+        return (job, page)
+    }
+}
+
+/// One ingest run over `pages` into a fresh archive, one trip per page as the sync makes it, by `workers`
+/// concurrent workers (as `sync --concurrency` runs them, with no network time): each parses, hashes and
+/// compresses its page, then commits its trip; returns the seconds. With one worker, pages are archived one after
+/// the other; with several, parses overlap commits and the trips that finish together share a commit.
+func ingest(_ pages: [Page], workers: Int) async throws -> Double {
     let path = temporaryArchivePath("ingest")
     defer { removeArchive(path) }
     let archive = try SQLiteArchiveStore(path: path)
@@ -71,34 +102,35 @@ func ingest(_ pages: [Page]) async throws -> Double {
     let started = clock.now
     let ids = pages.indices.map { TransactionID(Int64(1_000_000 + $0)) }
     _ = try await archive.track(ids.map { TrackRequest(id: $0, type: .payment) }, now: now)
-    var index = 0
-    var committing: Task<Void, any Error>?
-    while true {
-        let jobs = try await archive.claimJobs(limit: 32, now: now, worker: "ingest", lease: 600)
-        if jobs.isEmpty { break }
-        for job in jobs {
-            let page = pages[index]
-            index += 1
-            let parsed = try ReceiptPageParser.parse(html: page.html, reference: try? ReceiptReference(url: page.url))
-            let original = try PreparedOriginal(
-                OriginalDocument(
-                    bytes: page.html, url: page.url, httpStatus: 200, contentType: "text/html; charset=utf-8",
-                    fetchedAt: now, format: .html),
-                parsed: try ParsedOriginal(
-                    receipt: parsed.receipt, warnings: parsed.warnings.map(\.description), for: job.id))
-            let trip = PipelineTrip(
-                payment: PaymentSnapshot(amount: page.total, status: .completed, date: page.date),
-                links: .init(url: page.url, refundURLs: []), originals: [original], end: .archived)
-            try await committing?.value
-            committing = Task { try await archive.commit(trip, of: job.id, lease: job.lease, now: now) }
+    let feed = IngestFeed(archive: archive, pages: pages, now: now)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for _ in 0..<workers {
+            group.addTask {
+                while let (job, page) = try await feed.next() {
+                    let parsed = try ReceiptPageParser.parse(
+                        html: page.html, reference: try? ReceiptReference(url: page.url))
+                    let original = try PreparedOriginal(
+                        OriginalDocument(
+                            bytes: page.html, url: page.url, httpStatus: 200,
+                            contentType: "text/html; charset=utf-8", fetchedAt: now, format: .html),
+                        parsed: try ParsedOriginal(
+                            receipt: parsed.receipt, warnings: parsed.warnings.map(\.description), for: job.id))
+                    let trip = PipelineTrip(
+                        payment: PaymentSnapshot(amount: page.total, status: .completed, date: page.date),
+                        links: .init(url: page.url, refundURLs: []), originals: [original], end: .archived)
+                    let state = try await archive.commit(trip, of: job.id, lease: job.lease, now: now)
+                    guard state == .archived else { throw BenchError("transaction \(job.id) ended \(state)") }
+                }
+            }
         }
-        try await committing?.value
-        committing = nil
+        try await group.waitForAll()
     }
+    let archived = try await archive.status(now: now).countsByState[.archived] ?? 0
+    guard archived == pages.count else { throw BenchError("\(archived) of \(pages.count) pages archived") }
     return seconds(clock.now - started)
 }
 
-func runIngest(count: Int) async throws {
+func runIngest(count: Int, workers: Int) async throws {
     let world = SandboxWorld(configuration: SandboxConfiguration(transactionCount: count))
     var specs: [(SandboxReceiptSpec, Int64)] = []
     for transaction in await world.allTransactions {
@@ -117,7 +149,7 @@ func runIngest(count: Int) async throws {
     var cpuTimes: [Double] = []
     for run in 1...5 {
         let cpuBefore = processCPU()
-        let time = try await ingest(pages)
+        let time = try await ingest(pages, workers: workers)
         let cpu = processCPU() - cpuBefore
         times.append(time)
         cpuTimes.append(cpu)
@@ -128,8 +160,8 @@ func runIngest(count: Int) async throws {
     print(String(format: "ingest CPU: median %.2f s = %.0f pages per CPU second (%.2f ms per page)",
         medianCPU, Double(count) / medianCPU, medianCPU / Double(count) * 1000))
     let median = times.sorted()[times.count / 2]
-    print(String(format: "ingest (one page at a time, parse overlapping the previous commit): %d pages (%.1f KB average), median of 5: %.2f s = %.0f pages/s (%.2f MB/s of HTML)",
-        count, Double(bytes) / Double(count) / 1024, median, Double(count) / median,
+    print(String(format: "ingest (%d workers): %d pages (%.1f KB average), median of 5: %.2f s = %.0f pages/s (%.2f MB/s of HTML)",
+        workers, count, Double(bytes) / Double(count) / 1024, median, Double(count) / median,
         Double(bytes) / median / 1_048_576))
 }
 
@@ -201,7 +233,9 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 print("SyncBench (\(ProcessInfo.processInfo.operatingSystemVersionString), \(ProcessInfo.processInfo.activeProcessorCount) cores, release)")
 switch arguments.first {
 case "ingest":
-    try await runIngest(count: arguments.count > 1 ? Int(arguments[1]) ?? 2000 : 2000)
+    try await runIngest(
+        count: arguments.count > 1 ? Int(arguments[1]) ?? 2000 : 2000,
+        workers: arguments.count > 2 ? Int(arguments[2]) ?? 16 : 16)
 case "efficiency":
     try await runSync(
         concurrencies: [16, 32, 64], count: arguments.count > 1 ? Int(arguments[1]) ?? 1500 : 1500,
@@ -233,6 +267,6 @@ case "cpu":
     try await runProcessCPU(
         tool: arguments[1], new: new, seeds: seeds, target: try BenchTarget(arguments.count > 4 ? arguments[4] : "sqlite"))
 default:
-    try await runIngest(count: 2000)
+    try await runIngest(count: 2000, workers: 16)
     try await runSync(concurrencies: [16, 32, 64], count: 1500, latency: .milliseconds(50))
 }
