@@ -30,7 +30,7 @@ extension PostgresArchiveStore {
     public func importRows(
         from source: any ArchiveRowSource, progress: @escaping @Sendable (ArchiveTable, Int) -> Void
     ) async throws(ArchiveError) -> [String: Int] {
-        try await write("Cannot copy rows into \(location)") { c in
+        let counts = try await write("Cannot copy rows into \(location)") { c in
             try await Self.lockChain(c)
             guard try await Self.isEmpty(c) else {
                 throw ArchiveError(
@@ -92,6 +92,19 @@ extension PostgresArchiveStore {
                 """)
             return counts
         }
+        // Index-only scans (the VAT's month of receipts) skip the heap only on pages the visibility map marks
+        // all-visible, which only a VACUUM does: until autovacuum reached the copied tables, every row was a heap
+        // visit. The copy has landed either way, so a failure here is only logged.
+        do {
+            try await client.withConnection { connection in
+                try await Conn(connection, logger, trace: traceStatements).simple("VACUUM (ANALYZE)")
+            }
+        } catch {
+            logger.warning("The copied archive was not vacuumed; autovacuum will do it", metadata: [
+                "error": "\(Self.mapError(error, "VACUUM"))",
+            ])
+        }
+        return counts
     }
 
     /// The triggers that keep `archive_counts` (see `PostgresMigrations.countsV1`).

@@ -21,7 +21,20 @@ enum PostgresMigrations {
         ("v1-schema", schemaV1),
         ("v1-append-only", appendOnlyV1),
         ("v1-counts", countsV1),
+        ("v2-vat-covering", vatCoveringV2),
     ]
+
+    /// The VAT of a month reads, for each receipt of the month, its kind, currency and transaction, and whether it
+    /// is its transaction's first sale receipt (the smallest non-refund id). Through the plain indexes each of
+    /// those look-ups visited the `receipts` heap, which carries the stored JSON (2.4 GB at a million receipts):
+    /// the VAT of a million-event month took 7.6 s, of which the heap ~2 s. With the columns in the indexes
+    /// (`INCLUDE`), both are index-only scans (5.9 s measured). Same keys, so every other use is unchanged.
+    static let vatCoveringV2 = """
+        DROP INDEX receipts_issued;
+        CREATE INDEX receipts_issued ON receipts(issued_at) INCLUDE (kind, currency, transaction_id, id);
+        DROP INDEX receipts_transaction;
+        CREATE INDEX receipts_transaction ON receipts(transaction_id, kind) INCLUDE (id);
+        """
 
     /// The key of the advisory lock held (for the session) while migrating, so that two processes opening the same
     /// database at once migrate one after the other.

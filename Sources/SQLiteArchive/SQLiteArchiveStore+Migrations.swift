@@ -63,6 +63,14 @@ extension SQLiteArchiveStore {
                 ALTER TABLE receipts DROP COLUMN warnings;
                 """)
         }
+        // The VAT reads each receipt of the month's kind, currency and transaction: in the index, the month's
+        // receipts are read without visiting the table, whose rows carry the stored JSON.
+        migrator.registerMigration("v7-vat-covering") { db in
+            try db.execute(sql: """
+                DROP INDEX receipts_issued;
+                CREATE INDEX receipts_issued ON receipts(issued_at, kind, currency, transaction_id);
+                """)
+        }
         return migrator
     }
 

@@ -52,6 +52,19 @@ import Testing
         #expect(seek.isEmpty)
     }
 
+    /// The month's receipts carry their stored JSON: the VAT, which reads a million of them at a million events,
+    /// must find what it needs of each (kind, currency, transaction) in the index, and the first sale's id too.
+    @Test func theVATReadsTheMonthsReceiptsFromIndexesAlone() throws {
+        let store = try SQLiteArchiveStore.temporary()
+        let queue = try DatabaseQueue(path: store.path)
+        let plan = try queue.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteArchiveStore.vatSQL, arguments: [0, 1, 0, 1])
+                .map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.hasPrefix("SEARCH r USING COVERING INDEX receipts_issued") }, "\(plan)")
+        #expect(plan.contains { $0.hasPrefix("SEARCH s USING COVERING INDEX receipts_transaction") }, "\(plan)")
+    }
+
     @Test func everyStatementOfTheSyncPathSeeksAnIndex() async throws {
         let recorder = StatementRecorder()
         let path = FileManager.default.temporaryDirectory.path + "/fiscal-archive-plans-\(UUID().uuidString).sqlite"
