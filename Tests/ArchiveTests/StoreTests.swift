@@ -19,7 +19,8 @@ import Testing
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
             )
         }
-        #expect(migrations == ["v1", "v2-operation-settling", "v3-receipts-by-date", "v4-sync-path", "v5-recheck-schedule", "v6-lists-as-rows"])
+        #expect(migrations == ["v1", "v2-operation-settling", "v3-receipts-by-date", "v4-sync-path", "v5-recheck-schedule", "v6-lists-as-rows",
+            "v7-vat-covering"])
         #expect(journal == "wal")
         for table in ["transactions", "originals", "receipts", "receipt_items", "receipt_fts", "events", "operations", "chain"] {
             #expect(tables.contains(table), "missing table \(table)")
