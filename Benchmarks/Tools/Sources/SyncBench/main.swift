@@ -24,9 +24,10 @@ import Sync
 //                                                          sandbox with L = 50 ms (default C = 16,32,64, 40·C
 //                                                          transactions, 3 runs); DB is `sqlite` or a postgres:// URL
 //                                                          of a role that may CREATE DATABASE (fresh one per run)
-//   swift run -c release SyncBench workers TOOL URL [W,W,...] [PER_SLOT] [RUNS]
-//                                                          W processes of `sync --concurrency 16` at once on one fresh
-//                                                          PostgreSQL database (default W = 1,2,4, 40·16·W transactions)
+//   swift run -c release SyncBench workers TOOL URL [W,W,...] [PER_SLOT] [RUNS] [C]
+//                                                          W processes of `sync --concurrency C` at once on one fresh
+//                                                          PostgreSQL database (default W = 1,2,4, C = 16,
+//                                                          40·C·W transactions)
 //   swift run -c release SyncBench                         ingest and efficiency
 //
 // a. ingest: parse + hash + compress + commit (one trip per page, as the sync does) N sandbox-rendered legacy pages,
@@ -250,12 +251,15 @@ case "process":
         perSlot: arguments.count > 4 ? Int(arguments[4]) ?? 40 : 40, runs: arguments.count > 5 ? Int(arguments[5]) ?? 3 : 3,
         latency: .milliseconds(50))
 case "workers":
-    // workers TOOL POSTGRES_ADMIN_URL [WORKER_COUNTS] [PER_SLOT] [RUNS], each worker `sync --concurrency 16`
-    guard arguments.count > 2 else { throw BenchError("usage: SyncBench workers TOOL URL [W,W,...] [PER_SLOT] [RUNS]") }
+    // workers TOOL POSTGRES_ADMIN_URL [WORKER_COUNTS] [PER_SLOT] [RUNS] [C], each worker `sync --concurrency C`
+    guard arguments.count > 2 else {
+        throw BenchError("usage: SyncBench workers TOOL URL [W,W,...] [PER_SLOT] [RUNS] [C]")
+    }
     let counts = arguments.count > 3 ? arguments[3].split(separator: ",").compactMap { Int($0) } : [1, 2, 4]
+    let concurrency = arguments.count > 6 ? Int(arguments[6]) ?? 16 : 16
     try await runWholeProcess(
         tool: arguments[1], target: try BenchTarget(arguments[2]),
-        settings: counts.map { WholeProcessSetting(concurrency: 16, workers: $0) },
+        settings: counts.map { WholeProcessSetting(concurrency: concurrency, workers: $0) },
         perSlot: arguments.count > 4 ? Int(arguments[4]) ?? 40 : 40, runs: arguments.count > 5 ? Int(arguments[5]) ?? 3 : 3,
         latency: .milliseconds(50))
 case "cpu":
