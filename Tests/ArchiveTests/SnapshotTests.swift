@@ -3,7 +3,6 @@ import ArchiveTestSupport
 import SQLiteArchive
 import FiscalCore
 import Foundation
-import GRDB
 import Testing
 
 @Suite("Report snapshots")
@@ -71,22 +70,10 @@ struct SnapshotTests {
     @Test func aHeldWriteLockLeavesOneTransactionForEveryRead() async throws {
         let store = try SQLiteArchiveStore.temporary()
         try await Sample.archive(store, 1, amount: 100_00, date: 1_790_000_000)
-        // Another connection holds the write lock on a thread of its own until the snapshot is taken.
-        let other = try DatabaseQueue(path: store.path)
-        let locked = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let holder = Thread {
-            try? other.writeWithoutTransaction { db in
-                try db.execute(sql: "BEGIN IMMEDIATE")
-                locked.signal()
-                release.wait()
-                try db.execute(sql: "ROLLBACK")
-            }
-        }
-        holder.start()
-        locked.wait()
+        // Another connection holds the write lock until the snapshot is taken.
+        let lock = try WriteLockHolder(path: store.path)
         let snapshot = try await store.registerSnapshot()
-        release.signal()
+        lock.release()
         let month = YearMonth(year: 2026, month: 9)
         var registered: [TransactionID] = []
         try await snapshot.forEachRegisterEntry(in: month) { registered.append($0.transactionID) }

@@ -3,6 +3,7 @@ import SQLiteArchive
 import FiscalCore
 import Foundation
 import ArchiveTestSupport
+import GRDB
 
 /// Shared builders for the archive tests.
 enum Sample {
@@ -59,4 +60,27 @@ enum Sample {
     static func tashkent(_ y: Int, _ m: Int, _ d: Int, _ h: Int = 0, _ min: Int = 0, _ s: Int = 0) -> Int64 {
         Tashkent.LocalDateTime(year: y, month: m, day: d, hour: h, minute: min, second: s).epochSeconds
     }
+}
+
+/// SQLite's write lock on an archive file, held by a connection of its own (as another process would hold it) on a
+/// thread of its own, from `init` until `release()`.
+final class WriteLockHolder: Sendable {
+    private let released = DispatchSemaphore(value: 0)
+
+    init(path: String) throws {
+        let other = try DatabaseQueue(path: path)
+        let locked = DispatchSemaphore(value: 0)
+        let released = self.released
+        Thread {
+            try? other.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                locked.signal()
+                released.wait()
+                try db.execute(sql: "ROLLBACK")
+            }
+        }.start()
+        locked.wait()
+    }
+
+    func release() { released.signal() }
 }

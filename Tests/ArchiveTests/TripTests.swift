@@ -267,19 +267,7 @@ import Testing
         #expect(retaken.id == 6)
 
         // Another connection holds the write lock, so the trips queue up behind the first one.
-        let other = try DatabaseQueue(path: store.path)
-        let locked = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let holder = Thread {
-            try? other.writeWithoutTransaction { db in
-                try db.execute(sql: "BEGIN IMMEDIATE")
-                locked.signal()
-                release.wait()
-                try db.execute(sql: "ROLLBACK")
-            }
-        }
-        holder.start()
-        locked.wait()
+        let lock = try WriteLockHolder(path: store.path)
         let before = store.trips.counts.batches
 
         func commit(_ job: PipelineJob) -> Task<Result<PipelineState, ArchiveError>, Never> {
@@ -312,7 +300,7 @@ import Testing
             }
         }
         try await waitUntil { store.trips.counts.waiting == 6 }
-        release.signal()
+        lock.release()
 
         #expect(try await first.value.get() == .archived)
         for (job, task) in zip(jobs.dropFirst(), rest) {
