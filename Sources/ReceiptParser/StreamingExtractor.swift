@@ -105,15 +105,27 @@ private enum Tag {
             }
             return
         }
-        if xmlStrEqual(name, "div") != 0 { self = .div }
-        else if xmlStrEqual(name, "span") != 0 { self = .span }
-        else if xmlStrEqual(name, "table") != 0 { self = .table }
-        else if xmlStrEqual(name, "title") != 0 { self = .title }
-        else if xmlStrEqual(name, "html") != 0 { self = .html }
-        else if xmlStrEqual(name, "head") != 0 { self = .head }
-        else if xmlStrEqual(name, "body") != 0 { self = .body }
-        else { self = .other }
+        // By the first letter, then in place: most elements of a page are none of these (`a`, `img`, `svg`, `path`,
+        // `link`, …), and calling libxml2 to compare each name with all seven cost more than the rest of a start.
+        switch a {
+        case UInt8(ascii: "d"): self = isName(name, "div") ? .div : .other
+        case UInt8(ascii: "s"): self = isName(name, "span") ? .span : .other
+        case UInt8(ascii: "t"): self = isName(name, "table") ? .table : isName(name, "title") ? .title : .other
+        case UInt8(ascii: "h"): self = isName(name, "html") ? .html : isName(name, "head") ? .head : .other
+        case UInt8(ascii: "b"): self = isName(name, "body") ? .body : .other
+        default: self = .other
+        }
     }
+}
+
+/// Whether the NUL-terminated `name` is `literal` (byte for byte, as `xmlStrEqual`): a shorter name stops at its
+/// NUL, which no literal holds, so nothing is read past it.
+@inline(__always)
+private func isName(_ name: UnsafePointer<xmlChar>, _ literal: StaticString) -> Bool {
+    let bytes = literal.utf8Start
+    let count = literal.utf8CodeUnitCount
+    for offset in 0..<count where name[offset] != bytes[offset] { return false }
+    return name[count] == 0
 }
 
 private func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
@@ -262,11 +274,11 @@ private struct StreamState {
             var index = 0
             while let key = attributes[index] {
                 let value = attributes[index + 1]
-                if xmlStrEqual(key, "class") != 0 {
+                if isName(key, "class") {
                     if classAttribute == nil { classAttribute = value }
-                } else if xmlStrEqual(key, "id") != 0 {
+                } else if isName(key, "id") {
                     if idAttribute == nil { idAttribute = value }
-                } else if xmlStrEqual(key, "style") != 0 {
+                } else if isName(key, "style") {
                     // A valueless attribute reads as "" from the tree.
                     if !hasStyle { styleAttribute = value }
                     hasStyle = true
@@ -358,7 +370,7 @@ private struct StreamState {
             frameBuffers.append(buffer)
         case .div:
             if !hasTicketWrap, classAttribute != nil, hasClass("ticket-wrap") { hasTicketWrap = true }
-            if !hasSPARoot, let id = idAttribute, xmlStrEqual(id, "root") != 0 || xmlStrEqual(id, "app") != 0 {
+            if !hasSPARoot, let id = idAttribute, isName(id, "root") || isName(id, "app") {
                 hasSPARoot = true
             }
             // The nearest open div now has a div below it: not innermost.
