@@ -339,8 +339,35 @@ struct ReceiptAssembly {
         var name: String
         var quantity: String
         var lineTotal: String
-        /// Sized for every label at once, so filling it never rehashes.
-        var values = [Labels.Item: String](minimumCapacity: Labels.Item.allCases.count)
+        var values = ItemValues()
+    }
+
+    /// An item's sub-row values by label, one slot per ``Labels/Item``: read and written like a dictionary, without
+    /// hashing the label twice per sub-row.
+    private struct ItemValues {
+        private static let count = Labels.Item.allCases.count
+        private var slots = [String?](repeating: nil, count: ItemValues.count)
+
+        subscript(field: Labels.Item) -> String? {
+            get { slots[Self.slot(field)] }
+            set { slots[Self.slot(field)] = newValue }
+        }
+
+        private static func slot(_ field: Labels.Item) -> Int {
+            switch field {
+            case .vatAmount: 0
+            case .vatRate: 1
+            case .discountOther: 2
+            case .discount: 3
+            case .other: 4
+            case .barcode: 5
+            case .mxikCode: 6
+            case .mxikName: 7
+            case .unit: 8
+            case .markingCode: 9
+            case .commissionerTIN: 10
+            }
+        }
     }
 
     /// Each product row (`tr.products-row`, or a row with a `td.price-sum`) starts an item; the label rows after it
