@@ -105,15 +105,27 @@ private enum Tag {
             }
             return
         }
-        if xmlStrEqual(name, "div") != 0 { self = .div }
-        else if xmlStrEqual(name, "span") != 0 { self = .span }
-        else if xmlStrEqual(name, "table") != 0 { self = .table }
-        else if xmlStrEqual(name, "title") != 0 { self = .title }
-        else if xmlStrEqual(name, "html") != 0 { self = .html }
-        else if xmlStrEqual(name, "head") != 0 { self = .head }
-        else if xmlStrEqual(name, "body") != 0 { self = .body }
-        else { self = .other }
+        // By the first letter, then in place: most elements of a page are none of these (`a`, `img`, `svg`, `path`,
+        // `link`, …), and calling libxml2 to compare each name with all seven cost more than the rest of a start.
+        switch a {
+        case UInt8(ascii: "d"): self = isName(name, "div") ? .div : .other
+        case UInt8(ascii: "s"): self = isName(name, "span") ? .span : .other
+        case UInt8(ascii: "t"): self = isName(name, "table") ? .table : isName(name, "title") ? .title : .other
+        case UInt8(ascii: "h"): self = isName(name, "html") ? .html : isName(name, "head") ? .head : .other
+        case UInt8(ascii: "b"): self = isName(name, "body") ? .body : .other
+        default: self = .other
+        }
     }
+}
+
+/// Whether the NUL-terminated `name` is `literal` (byte for byte, as `xmlStrEqual`): a shorter name stops at its
+/// NUL, which no literal holds, so nothing is read past it.
+@inline(__always)
+private func isName(_ name: UnsafePointer<xmlChar>, _ literal: StaticString) -> Bool {
+    let bytes = literal.utf8Start
+    let count = literal.utf8CodeUnitCount
+    for offset in 0..<count where name[offset] != bytes[offset] { return false }
+    return name[count] == 0
 }
 
 private func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
@@ -140,8 +152,20 @@ private struct StreamState {
         var inProductsTable: Bool
         var isProductsRow: Bool
         var table: Int
-        var cells: [Int] = []
+        /// Its cells, in order: `cells` indices linked by ``CellDraft/nextInRow`` (a list rather than an array of
+        /// its own, so that no row allocates).
+        var cells = Chain()
+        var cellCount = 0
         var innermost = true
+    }
+
+    /// A list of buffers (or, for a row, of cells) kept as links in a pool shared by the whole page (`links`),
+    /// not as an array per cell: a cell's lists grow while other cells' lists may grow in between (a `td` inside a
+    /// `td`), and one array per list was an allocation per cell.
+    struct Chain {
+        /// The first and last link (-1 when empty).
+        var first = -1
+        var last = -1
     }
 
     /// A `td` (every `td`: headings need their cell's own text and italics; only cells of innermost rows collect
@@ -149,17 +173,23 @@ private struct StreamState {
     struct CellDraft {
         /// The row whose cell this is, when that row is collected; else -1.
         var row = -1
-        var italics: [Int] = []
+        /// The next cell of the same row (-1 for the last).
+        var nextInRow = -1
+        /// Buffers of the `i` children and of the `span.left` elements below (chains of `links`, read in
+        /// ``finish()``).
+        var italics = Chain()
         var text = -1
         var isPriceSum = false
-        var spans: [Int] = []
+        var spans = Chain()
         var firstChildBold: Int?
         var elementChildren = 0
         /// Stack index of the parent of the cell's first `.markirovka_class` badge (`nil` before one is seen,
-        /// -1 once that parent closed), whether the badge closed, and the following siblings' buffers.
+        /// -1 once that parent closed), whether the badge closed, and the following siblings' buffers (a chain of
+        /// `links`, read only when `hasMarking`).
         var badgeParent: Int?
         var badgeClosed = false
-        var marking: [Int]?
+        var hasMarking = false
+        var marking = Chain()
     }
 
     var stack: [Frame] = []
@@ -169,6 +199,8 @@ private struct StreamState {
     var arena: [UInt8] = []
     /// The buffers: arena ranges; `end` is -1 while open.
     var buffers: [(start: Int, end: Int)] = []
+    /// The links of every ``Chain`` of buffers: a buffer and the next link (-1 for the last).
+    var links: [(buffer: Int, next: Int)] = []
     /// The open frames' buffers, stacked: frame `i` owns `frameBuffers[stack[i].buffersStart...]` below frame
     /// `i + 1`'s.
     var frameBuffers: [Int] = []
@@ -202,11 +234,27 @@ private struct StreamState {
         rows.reserveCapacity(bytes / 400 + 16)
         stack.reserveCapacity(64)
         frameBuffers.reserveCapacity(64)
+        // The small ones too (each grew from empty a few times a page): messages are one per `div`, `p`, heading
+        // (about one per 1,000 bytes), the open-element stacks rarely pass a few levels.
+        messages.reserveCapacity(bytes / 1_000 + 16)
+        tables.reserveCapacity(bytes / 4_000 + 8)
+        openRows.reserveCapacity(16)
+        openTables.reserveCapacity(16)
+        openDivs.reserveCapacity(16)
+        openCells.reserveCapacity(16)
     }
 
     mutating func newBuffer() -> Int {
         buffers.append((arena.count, -1))
         return buffers.count - 1
+    }
+
+    /// `chain` with `buffer` appended (as a value: the chain lives in `cells`, the link in `links`).
+    mutating func appending(_ buffer: Int, to chain: Chain) -> Chain {
+        links.append((buffer, -1))
+        let link = links.count - 1
+        if chain.last >= 0 { links[chain.last].next = link }
+        return Chain(first: chain.first >= 0 ? chain.first : link, last: link)
     }
 
     mutating func stop(_ buffer: Int) {
@@ -226,11 +274,11 @@ private struct StreamState {
             var index = 0
             while let key = attributes[index] {
                 let value = attributes[index + 1]
-                if xmlStrEqual(key, "class") != 0 {
+                if isName(key, "class") {
                     if classAttribute == nil { classAttribute = value }
-                } else if xmlStrEqual(key, "id") != 0 {
+                } else if isName(key, "id") {
                     if idAttribute == nil { idAttribute = value }
-                } else if xmlStrEqual(key, "style") != 0 {
+                } else if isName(key, "style") {
                     // A valueless attribute reads as "" from the tree.
                     if !hasStyle { styleAttribute = value }
                     hasStyle = true
@@ -256,12 +304,12 @@ private struct StreamState {
             if let parent = cells[cell].badgeParent {
                 if cells[cell].badgeClosed, parent == depth - 1 {
                     let buffer = newBuffer()
-                    cells[cell].marking?.append(buffer)
+                    cells[cell].marking = appending(buffer, to: cells[cell].marking)
                     frameBuffers.append(buffer)
                 }
             } else if isBadge {
                 cells[cell].badgeParent = depth - 1
-                cells[cell].marking = []
+                cells[cell].hasMarking = true
             }
         }
 
@@ -283,7 +331,12 @@ private struct StreamState {
             }
             cells.append(cell)
             frame.slot = cells.count - 1
-            if cell.row >= 0 { rows[cell.row].cells.append(frame.slot) }
+            if cell.row >= 0 {
+                let last = rows[cell.row].cells.last
+                if last >= 0 { cells[last].nextInRow = frame.slot } else { rows[cell.row].cells.first = frame.slot }
+                rows[cell.row].cells.last = frame.slot
+                rows[cell.row].cellCount += 1
+            }
             openCells.append(frame.slot)
         case .table:
             tables.append(nil)
@@ -294,7 +347,7 @@ private struct StreamState {
         case .span:
             if classAttribute != nil, hasClass("left"), let cell = collectingCell() {
                 let buffer = newBuffer()
-                cells[cell].spans.append(buffer)
+                cells[cell].spans = appending(buffer, to: cells[cell].spans)
                 frameBuffers.append(buffer)
             }
         case .b:
@@ -306,7 +359,7 @@ private struct StreamState {
         case .i:
             if let parentCell {
                 let buffer = newBuffer()
-                cells[parentCell].italics.append(buffer)
+                cells[parentCell].italics = appending(buffer, to: cells[parentCell].italics)
                 frameBuffers.append(buffer)
             }
         case .h3:
@@ -317,7 +370,7 @@ private struct StreamState {
             frameBuffers.append(buffer)
         case .div:
             if !hasTicketWrap, classAttribute != nil, hasClass("ticket-wrap") { hasTicketWrap = true }
-            if !hasSPARoot, let id = idAttribute, xmlStrEqual(id, "root") != 0 || xmlStrEqual(id, "app") != 0 {
+            if !hasSPARoot, let id = idAttribute, isName(id, "root") || isName(id, "app") {
                 hasSPARoot = true
             }
             // The nearest open div now has a div below it: not innermost.
@@ -354,15 +407,16 @@ private struct StreamState {
     mutating func end() {
         guard let frame = stack.popLast() else { return }
         for index in frame.buffersStart..<frameBuffers.count { stop(frameBuffers[index]) }
-        frameBuffers.removeSubrange(frame.buffersStart...)
+        frameBuffers.removeLast(frameBuffers.count - frame.buffersStart)
         let depth = stack.count
         switch frame.tag {
         case .tr: openRows.removeLast()
         case .div: openDivs.removeLast()
         case .td:
             if openCells.last == frame.slot { openCells.removeLast() }
-            let cell = cells[frame.slot]
-            if cell.text >= 0 { stop(cell.text) }
+            // The fields read, not the whole draft: a copy of the draft cost more than the rest of this.
+            let text = cells[frame.slot].text
+            if text >= 0 { stop(text) }
             cells[frame.slot].elementChildren = frame.elementChildren
         case .table:
             tables[frame.slot] = elementStarts
@@ -404,27 +458,43 @@ private struct StreamState {
         var facts = PageFacts()
         facts.hasTicketWrap = hasTicketWrap
         facts.hasSPARoot = hasSPARoot
+        func strings(_ chain: Chain) -> [String] {
+            var result: [String] = []
+            var link = chain.first
+            while link >= 0 {
+                result.append(string(links[link].buffer))
+                link = links[link].next
+            }
+            return result
+        }
         facts.headings = headings.map { heading in
-            let cell = heading.cell.map { cells[$0] }
             return PageFacts.Heading(
                 text: string(heading.buffer), style: heading.style,
                 cellOwnText: heading.cell.map(ownText),
-                cellItalics: cell?.italics.map(string) ?? [])
+                cellItalics: heading.cell.map { strings(cells[$0].italics) } ?? [])
         }
-        facts.rows = rows.filter(\.innermost).map { row in
+        // Loops rather than `filter` and `map`: no intermediate array of drafts, and each row's cells sized once.
+        var rowFacts: [PageFacts.Row] = []
+        rowFacts.reserveCapacity(rows.count)
+        for row in rows where row.innermost {
             let followed = row.table < 0 ? true : (tables[row.table].map { $0 < elementStarts } ?? false)
-            return PageFacts.Row(
+            var rowCells: [PageFacts.Cell] = []
+            rowCells.reserveCapacity(row.cellCount)
+            var index = row.cells.first
+            while index >= 0 {
+                let cell = cells[index]
+                rowCells.append(PageFacts.Cell(
+                    text: string(cell.text), isPriceSum: cell.isPriceSum, spans: strings(cell.spans),
+                    onlyBold: cell.elementChildren == 1 ? cell.firstChildBold.map(string) : nil,
+                    italics: strings(cell.italics),
+                    markingCode: cell.hasMarking ? strings(cell.marking).joined(separator: " ") : nil))
+                index = cell.nextInRow
+            }
+            rowFacts.append(PageFacts.Row(
                 inProductsTable: row.inProductsTable, isProductsRow: row.isProductsRow,
-                tableHasFollowingElement: followed,
-                cells: row.cells.map { index in
-                    let cell = cells[index]
-                    return PageFacts.Cell(
-                        text: string(cell.text), isPriceSum: cell.isPriceSum, spans: cell.spans.map(string),
-                        onlyBold: cell.elementChildren == 1 ? cell.firstChildBold.map(string) : nil,
-                        italics: cell.italics.map(string),
-                        markingCode: cell.marking.map { $0.map(string).joined(separator: " ") })
-                })
+                tableHasFollowingElement: followed, cells: rowCells))
         }
+        facts.rows = rowFacts
         if facts.readsMessageTexts {
             facts.messageTexts = messages.compactMap { message in
                 message.map { PageFacts.MessageText(text: string($0.buffer), isTitle: $0.isTitle) }

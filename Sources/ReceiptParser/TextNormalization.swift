@@ -20,8 +20,29 @@ enum TextNormalization {
         return text.withUTF8 { bytes in
             var start = 0
             var end = bytes.count
-            while start < end, let length = spaceLength(bytes, at: start) { start += length }
+            // The pages indent their cells (a hundred spaces is common): runs of ASCII blanks are skipped without
+            // decoding a character, spaces eight at a time.
             while start < end {
+                start = afterSpaces(bytes, from: start, to: end)
+                guard start < end else { break }
+                let byte = bytes[start]
+                if byte < 0x80 {
+                    guard isASCIISpace(byte) else { break }
+                    start += 1
+                } else {
+                    guard let length = spaceLength(bytes, at: start) else { break }
+                    start += length
+                }
+            }
+            while start < end {
+                end = beforeSpaces(bytes, from: start, to: end)
+                guard start < end else { break }
+                let last = bytes[end - 1]
+                if last < 0x80 {
+                    guard isASCIISpace(last) else { break }
+                    end -= 1
+                    continue
+                }
                 var lead = end - 1
                 while lead > start, bytes[lead] & 0xC0 == 0x80 { lead -= 1 }  // back over continuation bytes
                 guard spaceLength(bytes, at: lead) != nil else { break }
@@ -31,6 +52,36 @@ enum TextNormalization {
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         } ?? text
     }
+
+    /// Eight spaces, as one word.
+    private static let eightSpaces: UInt64 = 0x2020_2020_2020_2020
+
+    /// Past the whole words of eight spaces (U+0020) that start at `index`, not beyond `end`; `index` when there
+    /// is none.
+    @inline(__always)
+    private static func afterSpaces(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int, to end: Int) -> Int {
+        var index = index
+        guard let base = bytes.baseAddress else { return index }
+        while index + 8 <= end, UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self) == eightSpaces {
+            index += 8
+        }
+        return index
+    }
+
+    /// Before the whole words of eight spaces that end at `end`, not below `start`.
+    @inline(__always)
+    private static func beforeSpaces(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        var end = end
+        guard let base = bytes.baseAddress else { return end }
+        while end - 8 >= start, UnsafeRawPointer(base).loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) == eightSpaces {
+            end -= 8
+        }
+        return end
+    }
+
+    /// ``isSpace(_:)`` of an ASCII byte.
+    @inline(__always)
+    private static func isASCIISpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
 
     /// The length in bytes of the character at `index` of `bytes` (valid UTF-8) when it is whitespace
     /// (``isSpace(_:)``); `nil` when it is not.
@@ -89,7 +140,10 @@ enum TextNormalization {
             if lead < 0x80 {
                 index += 1
                 switch lead {
-                case 0x09...0x0D, 0x20: pendingSpace = count > 0
+                case 0x09...0x0D, 0x20:
+                    pendingSpace = count > 0
+                    // An indentation's spaces change nothing more: over them eight at a time.
+                    index = afterSpaces(bytes, from: index, to: end)
                 case 0x41...0x5A: put(lead + 0x20)
                 case 0x60, 0x27: put(0x27)
                 default: put(lead)
