@@ -277,18 +277,22 @@ public struct XLSXWriter: Sendable {
     /// Characters in the longest line. ASCII text (ids, amounts, URLs: most of a register) is measured by its
     /// bytes; anything else by its characters (counting characters is what took 4 s of a million-row workbook).
     static func displayWidth(_ text: String) -> Int {
-        var widest = 0
-        var line = 0
-        for byte in text.utf8 {
-            if byte >= 0x80 { return text.split(separator: "\n").map(\.count).max() ?? 0 }
-            if byte == UInt8(ascii: "\n") {
-                widest = max(widest, line)
-                line = 0
-            } else {
-                line += 1
+        var text = text
+        let ascii: Int? = text.withUTF8 { utf8 in
+            var widest = 0
+            var line = 0
+            for byte in utf8 {
+                if byte >= 0x80 { return nil }
+                if byte == UInt8(ascii: "\n") {
+                    widest = max(widest, line)
+                    line = 0
+                } else {
+                    line += 1
+                }
             }
+            return max(widest, line)
         }
-        return max(widest, line)
+        return ascii ?? text.split(separator: "\n").map(\.count).max() ?? 0
     }
 
     static func displayWidth(of cell: Cell) -> Int {
