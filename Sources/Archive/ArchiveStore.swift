@@ -30,8 +30,10 @@ public protocol ArchiveStore: RegisterReader {
     /// `lease` seconds. Rows that cannot be decoded are quarantined (never returned, never fatal).
     func claimJobs(limit: Int, now: Int64, worker: String, lease: Int64) async throws(ArchiveError) -> [PipelineJob]
 
-    /// Commits one trip of a job in one transaction (see ``PipelineTrip``); fenced by `lease`: a stale lease's write
-    /// throws ``ArchiveError/Code/staleLease`` and writes nothing. Returns the job's new state.
+    /// Commits one trip of a job atomically, in one transaction (see ``PipelineTrip``; a backend may share that
+    /// transaction with trips committed at the same moment, each in a savepoint of its own, and returns once it
+    /// committed); fenced by `lease`: a stale lease's write throws ``ArchiveError/Code/staleLease`` and writes
+    /// nothing. Returns the job's new state.
     @discardableResult
     func commit(_ trip: PipelineTrip, of id: TransactionID, lease: PipelineLease, now: Int64)
         async throws(ArchiveError) -> PipelineState
