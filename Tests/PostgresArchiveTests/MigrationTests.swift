@@ -18,6 +18,11 @@ struct MigrationTests {
         let sourceReport = try await sqlite.verify()
         try await TestServer.withStore { store, _ in
             let summary = try await store.copy(from: sqlite)
+            // The copy was vacuumed (the visibility map that lets the VAT's index-only scans skip the heap).
+            #expect(try await store.rawRows("""
+                SELECT relname, last_vacuum IS NOT NULL FROM pg_stat_user_tables
+                WHERE relname IN ('events', 'receipt_items', 'receipts') ORDER BY relname
+                """) == [["events", "true"], ["receipt_items", "true"], ["receipts", "true"]])
             #expect(summary.chainHead == heads.last)
             #expect(summary.counts["transactions"] == 4)
             #expect(summary.counts["chain"] == sourceReport.linksChecked)
