@@ -126,9 +126,10 @@ func ingest(_ pages: [Page], workers: Int) async throws -> Double {
         }
         try await group.waitForAll()
     }
+    let elapsed = seconds(clock.now - started)
     let archived = try await archive.status(now: now).countsByState[.archived] ?? 0
     guard archived == pages.count else { throw BenchError("\(archived) of \(pages.count) pages archived") }
-    return seconds(clock.now - started)
+    return elapsed
 }
 
 func runIngest(count: Int, workers: Int) async throws {
