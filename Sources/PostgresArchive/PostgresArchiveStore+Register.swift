@@ -80,6 +80,7 @@ extension PostgresArchiveStore {
     /// The planner settings of the register's transaction (see below for why).
     static let registerPageSettings = [
         "SET LOCAL jit = off", "SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off",
+        "SET LOCAL enable_memoize = off",
     ]
 
     /// In pages of ``registerPageSize`` rows, each after the last row read (as SQLite's), all in one transaction,
@@ -90,7 +91,9 @@ extension PostgresArchiveStore {
     /// because the planner, costing the per-row receipt choice into the index path, hashed the whole `receipts`
     /// and `transactions` tables for every page instead (200 ms a page of a 100,000-event archive, growing with
     /// the archive, against 60 ms). JIT compilation is off too: each page's estimated cost passes `jit_above_cost`,
-    /// and compiling its plan took 30–40 ms a page.
+    /// and compiling its plan took 30–40 ms a page. Memoize is off: the planner put a cache in front of the
+    /// transaction and receipt look-ups, but a register's events hardly repeat a transaction (7 hits in a page of
+    /// 5,000), so every row paid for a cache miss on top of its look-up: 46–52 ms a page against 35–39 ms without.
     static func forEachRegisterEntry(
         _ store: PostgresArchiveStore, snapshot: String?, in month: YearMonth, _ body: (RegisterEntry) throws -> Void
     ) async throws {
