@@ -144,7 +144,9 @@ extension PostgresArchiveStore {
             // Compiling this plan (JIT) took 0.46 s of the query's 1.3 s on a 100,000-event month. At a million
             // events the receipts of the month are computed once each (`MATERIALIZED`: inlined, the other-month
             // look-ups ran once per item) and grouped by hashing (the planner, misjudging the rows by 30×, sorted
-            // 1.5 million on disk): 11.4 s → 8.6 s measured.
+            // 1.5 million on disk): 11.4 s → 8.6 s measured. A sale receipt counts when no sale receipt of its
+            // transaction is older (`NOT EXISTS`, an index-only probe with no aggregate over it, where `MIN(id)`
+            // aggregated every sale receipt of the transaction): 5.0–5.7 s → 4.3–5.1 s in alternated runs.
             try await c.simple("SET LOCAL jit = off")
             try await c.simple("SET LOCAL enable_sort = off")
             return try await c.rows("""
@@ -158,8 +160,8 @@ extension PostgresArchiveStore {
                         END AS other_month
                     FROM receipts r
                     WHERE r.issued_at >= \(start) AND r.issued_at < \(end)
-                      AND (r.kind = 'refund' OR r.id = (SELECT MIN(id) FROM receipts s
-                          WHERE s.transaction_id = r.transaction_id AND s.kind <> 'refund'))
+                      AND (r.kind = 'refund' OR NOT EXISTS(SELECT 1 FROM receipts s
+                          WHERE s.transaction_id = r.transaction_id AND s.kind <> 'refund' AND s.id < r.id))
                 )
                 SELECT i.vat_rate, d.currency, d.is_refund, SUM(i.line_total - i.discount)::bigint AS gross,
                     SUM(i.vat_amount)::bigint AS vat, COUNT(*) AS n,

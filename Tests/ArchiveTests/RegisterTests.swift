@@ -170,6 +170,33 @@ import Testing
         await #expect(try store.vatBreakdown(in: YearMonth(year: 2026, month: 10)).isEmpty)
     }
 
+    /// A transaction with two sale receipts (the page was registered twice) counts in the VAT once: by its first
+    /// sale receipt, the one its register row shows.
+    @Test(arguments: TestBackend.available) func vatCountsATransactionsFirstSaleReceiptOnly(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
+        let date = Sample.tashkent(2026, 9, 21, 12)
+        _ = try await store.track([TrackRequest(id: 1, type: .payment)], now: date)
+        let job = try await TripFixture.claim(store, 1, now: date)
+        var originals: [PreparedOriginal] = []
+        for (index, total) in [Int64(112_00), 224_00].enumerated() {
+            var page = Sample.page("<html>sale \(index)</html>")
+            page.url = "https://ofd.soliq.uz/epi?t=T&r=\(index)"
+            originals.append(try PreparedOriginal(page, parsed: try ParsedOriginal(
+                receipt: Sample.receipt(total: total, number: "\(index)"), warnings: [], for: 1)))
+        }
+        try await store.commit(
+            PipelineTrip(
+                payment: Sample.payment(112_00, date: date),
+                links: .init(url: "https://ofd.soliq.uz/epi?t=T&r=0", refundURLs: []), originals: originals,
+                end: .archived),
+            of: 1, lease: job.lease, now: date)
+        let lines = try await store.vatBreakdown(in: YearMonth(year: 2026, month: 9))
+        #expect(lines.count == 1)
+        #expect(lines.first?.gross == Sample.uzs(112_00))
+        #expect(lines.first?.itemCount == 2)
+        #expect(lines.first?.vat == Sample.uzs(56_00 * 12 / 112 * 2))
+    }
+
     @Test(arguments: TestBackend.available) func vatBreakdownAddsUpEveryDayOfTheMonth(backend: TestBackend) async throws {
         let store = try await backend.makeArchive()
         // Receipts on the first and last second of September and in between (Tashkent), one just after it.
