@@ -249,3 +249,54 @@ struct RegisterPagePlanTests {
         return rows
     }
 }
+
+/// The month's totals hash their few hundred groups with sorting switched off (`totalsSettings`), which is safe only
+/// while nothing else in the query needs a sort: an `ORDER BY id LIMIT 1` receipt look-up, planned without sorts,
+/// walked the whole `receipts` primary key for every refund (minutes at a million receipts). The totals query is
+/// explained with its settings on a 20,000-transaction archive: no sort anywhere, and `receipts` is only ever
+/// reached through an index condition.
+@Suite("PostgreSQL month totals plan", .enabled(if: TestServer.available, TestServer.skipReason))
+struct TotalsPlanTests {
+    @Test("the totals hash the month's events and look receipts up by index, with no sort")
+    func totalsHashWithoutSorting() async throws {
+        try await TestServer.withStore { _, configuration in
+            try await TestServer.raw(database: configuration.database) { c in
+                try await QueryPlanTests.grow(c, n: 20_000)
+                try await c.simple("ANALYZE")
+                try await c.simple("BEGIN")
+                for setting in PostgresArchiveStore.totalsSettings { try await c.simple(setting) }
+                let query = PostgresArchiveStore.totalsQuery(YearMonth(year: 2023, month: 11))
+                let explain = PostgresQuery(unsafeSQL: "EXPLAIN (FORMAT JSON) " + query.sql, binds: query.binds)
+                let plan = (try await c.value(explain, ByteBuffer.self)).map { String(buffer: $0) } ?? ""
+                try await c.simple("ROLLBACK")
+                let nodes = Self.nodes(plan)
+                #expect(nodes.contains { $0["Node Type"] as? String == "Aggregate" && $0["Strategy"] as? String == "Hashed" },
+                    "\(plan)")
+                #expect(!nodes.contains { ($0["Node Type"] as? String)?.hasSuffix("Sort") == true }, "\(plan)")
+                let receiptScans = nodes.filter { $0["Relation Name"] as? String == "receipts" }
+                #expect(!receiptScans.isEmpty)
+                for scan in receiptScans {
+                    #expect(scan["Index Cond"] != nil, "receipts read without an index condition: \(plan)")
+                }
+            }
+        }
+    }
+
+    /// Every node of a JSON plan.
+    static func nodes(_ json: String) -> [[String: Any]] {
+        guard let data = json.data(using: .utf8), let root = try? JSONSerialization.jsonObject(with: data) else {
+            return []
+        }
+        var nodes: [[String: Any]] = []
+        func walk(_ node: Any) {
+            if let dictionary = node as? [String: Any] {
+                if dictionary["Node Type"] != nil { nodes.append(dictionary) }
+                dictionary.values.forEach(walk)
+            } else if let array = node as? [Any] {
+                array.forEach(walk)
+            }
+        }
+        walk(root)
+        return nodes
+    }
+}
