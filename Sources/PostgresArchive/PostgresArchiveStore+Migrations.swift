@@ -22,7 +22,17 @@ enum PostgresMigrations {
         ("v1-append-only", appendOnlyV1),
         ("v1-counts", countsV1),
         ("v2-vat-covering", vatCoveringV2),
+        ("v3-last-change", lastChangeV3),
     ]
+
+    /// A report is dated by the archive's latest change (`lastChangeAt`): without these its `MAX`es read the whole
+    /// of `transactions`, `events` and `originals` (0.46 s before a report of a million-event archive could start,
+    /// growing with every month archived); with them each is the last entry of an index. `operations` is small.
+    static let lastChangeV3 = """
+        CREATE INDEX transactions_updated ON transactions(updated_at);
+        CREATE INDEX events_recorded ON events(recorded_at);
+        CREATE INDEX originals_stored ON originals(stored_at);
+        """
 
     /// The VAT of a month reads, for each receipt of the month, its kind, currency and transaction, and whether it
     /// is its transaction's first sale receipt (the smallest non-refund id). Through the plain indexes each of

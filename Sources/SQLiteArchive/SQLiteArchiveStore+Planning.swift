@@ -39,16 +39,17 @@ extension SQLiteArchiveStore {
     }
 
     static func lastChangeAt(_ db: Database) throws -> Int64? {
-        try Int64.fetchOne(
-            db,
-            sql: """
-                SELECT MAX(t) FROM (
-                    SELECT MAX(updated_at) AS t FROM transactions
-                    UNION ALL SELECT MAX(recorded_at) FROM events
-                    UNION ALL SELECT MAX(stored_at) FROM originals
-                    UNION ALL SELECT MAX(COALESCE(completed_at, created_at)) FROM operations)
-                """)
+        try Int64.fetchOne(db, sql: lastChangeSQL)
     }
+
+    /// Each `MAX` is the last entry of an index (migration `v8-last-change`; `QueryPlanTests` holds it so).
+    static let lastChangeSQL = """
+        SELECT MAX(t) FROM (
+            SELECT MAX(updated_at) AS t FROM transactions
+            UNION ALL SELECT MAX(recorded_at) FROM events
+            UNION ALL SELECT MAX(stored_at) FROM originals
+            UNION ALL SELECT MAX(COALESCE(completed_at, created_at)) FROM operations)
+        """
 
     /// A frozen, read-only view of the archive for writing reports: every read through it sees the same state,
     /// whatever syncs commit meanwhile (a report reads its month twice: summary first, then the register).

@@ -65,6 +65,20 @@ import Testing
         #expect(plan.contains { $0.hasPrefix("SEARCH s USING COVERING INDEX receipts_transaction") }, "\(plan)")
     }
 
+    /// Every report starts by reading the archive's latest change: each of its `MAX`es must be the end of an index,
+    /// not a scan of a table that grows with every month archived.
+    @Test func theLastChangeIsReadFromIndexEnds() throws {
+        let store = try SQLiteArchiveStore.temporary()
+        let queue = try DatabaseQueue(path: store.path)
+        let plan = try queue.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteArchiveStore.lastChangeSQL).map { $0["detail"] as String }
+        }
+        for table in ["transactions", "events", "originals"] {
+            #expect(plan.contains { $0.hasPrefix("SEARCH \(table) USING COVERING INDEX") }, "\(table): \(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN \(table)") }, "\(table): \(plan)")
+        }
+    }
+
     @Test func everyStatementOfTheSyncPathSeeksAnIndex() async throws {
         let recorder = StatementRecorder()
         let path = FileManager.default.temporaryDirectory.path + "/fiscal-archive-plans-\(UUID().uuidString).sqlite"

@@ -74,6 +74,19 @@ struct QueryPlanTests {
         }
     }
 
+    @Test("the archive's latest change, which dates every report, is read from the ends of indexes")
+    func lastChangeSeeks() async throws {
+        try await TestServer.withStore { _, configuration in
+            try await TestServer.raw(database: configuration.database) { c in
+                try await Self.grow(c, n: 20_000)
+                try await c.simple("ANALYZE")
+                let explain = PostgresQuery(unsafeSQL: "EXPLAIN (FORMAT JSON) " + PostgresArchiveStore.lastChangeSQL)
+                let plan = (try await c.value(explain, ByteBuffer.self)).map { String(buffer: $0) } ?? ""
+                #expect(Self.seqScans(plan).filter { Self.grownTables.contains($0) }.isEmpty, "\(plan)")
+            }
+        }
+    }
+
     /// The relations a JSON plan reads with a sequential scan.
     static func seqScans(_ json: String) -> [String] {
         guard let data = json.data(using: .utf8), let root = try? JSONSerialization.jsonObject(with: data) else {
