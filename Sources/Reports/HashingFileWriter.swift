@@ -55,7 +55,10 @@ final class HashingFileWriter {
 
     /// Appends UTF-8 text.
     func write(_ text: String) throws(ReportError) {
-        buffer.append(contentsOf: text.utf8)
+        // Copied as contiguous bytes: appending the `String.UTF8View` went through the generic sequence path, a
+        // byte at a time (a register is a million lines).
+        var text = text
+        text.withUTF8 { buffer.append(contentsOf: $0) }
         if buffer.count >= Self.bufferSize { try flush() }
     }
 

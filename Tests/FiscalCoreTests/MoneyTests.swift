@@ -77,6 +77,10 @@ struct ExactDecimalTests {
         #expect(try ExactDecimal(parsing: "2").description == "2")
         #expect(try ExactDecimal(parsing: "12").description == "12")
         #expect(try ExactDecimal(parsing: "0.500").description == "0.500")
+        #expect(try ExactDecimal(parsing: "-0.005").description == "-0.005")
+        #expect(try ExactDecimal(parsing: "0.000").description == "0.000")
+        #expect(try ExactDecimal(parsing: "-12").description == "-12")
+        #expect(try ExactDecimal(parsing: "0.123456789").description == "0.123456789")
         #expect(try ExactDecimal(parsing: "1,000.5").significand == 10005)
     }
 
