@@ -32,16 +32,24 @@ public enum RegisterCSV {
 
     /// One register row, with its line ending.
     public static func line(for entry: RegisterEntry) -> String {
-        var line = ""
-        line.reserveCapacity(256)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        append(entry, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends one register row, with its line ending, as UTF-8 bytes (what the report writes: a month is a million
+    /// lines, and building each as a string of strings was most of the CSV's own time).
+    static func append(_ entry: RegisterEntry, to bytes: inout [UInt8]) {
         let receipt = entry.receipt
         func text(_ value: String?) {
-            line += textCell(value ?? "")
-            line += ","
+            appendTextCell(value, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
         }
         func number(_ value: String) {
-            line += value
-            line += ","
+            var value = value
+            value.withUTF8 { bytes.append(contentsOf: $0) }
+            bytes.append(UInt8(ascii: ","))
         }
         number(entry.event.rawValue)
         number(String(entry.transactionID.rawValue))
@@ -60,37 +68,64 @@ public enum RegisterCSV {
         text(entry.receiptURL)
         number(entry.relatedTransactionDate.map { RegisterRow.iso8601(epochSeconds: $0) } ?? "")
         number(entry.source.rawValue)
-        line += textCell(entry.note ?? "")
-        line += lineEnd
-        return line
+        appendTextCell(entry.note, to: &bytes)
+        bytes.append(0x0D)
+        bytes.append(0x0A)
+    }
+
+    /// ``textCell(_:)`` of `value` (nothing for `nil`), appended as bytes.
+    private static func appendTextCell(_ value: String?, to bytes: inout [UInt8]) {
+        guard let value else { return }
+        appendCell(value, neutralising: true, to: &bytes)
+    }
+
+    /// A cell's bytes: with a leading `'` when `neutralising` and a spreadsheet would read it as a formula, and in
+    /// quotes (any `"` doubled) when it contains `,`, `"`, CR or LF. The rules are on UTF-8 bytes: `"`, `,`, CR, LF
+    /// and the formula starters are single bytes that no multi-byte character contains.
+    private static func appendCell(_ value: String, neutralising: Bool, to bytes: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { utf8 in
+            guard let first = utf8.first else { return }
+            let formula = neutralising && startsFormula(first)
+            let needsQuotes = utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }
+            if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
+            if formula { bytes.append(UInt8(ascii: "'")) }
+            if needsQuotes {
+                for byte in utf8 {
+                    bytes.append(byte)
+                    if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+                }
+                bytes.append(UInt8(ascii: "\""))
+            } else {
+                bytes.append(contentsOf: utf8)
+            }
+        }
+    }
+
+    /// Whether a text starting with this byte is run as a formula by a spreadsheet: `=`, `+`, `-`, `@`, tab, CR.
+    private static func startsFormula(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "=") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "@")
+            || byte == 0x09 || byte == 0x0D
     }
 
     /// A text cell: formula-neutralised, then quoted if it needs to be.
     public static func textCell(_ value: String) -> String {
-        quoted(neutralised(value))
+        var bytes: [UInt8] = []
+        appendCell(value, neutralising: true, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The value with a leading `'` when a spreadsheet would read it as a formula.
     public static func neutralised(_ value: String) -> String {
-        guard let first = value.utf8.first else { return value }
-        switch first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
-            return "'" + value
-        default:
-            return value
-        }
+        guard let first = value.utf8.first, startsFormula(first) else { return value }
+        return "'" + value
     }
 
     /// RFC 4180 quoting: wraps the value in `"` (doubling any inside) when it contains `,`, `"`, CR or LF.
     public static func quoted(_ value: String) -> String {
-        let needsQuotes = value.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }
-        guard needsQuotes else { return value }
-        var result = "\""
-        for character in value.unicodeScalars {
-            if character == "\"" { result += "\"\"" } else { result.unicodeScalars.append(character) }
-        }
-        result += "\""
-        return result
+        var bytes: [UInt8] = []
+        appendCell(value, neutralising: false, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// One CSV line of cells: numbers as they are, everything else as a text cell.

@@ -99,9 +99,13 @@ public struct ReportGenerator: Sendable {
         try writer.write(bytes: RegisterCSV.byteOrderMark)
         try writer.write(RegisterCSV.headerLine)
         var builder = MonthlySummaryBuilder(month: month, asOf: asOf, exceptionDetailLimit: exceptionDetailLimit)
+        var line: [UInt8] = []
+        line.reserveCapacity(512)
         try await source.forEachRegisterEntry(in: month) { entry in
             try builder.add(entry)
-            try writer.write(RegisterCSV.line(for: entry))
+            line.removeAll(keepingCapacity: true)
+            RegisterCSV.append(entry, to: &line)
+            try writer.write(bytes: line)
         }
         let summary = try await finishedSummary(&builder, figures: figures, month: month, chainHead: chainHead, path: writer.path)
         let hex = try writer.finish()

@@ -63,11 +63,14 @@ public final class XLSXRowSpool {
             throw SpreadsheetError(.malformed, part: path, "Rows were appended to a spool already closed")
         }
         for (column, cell) in row.enumerated() {
-            let width = XLSXWriter.displayWidth(of: cell)
             if column < widths.count {
+                // A text is never wider than its bytes: one that fits by its byte count needs no measuring (once
+                // the first rows have set the widths, hardly any text is measured).
+                if case .text(let text) = cell, text.utf8.count <= widths[column] { continue }
+                let width = XLSXWriter.displayWidth(of: cell)
                 if width > widths[column] { widths[column] = width }
             } else {
-                widths.append(width)
+                widths.append(XLSXWriter.displayWidth(of: cell))
             }
         }
         encoder.append(row, to: &buffer)

@@ -265,12 +265,35 @@ public struct XLSXWriter: Sendable {
         let second = localSeconds - days * 86_400
         let serialDays = days + 25_569
         guard second != 0 else { return String(serialDays) }
-        // second / 86400 to 10 decimals, rounded half up.
-        let scaled = (second * 10_000_000_000 * 2 + 86_400) / (86_400 * 2)
-        var fraction = String(scaled)
-        fraction = String(repeating: "0", count: max(0, 10 - fraction.count)) + fraction
-        while fraction.last == "0" { fraction.removeLast() }
-        return "\(serialDays).\(fraction)"
+        // second / 86400 to 10 decimals, rounded half up (below 10^10: the second is under a day), without its
+        // trailing zeros; written digit by digit, as a register has a million of them.
+        var fraction = (second * 10_000_000_000 * 2 + 86_400) / (86_400 * 2)
+        var decimals = 10
+        while fraction % 10 == 0 {
+            fraction /= 10
+            decimals -= 1
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            var index = buffer.count
+            for _ in 0..<decimals {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                fraction /= 10
+            }
+            index -= 1
+            buffer[index] = UInt8(ascii: ".")
+            var magnitude = serialDays.magnitude
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if serialDays < 0 {
+                index -= 1
+                buffer[index] = UInt8(ascii: "-")
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[index...]), as: UTF8.self)
+        }
     }
 
     /// Characters a cell needs, roughly: what column widths are fitted to.
@@ -299,8 +322,10 @@ public struct XLSXWriter: Sendable {
         switch cell {
         case .empty: 0
         case .text(let text): displayWidth(text)
-        case .money(let value): value.count + value.count / 3 + 1
-        case .integer(let value), .number(let value): value.count + 1
+        // Numbers are ASCII digits, signs and points: their bytes are their characters (`count` would walk them
+        // as grapheme clusters, three times a row).
+        case .money(let value): value.utf8.count + value.utf8.count / 3 + 1
+        case .integer(let value), .number(let value): value.utf8.count + 1
         case .dateTime: 19
         }
     }
