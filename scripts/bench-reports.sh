@@ -5,7 +5,12 @@
 # Chromium. Release builds.
 #
 #   scripts/bench-reports.sh [--events "100000 1000000"] [--dir DIR] [--month YYYY-MM] [--no-build] [--no-browser]
-#                            [--report-run]
+#                            [--report-run] [--postgres URL]
+#
+# --postgres URL also times every format from a PostgreSQL copy of each archive. URL names a server reachable with
+# psql (any database on it: the one `scripts/with-postgres.sh CMD` exports as FISCAL_ARCHIVE_TEST_POSTGRES_URL will
+# do); the copy of archive-<N> is database fa_bench_<N>, created and filled by `fiscal-archive migrate --to`
+# (~10 minutes at a million events) unless it already holds the same seed. Lines then read `N/postgres`.
 #
 # --report-run times Benchmarks/Tools' `ReportRun` (the body of `report`: open, snapshot, write one format)
 # instead of the release executable, when a release build of the whole executable is out of reach.
@@ -23,6 +28,7 @@ month=2026-10
 build=1
 browser_check=1
 report_run=0
+postgres=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --events) events=$2; shift 2 ;;
@@ -31,6 +37,7 @@ while [[ $# -gt 0 ]]; do
         --no-build) build=0; shift ;;
         --no-browser) browser_check=0; shift ;;
         --report-run) report_run=1; shift ;;
+        --postgres) postgres=$2; shift 2 ;;
         *) echo "$0: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -40,12 +47,18 @@ bench="$root/Benchmarks/Tools"
 mkdir -p "$dir"
 if [[ $build -eq 1 ]]; then
     (cd "$bench" && swift build -c release --product ArchiveSeed >&2 && swift build -c release --product ReportRun >&2)
-    [[ $report_run -eq 1 ]] || [[ -n "${TOOL:-}" ]] || (cd "$bench" && swift build -c release --product fiscal-archive >&2)
+    if [[ -z "${TOOL:-}" ]] && { [[ $report_run -eq 0 ]] || [[ -n "$postgres" ]]; }; then
+        (cd "$bench" && swift build -c release --product fiscal-archive >&2)
+    fi
 fi
 tool="${TOOL:-$bench/.build/release/fiscal-archive}"
 seed="$bench/.build/release/ArchiveSeed"
 runner="$bench/.build/release/ReportRun"
 if [[ $report_run -eq 1 ]]; then tool=$runner; fi
+if [[ $report_run -eq 1 ]] && [[ -n "$postgres" ]]; then
+    echo "$0: --report-run reads SQLite archives only; time PostgreSQL with the release executable" >&2
+    exit 2
+fi
 [[ -x "$tool" ]] || { echo "$0: $tool is not built" >&2; exit 1; }
 [[ -x "$seed" ]] || { echo "$0: $seed is not built" >&2; exit 1; }
 echo "timing $tool" >&2
@@ -82,23 +95,54 @@ for n in $events; do
         read -r secs rss < <(measure "$seed" --archive "$archive" --month "$month" --events "$n")
         echo "seeded $archive: $n events in ${secs} s (peak RSS ${rss} MB), $(du -m "$archive" | cut -f1) MB" >&2
     fi
-    for format in csv html xlsx; do
-        out="$dir/report-$n.$format"
-        rm -f "$out" "$out.sha256"
-        if [[ $report_run -eq 1 ]]; then
-            read -r secs rss < <(measure "$tool" "$archive" "$month" "$format" "$out")
+    sources=("$archive")
+    if [[ -n "$postgres" ]]; then
+        # The copy's URL: the server's, with database fa_bench_<N> (query parameters kept).
+        base=${postgres%%\?*}
+        query=""
+        [[ "$postgres" == *\?* ]] && query="?${postgres#*\?}"
+        copy="${base%/*}/fa_bench_$n$query"
+        if [[ "$(psql "$copy" -Atc "SELECT value FROM meta WHERE key = 'seeded'" 2>/dev/null)" == "$mark" ]]; then
+            echo "reusing PostgreSQL database fa_bench_$n ($mark)" >&2
         else
-            read -r secs rss < <(measure env FISCAL_ARCHIVE_DB="$archive" "$tool" report --month "$month" --format "$format" --out "$out")
+            psql "$postgres" -qc "DROP DATABASE IF EXISTS fa_bench_$n" >&2
+            psql "$postgres" -qc "CREATE DATABASE fa_bench_$n" >&2
+            read -r secs rss < <(measure env FISCAL_ARCHIVE_DB="$archive" "${TOOL:-$bench/.build/release/fiscal-archive}" migrate --to "$copy")
+            echo "copied $archive into PostgreSQL database fa_bench_$n in ${secs} s (peak RSS ${rss} MB)" >&2
         fi
-        size=$(awk -v b="$(stat -c %s "$out")" 'BEGIN { printf "%.1f", b / 1048576 }')
-        line=$(printf "%8s  %-4s  %7s s  %6s MB RSS  %8s MB" "$n" "$format" "$secs" "$rss" "$size")
-        echo "$line" >&2
-        results+=("$line")
+        sources+=("$copy")
+    fi
+    for source in "${sources[@]}"; do
+        label=$n
+        [[ "$source" == "$archive" ]] || label="$n/postgres"
+        for format in csv html xlsx; do
+            out="$dir/report-$n.$format"
+            [[ "$source" == "$archive" ]] || out="$dir/report-$n-postgres.$format"
+            rm -f "$out" "$out.sha256"
+            if [[ $report_run -eq 1 ]]; then
+                read -r secs rss < <(measure "$tool" "$source" "$month" "$format" "$out")
+            else
+                read -r secs rss < <(measure env FISCAL_ARCHIVE_DB="$source" "$tool" report --month "$month" --format "$format" --out "$out")
+            fi
+            size=$(awk -v b="$(stat -c %s "$out")" 'BEGIN { printf "%.1f", b / 1048576 }')
+            line=$(printf "%17s  %-4s  %7s s  %6s MB RSS  %8s MB" "$label" "$format" "$secs" "$rss" "$size")
+            echo "$line" >&2
+            results+=("$line")
+        done
     done
+    if [[ -n "$postgres" ]]; then
+        # Both backends must give the same register to the byte.
+        if cmp -s "$dir/report-$n.csv" "$dir/report-$n-postgres.csv"; then
+            echo "$n: the CSV from PostgreSQL is byte-identical to SQLite's" >&2
+        else
+            echo "$0: $n: the CSV from PostgreSQL differs from SQLite's" >&2
+            exit 1
+        fi
+    fi
 done
 
 echo
-echo "       N  fmt    seconds     peak RSS      file"
+echo "                N  fmt    seconds     peak RSS      file"
 printf '%s\n' "${results[@]}"
 
 if [[ $browser_check -eq 1 ]]; then
