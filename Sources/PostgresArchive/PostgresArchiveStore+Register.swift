@@ -138,39 +138,9 @@ extension PostgresArchiveStore {
     static func vatBreakdown(_ store: PostgresArchiveStore, snapshot: String?, in month: YearMonth)
         async throws(ArchiveError) -> [VATLine]
     {
-        let start = month.startEpochSeconds
-        let end = month.endEpochSeconds
         let rows = try await store.readAt(snapshot, "Cannot compute the VAT of \(month)") { c in
-            // Compiling this plan (JIT) took 0.46 s of the query's 1.3 s on a 100,000-event month. At a million
-            // events the receipts of the month are computed once each (`MATERIALIZED`: inlined, the other-month
-            // look-ups ran once per item) and grouped by hashing (the planner, misjudging the rows by 30×, sorted
-            // 1.5 million on disk): 11.4 s → 8.6 s measured. A sale receipt counts when no sale receipt of its
-            // transaction is older (`NOT EXISTS`, an index-only probe with no aggregate over it, where `MIN(id)`
-            // aggregated every sale receipt of the transaction): 5.0–5.7 s → 4.3–5.1 s in alternated runs.
-            try await c.simple("SET LOCAL jit = off")
-            try await c.simple("SET LOCAL enable_sort = off")
-            return try await c.rows("""
-                WITH dated AS MATERIALIZED (
-                    SELECT r.id, r.currency, r.kind = 'refund' AS is_refund,
-                        CASE WHEN r.kind = 'refund'
-                            THEN NOT EXISTS(SELECT 1 FROM events e WHERE e.transaction_id = r.transaction_id
-                                AND e.kind IN ('refund', 'cancellation') AND e.occurred_at >= \(start) AND e.occurred_at < \(end))
-                            ELSE NOT EXISTS(SELECT 1 FROM events e WHERE e.transaction_id = r.transaction_id
-                                AND e.kind IN ('payment', 'p2p') AND e.occurred_at >= \(start) AND e.occurred_at < \(end))
-                        END AS other_month
-                    FROM receipts r
-                    WHERE r.issued_at >= \(start) AND r.issued_at < \(end)
-                      AND (r.kind = 'refund' OR NOT EXISTS(SELECT 1 FROM receipts s
-                          WHERE s.transaction_id = r.transaction_id AND s.kind <> 'refund' AND s.id < r.id))
-                )
-                SELECT i.vat_rate, d.currency, d.is_refund, SUM(i.line_total - i.discount)::bigint AS gross,
-                    SUM(i.vat_amount)::bigint AS vat, COUNT(*) AS n,
-                    SUM(CASE WHEN d.other_month THEN i.vat_amount ELSE 0 END)::bigint AS other_vat
-                FROM dated d JOIN receipt_items i ON i.receipt_id = d.id
-                WHERE i.vat_rate IS NOT NULL
-                GROUP BY i.vat_rate, d.currency, d.is_refund
-                """
-            ).map { row in
+            for setting in vatSettings { try await c.simple(setting) }
+            return try await c.rows(vatQuery(month)).map { row in
                 VATQueryRow(
                     rate: try row("vat_rate", String.self), currency: try row("currency", String.self),
                     isRefund: try row("is_refund", Bool.self), gross: try row("gross", Int64.self),
@@ -179,6 +149,46 @@ extension PostgresArchiveStore {
             }
         }
         return try VATLine.lines(from: rows)
+    }
+}
+
+extension PostgresArchiveStore {
+    /// The VAT's planner settings. Compiling its plan (JIT) took 0.46 s of the query's 1.3 s on a 100,000-event
+    /// month; and the planner, misjudging the month's receipts by 30×, sorted 1.5 million item rows on disk to
+    /// group them: it hashes them with sorting off (nothing else in the query sorts).
+    static let vatSettings = ["SET LOCAL jit = off", "SET LOCAL enable_sort = off"]
+
+    /// The VAT of `month`: the month's receipts, each with whether it counts (every refund receipt; a sale receipt
+    /// when no sale receipt of its transaction is older — `NOT EXISTS`, an index-only probe, where `MIN(id)`
+    /// aggregated them: 5.0–5.7 → 4.3–5.1 s at a million events) and whether its register event is in another month,
+    /// then their items grouped by rate, currency and refund. The receipts are a subquery the planner may not flatten
+    /// (`OFFSET 0`): flattened into the join, the other-month look-ups ran once per item; as a `MATERIALIZED` CTE
+    /// they ran once per receipt but the million rows went through a tuplestore spilled to disk (4.6–5.3 → 4.2 s,
+    /// `pgbench`, alternated). `VATPlanTests` holds the look-ups to one per receipt.
+    static func vatQuery(_ month: YearMonth) -> PostgresQuery {
+        let start = month.startEpochSeconds
+        let end = month.endEpochSeconds
+        return """
+            SELECT i.vat_rate, d.currency, d.is_refund, SUM(i.line_total - i.discount)::bigint AS gross,
+                SUM(i.vat_amount)::bigint AS vat, COUNT(*) AS n,
+                SUM(CASE WHEN d.other_month THEN i.vat_amount ELSE 0 END)::bigint AS other_vat
+            FROM (
+                SELECT r.id, r.currency, r.kind = 'refund' AS is_refund,
+                    CASE WHEN r.kind = 'refund'
+                        THEN NOT EXISTS(SELECT 1 FROM events e WHERE e.transaction_id = r.transaction_id
+                            AND e.kind IN ('refund', 'cancellation') AND e.occurred_at >= \(start) AND e.occurred_at < \(end))
+                        ELSE NOT EXISTS(SELECT 1 FROM events e WHERE e.transaction_id = r.transaction_id
+                            AND e.kind IN ('payment', 'p2p') AND e.occurred_at >= \(start) AND e.occurred_at < \(end))
+                    END AS other_month
+                FROM receipts r
+                WHERE r.issued_at >= \(start) AND r.issued_at < \(end)
+                  AND (r.kind = 'refund' OR NOT EXISTS(SELECT 1 FROM receipts s
+                      WHERE s.transaction_id = r.transaction_id AND s.kind <> 'refund' AND s.id < r.id))
+                OFFSET 0
+            ) d JOIN receipt_items i ON i.receipt_id = d.id
+            WHERE i.vat_rate IS NOT NULL
+            GROUP BY i.vat_rate, d.currency, d.is_refund
+            """
     }
 }
 
