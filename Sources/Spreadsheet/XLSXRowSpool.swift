@@ -188,13 +188,7 @@ struct RowEncoder {
 
     /// Writes `value`'s decimal digits at the end of `buffer`; returns where they start.
     private static func decimal(_ value: Int, into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        var magnitude = value.magnitude
-        var index = buffer.count
-        repeat {
-            index -= 1
-            buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
+        var index = XLSXWriter.writeDigits(UInt64(value.magnitude), endingAt: buffer.count, in: buffer)
         if value < 0 {
             index -= 1
             buffer[index] = UInt8(ascii: "-")

@@ -273,27 +273,33 @@ public struct XLSXWriter: Sendable {
             fraction /= 10
             decimals -= 1
         }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
-            var index = buffer.count
-            for _ in 0..<decimals {
-                index -= 1
-                buffer[index] = UInt8(ascii: "0") + UInt8(fraction % 10)
-                fraction /= 10
-            }
+        return withUnsafeTemporaryAllocation(byteCount: 32, alignment: 1) { buffer in
+            var index = writeDigits(UInt64(fraction), minimumDigits: decimals, endingAt: buffer.count, in: buffer)
             index -= 1
             buffer[index] = UInt8(ascii: ".")
-            var magnitude = serialDays.magnitude
-            repeat {
-                index -= 1
-                buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
+            index = writeDigits(serialDays.magnitude, endingAt: index, in: buffer)
             if serialDays < 0 {
                 index -= 1
                 buffer[index] = UInt8(ascii: "-")
             }
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[index...]), as: UTF8.self)
+            return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[index...]), as: UTF8.self)
         }
+    }
+
+    /// Writes `magnitude`'s decimal digits, at least `minimumDigits` of them (zero-padded), so that they end just
+    /// before `end` in `buffer`; returns where they start. (Numbers of a million-row sheet are written this way, not
+    /// through `String(_:)`.)
+    static func writeDigits(
+        _ magnitude: UInt64, minimumDigits: Int = 1, endingAt end: Int, in buffer: UnsafeMutableRawBufferPointer
+    ) -> Int {
+        var rest = magnitude
+        var index = end
+        repeat {
+            index -= 1
+            buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        } while rest > 0 || end - index < minimumDigits
+        return index
     }
 
     /// Characters a cell needs, roughly: what column widths are fitted to.
