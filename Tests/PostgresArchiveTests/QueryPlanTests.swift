@@ -89,22 +89,9 @@ struct QueryPlanTests {
 
     /// The relations a JSON plan reads with a sequential scan.
     static func seqScans(_ json: String) -> [String] {
-        guard let data = json.data(using: .utf8), let root = try? JSONSerialization.jsonObject(with: data) else {
-            return []
+        TotalsPlanTests.nodes(json).compactMap {
+            $0["Node Type"] as? String == "Seq Scan" ? $0["Relation Name"] as? String : nil
         }
-        var tables: [String] = []
-        func walk(_ node: Any) {
-            if let dictionary = node as? [String: Any] {
-                if dictionary["Node Type"] as? String == "Seq Scan", let relation = dictionary["Relation Name"] as? String {
-                    tables.append(relation)
-                }
-                dictionary.values.forEach(walk)
-            } else if let array = node as? [Any] {
-                array.forEach(walk)
-            }
-        }
-        walk(root)
-        return tables
     }
 
     /// Fills the archive with `n` archived transactions with an original, a receipt with an item, a payment event and
@@ -241,24 +228,15 @@ struct RegisterPagePlanTests {
 
     /// Rows each relation's scans returned in an analysed JSON plan (actual rows × loops, summed per relation).
     static func rowsRead(_ json: String) -> [String: Int64] {
-        guard let data = json.data(using: .utf8), let root = try? JSONSerialization.jsonObject(with: data) else {
-            return [:]
-        }
         var rows: [String: Int64] = [:]
-        func walk(_ node: Any) {
-            if let dictionary = node as? [String: Any] {
-                if let relation = dictionary["Relation Name"] as? String,
-                    let actual = (dictionary["Actual Rows"] as? NSNumber)?.int64Value,
-                    let loops = (dictionary["Actual Loops"] as? NSNumber)?.int64Value
-                {
-                    rows[relation, default: 0] += actual * loops
-                }
-                dictionary.values.forEach(walk)
-            } else if let array = node as? [Any] {
-                array.forEach(walk)
+        for node in TotalsPlanTests.nodes(json) {
+            if let relation = node["Relation Name"] as? String,
+                let actual = (node["Actual Rows"] as? NSNumber)?.int64Value,
+                let loops = (node["Actual Loops"] as? NSNumber)?.int64Value
+            {
+                rows[relation, default: 0] += actual * loops
             }
         }
-        walk(root)
         return rows
     }
 }
@@ -276,12 +254,9 @@ struct TotalsPlanTests {
             try await TestServer.raw(database: configuration.database) { c in
                 try await QueryPlanTests.grow(c, n: 20_000)
                 try await c.simple("ANALYZE")
-                try await c.simple("BEGIN")
-                for setting in PostgresArchiveStore.totalsSettings { try await c.simple(setting) }
-                let query = PostgresArchiveStore.totalsQuery(YearMonth(year: 2023, month: 11))
-                let explain = PostgresQuery(unsafeSQL: "EXPLAIN (FORMAT JSON) " + query.sql, binds: query.binds)
-                let plan = (try await c.value(explain, ByteBuffer.self)).map { String(buffer: $0) } ?? ""
-                try await c.simple("ROLLBACK")
+                let plan = try await Self.plan(
+                    c, PostgresArchiveStore.totalsQuery(YearMonth(year: 2023, month: 11)),
+                    settings: PostgresArchiveStore.totalsSettings, analyze: false)
                 let nodes = Self.nodes(plan)
                 #expect(nodes.contains { $0["Node Type"] as? String == "Aggregate" && $0["Strategy"] as? String == "Hashed" },
                     "\(plan)")
@@ -293,6 +268,18 @@ struct TotalsPlanTests {
                 }
             }
         }
+    }
+
+    /// The JSON plan of `query` (run, with `analyze`) in a transaction with `settings`, rolled back.
+    static func plan(_ c: Conn, _ query: PostgresQuery, settings: [String], analyze: Bool) async throws -> String {
+        try await c.simple("BEGIN")
+        for setting in settings { try await c.simple(setting) }
+        let explain = PostgresQuery(
+            unsafeSQL: (analyze ? "EXPLAIN (ANALYZE, FORMAT JSON) " : "EXPLAIN (FORMAT JSON) ") + query.sql,
+            binds: query.binds)
+        let plan = (try await c.value(explain, ByteBuffer.self)).map { String(buffer: $0) } ?? ""
+        try await c.simple("ROLLBACK")
+        return plan
     }
 
     /// Every node of a JSON plan.
@@ -332,13 +319,9 @@ struct VATPlanTests {
                     SELECT g, 1, 'second item', '1', 500, 0, 0, '12', 54 FROM generate_series(1, \(n)) g
                     """)
                 try await c.simple("ANALYZE")
-                try await c.simple("BEGIN")
-                for setting in PostgresArchiveStore.vatSettings { try await c.simple(setting) }
-                let query = PostgresArchiveStore.vatQuery(YearMonth(year: 2023, month: 11))
-                let explain = PostgresQuery(
-                    unsafeSQL: "EXPLAIN (ANALYZE, FORMAT JSON) " + query.sql, binds: query.binds)
-                let plan = (try await c.value(explain, ByteBuffer.self)).map { String(buffer: $0) } ?? ""
-                try await c.simple("ROLLBACK")
+                let plan = try await TotalsPlanTests.plan(
+                    c, PostgresArchiveStore.vatQuery(YearMonth(year: 2023, month: 11)),
+                    settings: PostgresArchiveStore.vatSettings, analyze: true)
                 let nodes = TotalsPlanTests.nodes(plan)
                 let items = nodes.filter { $0["Relation Name"] as? String == "receipt_items" }
                 #expect(!items.isEmpty, "\(plan)")
