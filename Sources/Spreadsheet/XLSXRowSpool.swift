@@ -146,22 +146,22 @@ struct RowEncoder {
         func putNumber(_ bytes: inout [UInt8]) {
             withUnsafeBytes(of: digits) { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[number...])) }
         }
-        Self.put(#"<row r=""#, to: &bytes)
+        XLSXWriter.put(#"<row r=""#, to: &bytes)
         putNumber(&bytes)
-        Self.put(#"">"#, to: &bytes)
+        XLSXWriter.put(#"">"#, to: &bytes)
         // A cell names its reference only after a gap: a cell without one is the next column (ECMA-376 makes `r`
         // optional), and a million rows of eighteen references are ~150 MB of XML to encode and deflate.
         var next = 0
         for (column, cell) in row.enumerated() {
             if case .empty = cell { continue }
             if column == next {
-                Self.put("<c", to: &bytes)
+                XLSXWriter.put("<c", to: &bytes)
             } else {
-                Self.put(#"<c r=""#, to: &bytes)
+                XLSXWriter.put(#"<c r=""#, to: &bytes)
                 if column < Self.columnNames.count {
                     bytes += Self.columnNames[column]
                 } else {
-                    Self.put(XLSXWriter.columnName(column), to: &bytes)
+                    XLSXWriter.put(XLSXWriter.columnName(column), to: &bytes)
                 }
                 putNumber(&bytes)
                 bytes.append(UInt8(ascii: "\""))
@@ -182,7 +182,7 @@ struct RowEncoder {
                 Self.appendValue(XLSXWriter.serial(localSeconds: seconds), style: .dateTime, to: &bytes)
             }
         }
-        Self.put("</row>", to: &bytes)
+        XLSXWriter.put("</row>", to: &bytes)
         rowNumber += 1
     }
 
@@ -196,21 +196,9 @@ struct RowEncoder {
         return index
     }
 
-    @inline(__always)
-    private static func put(_ literal: StaticString, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
-
-    @inline(__always)
-    private static func put(_ text: String, to bytes: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
-    }
-
     /// An inline-string cell's type and text: whitespace is kept as typed only where a reader could lose it (at the
-    /// ends, or tabs and breaks); markup characters become entities, C0 controls other than tab, newline and return
-    /// are dropped, and so are U+FFFE and U+FFFF (``XLSXWriter/escaped(_:)``, on bytes). A text with nothing to
-    /// escape or drop (most of a register; its receipt URLs all carry `&`) is copied as it is.
+    /// ends, or tabs and breaks), escaped by ``XLSXWriter/appendEscaped(_:to:)``. A text with nothing to escape or
+    /// drop (most of a register; its receipt URLs all carry `&`) is copied as it is.
     private static func appendText(_ text: String, to bytes: inout [UInt8]) {
         var text = text
         text.withUTF8 { utf8 in
@@ -223,37 +211,22 @@ struct RowEncoder {
                 if byte == 0x09 || byte == 0x0A || byte == 0x0D { preserve = true }
                 plain = false
             }
-            put(preserve ? #" t="inlineStr"><is><t xml:space="preserve">"# : #" t="inlineStr"><is><t>"#, to: &bytes)
+            XLSXWriter.put(
+                preserve ? #" t="inlineStr"><is><t xml:space="preserve">"# : #" t="inlineStr"><is><t>"#, to: &bytes)
             if plain {
                 bytes.append(contentsOf: utf8)
             } else {
-                var index = 0
-                while index < utf8.count {
-                    let byte = utf8[index]
-                    switch byte {
-                    case UInt8(ascii: "&"): put("&amp;", to: &bytes)
-                    case UInt8(ascii: "<"): put("&lt;", to: &bytes)
-                    case UInt8(ascii: ">"): put("&gt;", to: &bytes)
-                    case UInt8(ascii: "\""): put("&quot;", to: &bytes)
-                    case 0x09, 0x0A, 0x0D: bytes.append(byte)
-                    case 0x00..<0x20: break
-                    case 0xEF where index + 2 < utf8.count && utf8[index + 1] == 0xBF
-                        && (utf8[index + 2] == 0xBE || utf8[index + 2] == 0xBF):
-                        index += 2
-                    default: bytes.append(byte)
-                    }
-                    index += 1
-                }
+                XLSXWriter.appendEscaped(utf8, to: &bytes)
             }
-            put("</t></is></c>", to: &bytes)
+            XLSXWriter.put("</t></is></c>", to: &bytes)
         }
     }
 
     private static func appendValue(_ value: String, style: XLSXWriter.Style, to bytes: inout [UInt8]) {
-        put(#" s=""#, to: &bytes)
+        XLSXWriter.put(#" s=""#, to: &bytes)
         bytes.append(UInt8(ascii: "0") + UInt8(style.rawValue))
-        put(#""><v>"#, to: &bytes)
-        put(value, to: &bytes)
-        put("</v></c>", to: &bytes)
+        XLSXWriter.put(#""><v>"#, to: &bytes)
+        XLSXWriter.put(value, to: &bytes)
+        XLSXWriter.put("</v></c>", to: &bytes)
     }
 }

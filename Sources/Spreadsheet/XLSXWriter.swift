@@ -338,19 +338,46 @@ public struct XLSXWriter: Sendable {
 
     /// XML text: `&`, `<`, `>`, `"` escaped; characters XML 1.0 cannot carry (most C0 controls) dropped.
     static func escaped(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
-            default: result.unicodeScalars.append(scalar)
+        var text = text
+        var bytes: [UInt8] = []
+        text.withUTF8 { appendEscaped($0, to: &bytes) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// ``escaped(_:)`` on UTF-8 bytes, appended: markup characters become entities, C0 controls other than tab,
+    /// newline and return are dropped, and so are U+FFFE and U+FFFF (EF BF BE, EF BF BF). Every character it acts
+    /// on is one byte or one fixed sequence, which no other character's bytes contain.
+    static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            switch byte {
+            case UInt8(ascii: "&"): put("&amp;", to: &bytes)
+            case UInt8(ascii: "<"): put("&lt;", to: &bytes)
+            case UInt8(ascii: ">"): put("&gt;", to: &bytes)
+            case UInt8(ascii: "\""): put("&quot;", to: &bytes)
+            case 0x09, 0x0A, 0x0D: bytes.append(byte)
+            case 0x00..<0x20: break
+            case 0xEF where index + 2 < utf8.count && utf8[index + 1] == 0xBF
+                && (utf8[index + 2] == 0xBE || utf8[index + 2] == 0xBF):
+                index += 2
+            default: bytes.append(byte)
             }
+            index += 1
         }
-        return result
+    }
+
+    /// Appends a literal's UTF-8 bytes (contiguously: appending a `String.UTF8View` to an array goes through the
+    /// generic sequence path, a byte at a time).
+    @inline(__always)
+    static func put(_ literal: StaticString, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// Appends a text's UTF-8 bytes, contiguously.
+    @inline(__always)
+    static func put(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 }
