@@ -69,8 +69,7 @@ public enum RegisterCSV {
         number(entry.relatedTransactionDate.map { RegisterRow.iso8601(epochSeconds: $0) } ?? "")
         number(entry.source.rawValue)
         appendTextCell(entry.note, to: &bytes)
-        bytes.append(0x0D)
-        bytes.append(0x0A)
+        bytes.append(contentsOf: lineEnd.utf8)
     }
 
     /// ``textCell(_:)`` of `value` (nothing for `nil`), appended as bytes.

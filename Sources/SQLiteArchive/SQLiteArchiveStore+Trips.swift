@@ -47,6 +47,11 @@ extension SQLiteArchiveStore {
 
     /// Writes waiting trips, a batch per transaction, until none are waiting; then answers each trip's caller.
     private func drainTrips() async {
+        @Sendable func failure(_ error: any Error, _ request: TripCommitQueue.Request)
+            -> Result<PipelineState, ArchiveError>
+        {
+            .failure(Self.mapError(error, "Cannot record the progress of transaction \(request.id)", id: request.id))
+        }
         while let batch = trips.nextBatch() {
             let results: [Result<PipelineState, ArchiveError>]
             do {
@@ -65,17 +70,13 @@ extension SQLiteArchiveStore {
                             // An error that ended the whole transaction (SQLite rolls back on some I/O and
                             // memory errors) fails every trip of it: none of them is written.
                             guard db.isInsideTransaction else { throw error }
-                            results.append(.failure(Self.mapError(
-                                error, "Cannot record the progress of transaction \(request.id)", id: request.id)))
+                            results.append(failure(error, request))
                         }
                     }
                     return results
                 }
             } catch {
-                results = batch.map { request in
-                    .failure(Self.mapError(
-                        error, "Cannot record the progress of transaction \(request.id)", id: request.id))
-                }
+                results = batch.map { failure(error, $0) }
             }
             for (request, result) in zip(batch, results) {
                 request.reply.resume(returning: result)
