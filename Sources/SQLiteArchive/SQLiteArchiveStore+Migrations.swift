@@ -81,6 +81,16 @@ extension SQLiteArchiveStore {
                 CREATE INDEX originals_stored ON originals(stored_at);
                 """)
         }
+        // The VAT's other look-ups from indexes alone: per receipt of the month, its items' rate and amounts (the
+        // primary key led to each item's row) and whether its transaction has an event of the kind in the month
+        // (`events_one_payment` led to the payment's row for its time). The VAT of a million-event month in the
+        // `sqlite3` shell: 5.8–6.2 → 3.8–4.4 s. One more index entry per item and per event written.
+        migrator.registerMigration("v9-vat-lookups") { db in
+            try db.execute(sql: """
+                CREATE INDEX receipt_items_vat ON receipt_items(receipt_id, vat_rate, line_total, discount, vat_amount);
+                CREATE INDEX events_transaction_kind ON events(transaction_id, kind, occurred_at);
+                """)
+        }
         return migrator
     }
 

@@ -53,7 +53,8 @@ import Testing
     }
 
     /// The month's receipts carry their stored JSON: the VAT, which reads a million of them at a million events,
-    /// must find what it needs of each (kind, currency, transaction) in the index, and the first sale's id too.
+    /// must find what it needs of each (kind, currency, transaction) in the index, and the first sale's id, its items'
+    /// rates and amounts and whether its events lie in the month too (migrations `v7-vat-covering`, `v9-vat-lookups`).
     @Test func theVATReadsTheMonthsReceiptsFromIndexesAlone() throws {
         let store = try SQLiteArchiveStore.temporary()
         let queue = try DatabaseQueue(path: store.path)
@@ -63,6 +64,10 @@ import Testing
         }
         #expect(plan.contains { $0.hasPrefix("SEARCH r USING COVERING INDEX receipts_issued") }, "\(plan)")
         #expect(plan.contains { $0.hasPrefix("SEARCH s USING COVERING INDEX receipts_transaction") }, "\(plan)")
+        #expect(plan.contains { $0.hasPrefix("SEARCH i USING COVERING INDEX receipt_items_vat") }, "\(plan)")
+        // Both "is its event in another month" look-ups (refunds and sales).
+        #expect(plan.filter { $0.hasPrefix("SEARCH e USING COVERING INDEX events_transaction_kind") }.count == 2,
+            "\(plan)")
     }
 
     /// Every report starts by reading the archive's latest change: each of its `MAX`es must be the end of an index,

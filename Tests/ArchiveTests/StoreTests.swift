@@ -20,7 +20,7 @@ import Testing
             )
         }
         #expect(migrations == ["v1", "v2-operation-settling", "v3-receipts-by-date", "v4-sync-path", "v5-recheck-schedule", "v6-lists-as-rows",
-            "v7-vat-covering", "v8-last-change"])
+            "v7-vat-covering", "v8-last-change", "v9-vat-lookups"])
         #expect(journal == "wal")
         for table in ["transactions", "originals", "receipts", "receipt_items", "receipt_fts", "events", "operations", "chain"] {
             #expect(tables.contains(table), "missing table \(table)")
