@@ -9,9 +9,9 @@
 # runs the command, and always stops the server and removes the folder, whatever the command did. The command's
 # exit code is the script's. Safe to run repeatedly and concurrently (every run has its own folder and port).
 # Nothing is synced to disk (`fsync=off`), but commits are synchronous, as on a default server: with
-# `synchronous_commit=off` a row's "committed" hint bit cannot be set until the walwriter has flushed the commit (and
-# every later commit of its group of transaction ids), so a VACUUM right after a large write left pages out of the
-# visibility map and index-only scans visited the heap — a server unlike the ones the archive runs on.
+# `synchronous_commit=off` a row's "committed" hint bit may not be set until the walwriter has flushed the WAL of
+# its commit, so a VACUUM right after a large write (`migrate --to`) left pages out of the visibility map and
+# index-only scans visited the heap — a server unlike the ones the archive runs on.
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
