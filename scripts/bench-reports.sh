@@ -151,7 +151,7 @@ for n in $events; do
                 read -r secs rss < <(measure env FISCAL_ARCHIVE_DB="$source" "$tool" report --month "$month" --format "$format" --out "$out")
             fi
             size=$(awk -v b="$(stat -c %s "$out")" 'BEGIN { printf "%.1f", b / 1048576 }')
-            ratio=$(awk -v s="$secs" -v r="$ref" 'BEGIN { printf "%.1f", s / r }')
+            ratio=$(awk -v s="$secs" -v r="$ref" 'BEGIN { if (r > 0) printf "%.1f", s / r; else printf "-" }')
             line=$(printf "%17s  %-4s  %7s s  %6s MB RSS  %8s MB  %5s× floor (%s s)" "$label" "$format" "$secs" \
                 "$rss" "$size" "$ratio" "$ref")
             echo "$line" >&2
