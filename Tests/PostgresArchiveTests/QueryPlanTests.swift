@@ -183,16 +183,13 @@ struct RegisterPagePlanTests {
                 // Events occur at 1,700,000,000 + seq (one Tashkent month): the page after the 10,000th.
                 let month = YearMonth(year: 2023, month: 11)
                 #expect(month.contains(epochSeconds: 1_700_000_001) && month.contains(epochSeconds: 1_700_000_000 + n))
-                try await c.simple("BEGIN")
-                for setting in PostgresArchiveStore.registerPageSettings { try await c.simple(setting) }
                 var binds = PostgresBindings(capacity: 3)
                 binds.append(Int64(1_700_010_000))
                 binds.append(month.endEpochSeconds)
                 binds.append(Int64(10_000))
-                let explain = PostgresQuery(
-                    unsafeSQL: "EXPLAIN (ANALYZE, FORMAT JSON) " + PostgresArchiveStore.registerPageSQL, binds: binds)
-                let plan = (try await c.value(explain, ByteBuffer.self)).map { String(buffer: $0) } ?? ""
-                try await c.simple("ROLLBACK")
+                let plan = try await TotalsPlanTests.plan(
+                    c, PostgresQuery(unsafeSQL: PostgresArchiveStore.registerPageSQL, binds: binds),
+                    settings: PostgresArchiveStore.registerPageSettings, analyze: true)
                 let page = Int64(PostgresArchiveStore.registerPageSize)
                 let read = Self.rowsRead(plan)
                 #expect(QueryPlanTests.seqScans(plan).filter { QueryPlanTests.grownTables.contains($0) }.isEmpty,
