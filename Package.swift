@@ -41,6 +41,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CSystemZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CISAL", providers: [.apt(["libisal-dev"])]),
         .target(name: "FiscalCore", swiftSettings: strict),
         .target(name: "PaySysClient", dependencies: [
             "FiscalCore",
@@ -84,7 +85,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "Spreadsheet", dependencies: [
-            "CLibXML2", "CSystemZlib",
+            "CLibXML2", "CSystemZlib", "CISAL",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], swiftSettings: strict),
         .target(name: "Sync", dependencies: [

@@ -3,7 +3,7 @@
 # Safe to run repeatedly: it does nothing when everything is present.
 set -euo pipefail
 needed=()
-for pkg in libxml2-dev libsqlite3-dev zlib1g-dev pkg-config; do
+for pkg in libxml2-dev libsqlite3-dev zlib1g-dev libisal-dev pkg-config; do
     dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg")
 done
 if [ "${#needed[@]}" -gt 0 ]; then

@@ -1,8 +1,9 @@
+import CISAL
 import CSystemZlib
 import Foundation
 
 /// Writes a ZIP archive front to back — each entry's local header, its deflated bytes, then the central directory —
-/// with what a workbook needs and nothing more: file entries with ASCII names, deflate at level 1, one fixed
+/// with what a workbook needs and nothing more: file entries with ASCII names, igzip's fast deflate, one fixed
 /// timestamp (2000-01-01 00:00), no ZIP64 (an entry or the archive reaching 4 GiB is an error, not a corrupt file).
 ///
 /// Why not ZIPFoundation's writer (still used to *read* workbooks): it deflates at zlib's default level 6 with no
@@ -169,11 +170,12 @@ extension [UInt8] {
     }
 }
 
-/// Raw deflate (zlib level 1) fed in pieces, ending either in a final block or in a sync flush: a stream ended by a
-/// sync flush stops on a byte boundary without a final block, so independently deflated segments concatenate into
-/// one valid deflate stream (a sheet's head, known only once its rows are spooled, is deflated after them and put
-/// in front). Level 1: a million-row register is ~700 MB of sheet XML, which the default level 6 took ~11 s to
-/// deflate, level 1 a third of that, for a file ~25 % larger.
+/// Raw deflate at ISA-L's level 1 (Intel's igzip), fed in pieces, ending either in a final block or in a sync flush:
+/// a stream ended by a sync flush stops on a byte boundary without a final block, so independently deflated segments
+/// concatenate into one valid deflate stream (a sheet's head, known only once its rows are spooled, is deflated after
+/// them and put in front). A million-row register is ~650 MB of sheet XML: zlib's default level 6 took ~11 s to
+/// deflate it, zlib's level 1 ~2.5 s of CPU (with its CRC-32), igzip's level 1 ~0.6 s for a 5 % smaller file (same
+/// CRC; measured on that sheet, 2026-12-01). The CRC-32 is igzip's too (zlib's `crc32_combine` joins segments').
 final class DeflateSegment {
     enum End {
         /// A sync flush: more segments follow.
@@ -182,9 +184,9 @@ final class DeflateSegment {
         case final
     }
 
-    static let level: Int32 = 1
-    /// At a fixed address: zlib keeps a pointer back to the stream and checks it on every call.
-    private let stream: UnsafeMutablePointer<z_stream>
+    /// At a fixed address, with its level-1 work buffer: igzip keeps its state inside the structure between calls.
+    private let stream: UnsafeMutablePointer<isal_zstream>
+    private let workBuffer: UnsafeMutableRawBufferPointer
     /// CRC-32 of the bytes fed so far.
     private(set) var crc: UInt32 = 0
     /// Bytes fed so far.
@@ -192,35 +194,37 @@ final class DeflateSegment {
     private var output = [UInt8](repeating: 0, count: 1 << 18)
 
     init() throws {
-        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let result = deflateInit2_(
-            stream, Self.level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-            Int32(MemoryLayout<z_stream>.size))
-        guard result == Z_OK else {
-            stream.deallocate()
-            throw SpreadsheetError(.malformed, "zlib cannot start deflating (error \(result))")
-        }
+        stream = UnsafeMutablePointer<isal_zstream>.allocate(capacity: 1)
+        stream.initialize(to: isal_zstream())
+        isal_deflate_init(stream)
+        let bufferSize = Int(cisal_level1_buffer_size())
+        workBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 64)
+        stream.pointee.level = 1
+        stream.pointee.level_buf = workBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        stream.pointee.level_buf_size = UInt32(bufferSize)
+        stream.pointee.gzip_flag = UInt16(IGZIP_DEFLATE)
+        stream.pointee.flush = UInt16(NO_FLUSH)
+        stream.pointee.end_of_stream = 0
     }
 
     deinit {
-        deflateEnd(stream)
         stream.deallocate()
+        workBuffer.deallocate()
     }
 
     /// Deflates `input`, handing what comes out to `sink`.
     func feed(_ input: ArraySlice<UInt8>, _ sink: (ArraySlice<UInt8>) throws -> Void) throws {
         guard !input.isEmpty else { return }
         try input.withUnsafeBufferPointer { buffer in
-            if let base = buffer.baseAddress { crc = UInt32(crc32(uLong(crc), base, uInt(buffer.count))) }
-            try run(buffer, flush: Z_NO_FLUSH, sink)
+            crc = crc32_gzip_refl(crc, buffer.baseAddress, UInt64(buffer.count))
+            try run(buffer, end: nil, sink)
         }
         size += UInt64(input.count)
     }
 
     /// Ends the segment.
     func end(_ end: End, _ sink: (ArraySlice<UInt8>) throws -> Void) throws {
-        try run(UnsafeBufferPointer(start: nil, count: 0), flush: end == .final ? Z_FINISH : Z_SYNC_FLUSH, sink)
+        try run(UnsafeBufferPointer(start: nil, count: 0), end: end, sink)
     }
 
     /// The CRC-32 and size of `first` followed by `second`.
@@ -230,27 +234,44 @@ final class DeflateSegment {
         (UInt32(crc32_combine(uLong(first.crc), uLong(second.crc), off_t(second.size))), first.size + second.size)
     }
 
-    private func run(
-        _ input: UnsafeBufferPointer<UInt8>, flush: Int32, _ sink: (ArraySlice<UInt8>) throws -> Void
-    ) throws {
+    /// Deflates `input` (all of it, or with `end` only what igzip still holds) until igzip has nothing more to
+    /// write: the input consumed and the output not full, and when ending, the sync flush's empty stored block or
+    /// the final block written (igzip's state back at a new block header, or at the stream's end).
+    private func run(_ input: UnsafeBufferPointer<UInt8>, end: End?, _ sink: (ArraySlice<UInt8>) throws -> Void) throws {
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-        stream.pointee.avail_in = uInt(input.count)
+        stream.pointee.avail_in = UInt32(input.count)
+        switch end {
+        case nil: stream.pointee.flush = UInt16(NO_FLUSH)
+        case .sync: stream.pointee.flush = UInt16(SYNC_FLUSH)
+        case .final: stream.pointee.end_of_stream = 1
+        }
         defer {
             stream.pointee.next_in = nil
             stream.pointee.next_out = nil
         }
-        var result: Int32 = Z_OK
-        repeat {
+        var idle = 0
+        while true {
+            var result: Int32 = COMP_OK
+            let inputBefore = stream.pointee.avail_in
             let produced: Int = output.withUnsafeMutableBufferPointer { out in
                 stream.pointee.next_out = out.baseAddress
-                stream.pointee.avail_out = uInt(out.count)
-                result = CSystemZlib.deflate(stream, flush)
+                stream.pointee.avail_out = UInt32(out.count)
+                result = isal_deflate(stream)
                 return out.count - Int(stream.pointee.avail_out)
             }
-            guard result == Z_OK || result == Z_STREAM_END || result == Z_BUF_ERROR else {
-                throw SpreadsheetError(.malformed, "zlib failed deflating (error \(result))")
+            guard result == COMP_OK else {
+                throw SpreadsheetError(.malformed, "igzip failed deflating (error \(result))")
             }
             if produced > 0 { try sink(output[0..<produced]) }
-        } while stream.pointee.avail_out == 0 || (flush == Z_FINISH && result != Z_STREAM_END)
+            // A call that neither reads nor writes twice in a row will not end the segment: an error, not a spin.
+            idle = produced == 0 && stream.pointee.avail_in == inputBefore ? idle + 1 : 0
+            guard idle < 2 else { throw SpreadsheetError(.malformed, "igzip stopped deflating before the end") }
+            guard stream.pointee.avail_in == 0, stream.pointee.avail_out > 0 else { continue }
+            switch end {
+            case nil: return
+            case .sync: if stream.pointee.internal_state.state == ZSTATE_NEW_HDR { return }
+            case .final: if stream.pointee.internal_state.state == ZSTATE_END { return }
+            }
+        }
     }
 }

@@ -44,6 +44,53 @@ import Testing
         #expect(try zip.read("big.txt") == Self.big)
     }
 
+    /// Worksheet-like XML, 6 MiB of it, that deflates well: most of each piece refers back into earlier pieces, so
+    /// a deflater that lost its history between calls, or an input buffer it kept past a call, reads back wrong.
+    @Test func compressibleContentInManyPiecesReadsBack() throws {
+        var content: [UInt8] = []
+        var row = 2
+        while content.count < 6 << 20 {
+            content += Array(#"<row r="\#(row)"><c t="inlineStr"><is><t>payment</t></is></c><c s="3"><v>\#(50_000_000 + row * 7)</v></c></row>"#.utf8)
+            row += 1
+        }
+        let zip = ZipWriter(.memory)
+        try zip.addEntry("sheet.xml") { emit in
+            var start = 0
+            var size = 1
+            while start < content.count {
+                let end = min(content.count, start + size)
+                try emit(content[start..<end])
+                start = end
+                size = size * 3 + 1  // 1 byte, 4, 13, … up to pieces of several MiB
+            }
+        }
+        try zip.finish()
+        #expect(zip.memory.count < content.count / 4, "deflated well")
+        let read = try BoundedZip(bytes: zip.memory, limits: .standard, deadline: .now + .seconds(60))
+        #expect(try read.read("sheet.xml") == content)
+    }
+
+    /// Segments deflated apart — one ended by a sync flush, then one ended by a final block — are one valid stream,
+    /// and their CRC-32s combine into the whole content's.
+    @Test func segmentsConcatenate() throws {
+        let head = Array("<worksheet><cols/>".utf8)
+        let rows = Array((0..<50_000).map { "<row><c><v>\($0 * 7919 % 100_003)</v></c></row>" }.joined().utf8)
+        var deflated: [UInt8] = []
+        let first = try DeflateSegment()
+        try first.feed(head[...]) { deflated += $0 }
+        try first.end(.sync) { deflated += $0 }
+        let second = try DeflateSegment()
+        try second.feed(rows[...]) { deflated += $0 }
+        try second.end(.final) { deflated += $0 }
+        let whole = DeflateSegment.combined((first.crc, first.size), (second.crc, second.size))
+        #expect(whole.size == UInt64(head.count + rows.count))
+        let zip = ZipWriter(.memory)
+        try zip.addEntry("sheet.xml", crc: whole.crc, uncompressedSize: whole.size) { emit in try emit(deflated[...]) }
+        try zip.finish()
+        let read = try BoundedZip(bytes: zip.memory, limits: .standard, deadline: .now + .seconds(60))
+        #expect(try read.read("sheet.xml") == head + rows)
+    }
+
     @Test func sameContentSameBytes() throws {
         let first = ZipWriter(.memory)
         try Self.write(first)
