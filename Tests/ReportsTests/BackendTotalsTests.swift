@@ -36,7 +36,8 @@ struct BackendTotalsTests {
         let archive = try await backend.makeArchive()
         let database = try #require(archive as? any MonthlyTotalsReader, "\(backend) does not total in its database")
         for (id, type, amount, day) in [(1, TransactionType.payment, 100_00, 2), (2, .p2p, 250_00, 2), (3, .payment, 40_00, 9),
-                                       (4, .payment, 70_00, 17), (5, .payment, 90_00, 31)] as [(Int64, TransactionType, Int64, Int)] {
+                                       (4, .payment, 70_00, 17), (5, .payment, 90_00, 31), (7, .payment, 60_00, 25)]
+            as [(Int64, TransactionType, Int64, Int)] {
             let at = Fixture.at(2026, 10, day)
             try await TripFixture.archive(
                 archive, TransactionID(id), type: type,
@@ -64,10 +65,15 @@ struct BackendTotalsTests {
         try await TripFixture.store(
             archive, 4, original: refundPage, receipt: Self.receipt(.refund, total: 70_00, at: Fixture.at(2026, 10, 20)),
             now: Fixture.at(2026, 10, 20))
-        // A payment left unpaid (status 0) on day 25.
-        _ = try await archive.track([TrackRequest(id: 6, type: .payment)], now: Fixture.at(2026, 10, 25))
+        // A payment left unpaid (status 0) on day 25 and a p2p transfer that failed (status -1) on day 2, each on a
+        // day with paid events of its kind (the not-paid are counted apart from those).
+        _ = try await archive.track(
+            [TrackRequest(id: 6, type: .payment), TrackRequest(id: 8, type: .p2p)], now: Fixture.at(2026, 10, 25))
         try await archive.recordPaymentInfo(
             6, PaymentSnapshot(amount: Money(minorUnits: 5_00, currency: .uzs), status: .created, date: Fixture.at(2026, 10, 25)),
+            now: Fixture.at(2026, 10, 25))
+        try await archive.recordPaymentInfo(
+            8, PaymentSnapshot(amount: Money(minorUnits: 7_00, currency: .uzs), status: .error, date: Fixture.at(2026, 10, 2)),
             now: Fixture.at(2026, 10, 25))
 
         let live = try await database.monthlyTotals(in: Self.october)
@@ -75,10 +81,13 @@ struct BackendTotalsTests {
         let snapshot = try await archive.registerSnapshot()
         let frozen = try #require(snapshot as? any MonthlyTotalsReader)
         #expect(try await frozen.monthlyTotals(in: Self.october) == live)
-        // Worked by hand: 5 paid + 1 unpaid payment/p2p events, 3 refunds or cancellations.
-        #expect(live.eventCount == 9)
+        // Worked by hand: 6 paid + 2 not-paid payment/p2p events, 3 refunds or cancellations.
+        #expect(live.eventCount == 11)
         let net = live.groups.filter { !$0.notPaid }.reduce(Int64(0)) { $0 + $1.amount.minorUnits }
-        #expect(net == 100_00 + 250_00 + 40_00 + 70_00 + 90_00 - 30_00 - 40_00 - 70_00)
-        #expect(live.groups.contains { $0.notPaid && $0.amount.minorUnits == 5_00 && $0.day == 25 })
+        #expect(net == 100_00 + 250_00 + 40_00 + 70_00 + 90_00 + 60_00 - 30_00 - 40_00 - 70_00)
+        let notPaid = live.groups.filter(\.notPaid).map { "\($0.day) \($0.event) \($0.count) \($0.amount.minorUnits)" }
+        #expect(notPaid.sorted() == ["2 p2p 1 700", "25 payment 1 500"])
+        #expect(live.groups.contains { !$0.notPaid && $0.event == .payment && $0.day == 25 && $0.count == 1
+            && $0.amount.minorUnits == 60_00 })
     }
 }
