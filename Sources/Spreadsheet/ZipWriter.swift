@@ -194,8 +194,11 @@ final class DeflateSegment {
     private var output = [UInt8](repeating: 0, count: 1 << 18)
 
     init() throws {
-        stream = UnsafeMutablePointer<isal_zstream>.allocate(capacity: 1)
-        stream.initialize(to: isal_zstream())
+        // Zeroed in place: the structure is 80 KB, too large for a temporary on a thread's stack.
+        let raw = UnsafeMutableRawPointer.allocate(
+            byteCount: MemoryLayout<isal_zstream>.size, alignment: MemoryLayout<isal_zstream>.alignment)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<isal_zstream>.size)
+        stream = raw.bindMemory(to: isal_zstream.self, capacity: 1)
         isal_deflate_init(stream)
         let bufferSize = Int(cisal_level1_buffer_size())
         workBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 64)
