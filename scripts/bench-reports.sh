@@ -19,7 +19,9 @@
 #
 # Archives are kept in DIR (default /tmp/fiscal-archive-bench) as archive-<N>.sqlite and reused while their
 # `seeded` mark matches; delete them to seed again. Prints one line per (N, format):
-#   N  format  seconds  peak-RSS-MB  file-MB  seconds/floor
+#   N  format  seconds  machine-CPU-seconds  peak-RSS-MB  file-MB  seconds/floor
+# (machine CPU: every process's, from /proc/stat — on PostgreSQL the server's work is in it, the tool's RSS alone is
+# peak RSS)
 # The floor is measured in the same run, right before each archive's three reports: the seconds the database's own
 # client (sqlite3, psql) takes to join the month's events with their transactions and sum them — the least any
 # register of the month reads (the median of three runs). Shared machines change speed by a quarter within minutes,
@@ -70,24 +72,31 @@ fi
 command -v sqlite3 >/dev/null || { echo "$0: needs the sqlite3 shell (apt-get install -y sqlite3)" >&2; exit 1; }
 echo "timing $tool" >&2
 
-# Runs a command under /usr/bin/time -v; prints "<seconds> <peak RSS MB>".
+# The machine's busy CPU time so far, in clock ticks (every process: the tool and a database server beside it).
+busy_ticks() {
+    awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
+# Runs a command under /usr/bin/time -v; prints "<seconds> <peak RSS MB> <machine CPU seconds>".
 measure() {
-    local log
+    local log before after
     log=$(mktemp)
+    before=$(busy_ticks)
     if ! /usr/bin/time -v "$@" >/dev/null 2>"$log"; then
         echo "$0: failed: $*" >&2
         cat "$log" >&2
         rm -f "$log"
         exit 1
     fi
-    awk -F': ' '
+    after=$(busy_ticks)
+    awk -F': ' -v cpu="$(( after - before ))" -v hz="$(getconf CLK_TCK)" '
         /Elapsed \(wall clock\)/ {
             n = split($2, p, ":"); s = 0
             for (i = 1; i <= n; i++) s = s * 60 + p[i]
             wall = s
         }
         /Maximum resident set size/ { rss = $2 / 1024 }
-        END { printf "%.2f %.0f\n", wall, rss }' "$log"
+        END { printf "%.2f %.0f %.1f\n", wall, rss, cpu / hz }' "$log"
     rm -f "$log"
 }
 
@@ -116,7 +125,7 @@ for n in $events; do
         echo "reusing $archive ($mark)" >&2
     else
         rm -f "$archive" "$archive-wal" "$archive-shm"
-        read -r secs rss < <(measure "$seed" --archive "$archive" --month "$month" --events "$n")
+        read -r secs rss _ < <(measure "$seed" --archive "$archive" --month "$month" --events "$n")
         echo "seeded $archive: $n events in ${secs} s (peak RSS ${rss} MB), $(du -m "$archive" | cut -f1) MB" >&2
     fi
     sources=("$archive")
@@ -131,7 +140,7 @@ for n in $events; do
         else
             psql "$postgres" -qc "DROP DATABASE IF EXISTS fa_bench_$n" >&2
             psql "$postgres" -qc "CREATE DATABASE fa_bench_$n" >&2
-            read -r secs rss < <(measure env FISCAL_ARCHIVE_DB="$archive" "${TOOL:-$bench/.build/release/fiscal-archive}" migrate --to "$copy")
+            read -r secs rss _ < <(measure env FISCAL_ARCHIVE_DB="$archive" "${TOOL:-$bench/.build/release/fiscal-archive}" migrate --to "$copy")
             echo "copied $archive into PostgreSQL database fa_bench_$n in ${secs} s (peak RSS ${rss} MB)" >&2
         fi
         sources+=("$copy")
@@ -146,14 +155,14 @@ for n in $events; do
             [[ "$source" == "$archive" ]] || out="$dir/report-$n-postgres.$format"
             rm -f "$out" "$out.sha256"
             if [[ $report_run -eq 1 ]]; then
-                read -r secs rss < <(measure "$tool" "$source" "$month" "$format" "$out")
+                read -r secs rss cpu < <(measure "$tool" "$source" "$month" "$format" "$out")
             else
-                read -r secs rss < <(measure env FISCAL_ARCHIVE_DB="$source" "$tool" report --month "$month" --format "$format" --out "$out")
+                read -r secs rss cpu < <(measure env FISCAL_ARCHIVE_DB="$source" "$tool" report --month "$month" --format "$format" --out "$out")
             fi
             size=$(awk -v b="$(stat -c %s "$out")" 'BEGIN { printf "%.1f", b / 1048576 }')
             ratio=$(awk -v s="$secs" -v r="$ref" 'BEGIN { if (r > 0) printf "%.1f", s / r; else printf "-" }')
-            line=$(printf "%17s  %-4s  %7s s  %6s MB RSS  %8s MB  %5s× floor (%s s)" "$label" "$format" "$secs" \
-                "$rss" "$size" "$ratio" "$ref")
+            line=$(printf "%17s  %-4s  %7s s  %6s s CPU  %6s MB RSS  %8s MB  %5s× floor (%s s)" "$label" "$format" \
+                "$secs" "$cpu" "$rss" "$size" "$ratio" "$ref")
             echo "$line" >&2
             results+=("$line")
         done
@@ -170,7 +179,7 @@ for n in $events; do
 done
 
 echo
-echo "                N  fmt    seconds     peak RSS      file   seconds / floor"
+echo "                N  fmt    seconds  machine CPU     peak RSS      file   seconds / floor"
 printf '%s\n' "${results[@]}"
 
 if [[ $browser_check -eq 1 ]]; then
@@ -200,7 +209,7 @@ EOF
     echo '<!doctype html><title>blank</title>' >"$blank"
     read -r blank_secs _ < <(measure "$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
         --user-data-dir="$profile" --window-size=1280,2000 --screenshot="$dir/blank.png" "file://$blank")
-    read -r shot_secs shot_rss < <(measure "$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
+    read -r shot_secs shot_rss _ < <(measure "$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
         --user-data-dir="$profile" --window-size=1280,2000 --screenshot="$dir/report-$largest.png" "file://$html")
     echo
     echo "chromium: $(basename "$html") ($(du -h "$html" | cut -f1)): $loaded (frame load, measured in the page);"
