@@ -1,62 +1,38 @@
 import FiscalCore
 
 /// The register's page query, one text for every backend (each supplies its own paging condition on
-/// `e.occurred_at`/`e.seq` and its own parameter syntax; a backend with `LATERAL` joins uses ``lateralPage``, which
-/// returns the same rows): a page of the month's events, in order, each with its
-/// transaction and the receipt the register shows for it — for a payment or p2p the transaction's first non-refund
-/// receipt; for a refund or cancellation the first refund receipt whose total is the refunded amount, else the first
-/// refund receipt — with, for those, the receipt's original URL.
+/// `e.occurred_at`/`e.seq` and its own parameter syntax): a page of the month's events, in order, each with its
+/// transaction and the receipts the register may show for it — for a payment or p2p the transaction's non-refund
+/// receipts, for a refund or cancellation its refund receipts, with, for those, the receipt's original URL — one row
+/// per candidate receipt (one row with no receipt when there is none). Which candidate a row of the register shows
+/// (the first non-refund receipt; the first refund receipt whose total is the refunded amount, else the first refund
+/// receipt) is chosen while the rows are read, by ``RegisterReceiptChoice``: an event's candidates are adjacent, as
+/// the rows are ordered by the event.
 ///
 /// The page of events is chosen first, in a subquery of its own, and only its rows are joined: written as one flat
 /// join with the `LIMIT` outside, PostgreSQL's planner costed the per-row receipt look-ups (correlated subqueries)
 /// into the index path and chose hash joins over every remaining event of the month instead, then a top-N sort —
 /// each page did the work of the rest of the month (a 100,000-event month's register took 6 s of server time
 /// instead of under 1 s).
+///
+/// The candidates are joined, not chosen in SQL: on PostgreSQL the choice was a `LATERAL` look-up per event
+/// (`ORDER BY` matching total, id, `LIMIT 1`), whose per-row sort and subquery machinery took ~4 of the ~6.5 s of
+/// server time a million-event month's register took (`EXPLAIN ANALYZE`); with the plain join the same month took
+/// 4.5–4.9 s. Before that, a `CASE` of correlated subqueries (still SQLite's way until then) was evaluated twice per
+/// row by PostgreSQL.
 package enum RegisterSQL {
     /// The query of one page: `condition` selects the events (aliased `e`), at most `limit` of them.
     package static func page(condition: String, limit: Int) -> String {
         """
         SELECT \(eventAndTransactionColumns),
-            \(receiptColumns), o.url AS receipt_original_url
-        FROM \(events(condition: condition, limit: limit))
-        JOIN transactions t ON t.id = e.transaction_id
-        LEFT JOIN receipts r ON r.id = CASE WHEN e.kind IN ('payment', 'p2p')
-            THEN (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind <> 'refund'
-                  ORDER BY id LIMIT 1)
-            ELSE COALESCE(
-                (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
-                    AND total = -e.amount ORDER BY id LIMIT 1),
-                (SELECT id FROM receipts WHERE transaction_id = e.transaction_id AND kind = 'refund'
-                    ORDER BY id LIMIT 1))
-            END
-        LEFT JOIN originals o ON o.id = r.original_id AND e.kind NOT IN ('payment', 'p2p')
-        ORDER BY e.occurred_at, e.seq
-        """
-    }
-
-    /// The same page as ``page(condition:limit:)`` — same rows, same columns, same receipt chosen — for a backend
-    /// with `LATERAL` joins (PostgreSQL; SQLite 3.40 has none): the receipt is chosen by one ordered index look-up
-    /// per event, `ORDER BY` (matching refund total first, then id) `LIMIT 1`, instead of a correlated `CASE` of
-    /// subqueries that PostgreSQL evaluated twice per row (for the index condition and again), and the original's URL
-    /// is looked up for refunds and cancellations only. Measured on a million-event month: 38–50 ms a page against
-    /// 56–62 ms. The backend-equivalence and register tests run both.
-    package static func lateralPage(condition: String, limit: Int) -> String {
-        """
-        SELECT \(eventAndTransactionColumns),
             \(receiptColumns),
             CASE WHEN e.kind NOT IN ('payment', 'p2p')
-                THEN (SELECT o.url FROM originals o WHERE o.id = r.original_id) END AS receipt_original_url
+                THEN (SELECT o.url FROM originals o WHERE o.id = r.original_id) END AS receipt_original_url,
+            r.id AS receipt_id
         FROM \(events(condition: condition, limit: limit))
         JOIN transactions t ON t.id = e.transaction_id
-        LEFT JOIN LATERAL (
-            SELECT x.fiscal_sign, x.terminal_id, x.receipt_number, x.total, x.vat_total, x.currency,
-                x.commissioner_tin, x.kind, x.issued_at, x.original_id
-            FROM receipts x
-            WHERE x.transaction_id = e.transaction_id
-                AND (x.kind = 'refund') = (e.kind NOT IN ('payment', 'p2p'))
-            ORDER BY CASE WHEN e.kind NOT IN ('payment', 'p2p') AND x.total = -e.amount THEN 0 ELSE 1 END, x.id
-            LIMIT 1
-        ) r ON true
+        LEFT JOIN receipts r ON r.transaction_id = e.transaction_id
+            AND (r.kind = 'refund') = (e.kind NOT IN ('payment', 'p2p'))
         ORDER BY e.occurred_at, e.seq
         """
     }
@@ -88,7 +64,7 @@ package enum RegisterSQL {
     }
 }
 
-/// One row of ``RegisterSQL/page(condition:limit:)`` (or its `LATERAL` twin), column by column in the query's order (backends read it by
+/// One row of ``RegisterSQL/page(condition:limit:)``, column by column in the query's order (backends read it by
 /// position: by name, PostgresNIO hashed every column name of every row, a third of the client's work on a
 /// register), and the rules that make it a ``RegisterEntry`` — the same for every backend.
 package struct RegisterRowValues {
@@ -120,6 +96,7 @@ package struct RegisterRowValues {
         receiptKind = try column.value(23)
         receiptIssuedAt = try column.value(24)
         receiptOriginalUrl = try column.value(25)
+        receiptId = try column.value(26)
     }
 
     /// The query's output columns, in order (`RegisterSQLTests` holds the query to them).
@@ -127,7 +104,7 @@ package struct RegisterRowValues {
         "seq", "kind", "transaction_id", "occurred_at", "amount", "currency", "source", "note", "operation_id", "type",
         "status", "vendor_order_id", "receipt_url", "paid_at", "state", "last_error", "fiscal_sign", "terminal_id",
         "receipt_number", "total", "vat_total", "receipt_currency", "commissioner_tin", "receipt_kind",
-        "receipt_issued_at", "receipt_original_url",
+        "receipt_issued_at", "receipt_original_url", "receipt_id",
     ]
 
     package var seq: Int64
@@ -156,6 +133,7 @@ package struct RegisterRowValues {
     package var receiptKind: String?
     package var receiptIssuedAt: Int64?
     package var receiptOriginalUrl: String?
+    package var receiptId: Int64?
 
     /// The entry; an unreadable kind, type, currency or source is a "corrupt" error naming the transaction.
     package func entry() throws(ArchiveError) -> RegisterEntry {
@@ -200,6 +178,49 @@ package struct RegisterRowValues {
             relatedTransactionDate: isPayment ? nil : paidAt,
             source: source, note: notes.isEmpty ? nil : notes.joined(separator: "; "), pipelineState: state,
             pipelineReason: state == "archived" ? nil : lastError, amountUnknown: amountUnknown)
+    }
+}
+
+/// Which of an event's candidate rows (``RegisterSQL/page(condition:limit:)``: one per receipt of the event's side)
+/// the register shows: for a payment or p2p transfer the first receipt (lowest id); for a refund or cancellation the
+/// first refund receipt whose total is the refunded amount, else the first refund receipt. Rows are added in page
+/// order, where an event's candidates are adjacent; an event's row is handed back once the next event's first row
+/// (or ``finish()``) shows its candidates are complete.
+package struct RegisterReceiptChoice {
+    private var pending: RegisterRowValues?
+
+    package init() {}
+
+    /// Takes the next row; returns the previous event's chosen row when `row` starts another event.
+    package mutating func add(_ row: RegisterRowValues) -> RegisterRowValues? {
+        guard let current = pending else {
+            pending = row
+            return nil
+        }
+        guard current.seq == row.seq else {
+            pending = row
+            return current
+        }
+        if Self.prefers(row, over: current) { pending = row }
+        return nil
+    }
+
+    /// The last event's chosen row, if any.
+    package mutating func finish() -> RegisterRowValues? {
+        defer { pending = nil }
+        return pending
+    }
+
+    /// Whether `candidate` is shown rather than `chosen` (two rows of one event).
+    static func prefers(_ candidate: RegisterRowValues, over chosen: RegisterRowValues) -> Bool {
+        guard let candidateID = candidate.receiptId else { return false }
+        guard let chosenID = chosen.receiptId else { return true }
+        if candidate.kind != "payment", candidate.kind != "p2p" {
+            let candidateMatches = candidate.total == -candidate.amount
+            let chosenMatches = chosen.total == -chosen.amount
+            if candidateMatches != chosenMatches { return candidateMatches }
+        }
+        return candidateID < chosenID
     }
 }
 

@@ -73,7 +73,7 @@ extension PostgresArchiveStore {
 
     /// The query of a page: `$1` the last row's time (the month's start at first), `$2` the month's end, `$3` the
     /// last row's sequence number.
-    static let registerPageSQL = RegisterSQL.lateralPage(
+    static let registerPageSQL = RegisterSQL.page(
         condition: "e.occurred_at >= $1 AND e.occurred_at < $2 AND (e.occurred_at > $1 OR e.seq > $3)",
         limit: registerPageSize)
 
@@ -86,8 +86,9 @@ extension PostgresArchiveStore {
     /// In pages of ``registerPageSize`` rows, each after the last row read (as SQLite's), all in one transaction,
     /// the next page read while `body` works through this one (PostgreSQL connections take one query at a time, so
     /// the overlap is the server's work on the next page against the report's on this one). A page is an index
-    /// range of `events_occurred`, at most ``registerPageSize`` rows (see `RegisterSQL`), joined to its
-    /// transactions, receipts and originals by primary key: hash and merge joins are switched off for the pages,
+    /// range of `events_occurred`, at most ``registerPageSize`` events (see `RegisterSQL`), joined to their
+    /// transactions by primary key, to their receipts by `receipts_transaction` (index-only) and to refunds' originals
+    /// by primary key; `RegisterReceiptChoice` keeps each event's receipt. Hash and merge joins are switched off for the pages,
     /// because the planner, costing the per-row receipt choice into the index path, hashed the whole `receipts`
     /// and `transactions` tables for every page instead (200 ms a page of a 100,000-event archive, growing with
     /// the archive, against 60 ms). JIT compilation is off too: each page's estimated cost passes `jit_above_cost`,
@@ -113,7 +114,13 @@ extension PostgresArchiveStore {
                     entries.reserveCapacity(registerPageSize)
                     let rows = try await c.connection.query(
                         PostgresQuery(unsafeSQL: sql, binds: bindings), logger: c.logger)
-                    for try await row in rows { entries.append(try RegisterRowValues(PostgresColumns(row: row)).entry()) }
+                    var choice = RegisterReceiptChoice()
+                    for try await row in rows {
+                        if let chosen = choice.add(try RegisterRowValues(PostgresColumns(row: row))) {
+                            entries.append(try chosen.entry())
+                        }
+                    }
+                    if let chosen = choice.finish() { entries.append(try chosen.entry()) }
                     return entries
                 }
                 // The transaction must not end (and its connection go back to the pool) under a running query:

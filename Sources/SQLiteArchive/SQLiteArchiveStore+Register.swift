@@ -37,11 +37,15 @@ extension SQLiteArchiveStore {
             do {
                 return try await reader.read { db in
                     var entries: [RegisterEntry] = []
+                    var choice = RegisterReceiptChoice()
                     let rows = try Row.fetchCursor(
                         db.cachedStatement(sql: sql), arguments: [after.occurredAt, endOfMonth, after.seq])
                     while let row = try rows.next() {
-                        entries.append(try RegisterRowValues(SQLiteColumns(row: row)).entry())
+                        if let chosen = choice.add(try RegisterRowValues(SQLiteColumns(row: row))) {
+                            entries.append(try chosen.entry())
+                        }
                     }
+                    if let chosen = choice.finish() { entries.append(try chosen.entry()) }
                     return entries
                 }
             } catch let error as DatabaseError {

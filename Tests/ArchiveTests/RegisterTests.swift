@@ -150,6 +150,41 @@ import Testing
         #expect(refunds.map(\.receiptURL) == [urls[1], urls[0]])
     }
 
+    /// A transaction with several receipts of an event's side: the payment shows its first (lowest id), a refund whose
+    /// amount no refund receipt has shows the first refund receipt — the same on every backend, whatever order the
+    /// candidates come in.
+    @Test(arguments: TestBackend.available) func severalReceiptsShowTheFirst(backend: TestBackend) async throws {
+        let store = try await backend.makeArchive()
+        let paid = Sample.tashkent(2026, 10, 6, 10)
+        try await Sample.archive(store, 1, amount: 500_00, date: paid, now: paid)
+        let operation = try await store.beginOperation(
+            OperationIntent(transactionID: 1, kind: .refund(Sample.uzs(100_00)), user: "alice"), now: paid + 100) { _ in }
+        try await store.completeOperation(
+            operation.id, outcome: .succeeded(status: .refunded, mxID: "mx-1"), now: paid + 200)
+        let urls = ["https://ofd.soliq.uz/epi?t=T&r=refund-300", "https://ofd.soliq.uz/epi?t=T&r=refund-400"]
+        try await store.recordReceiptLink(1, url: "https://ofd.soliq.uz/epi?t=T&r=1", refundURLs: urls, now: paid + 300)
+        // One trip stores a later advance receipt, then refund receipts of 300 and 400: none of them is the 100 refunded.
+        var advance = Sample.page("<html>advance</html>")
+        advance.url = "https://ofd.soliq.uz/epi?t=T&r=advance"
+        var originals = [try PreparedOriginal(advance, parsed: try ParsedOriginal(
+            receipt: Sample.receipt(kind: .advance, total: 500_00, fiscalSign: "later", number: "2"), warnings: [], for: 1))]
+        for (url, total) in zip(urls, [Int64(300_00), 400_00]) {
+            var page = Sample.page("<html>refund \(total)</html>")
+            page.url = url
+            originals.append(try PreparedOriginal(page, parsed: try ParsedOriginal(
+                receipt: Sample.receipt(kind: .refund, total: total, fiscalSign: "r\(total / 100)", number: "\(total)"),
+                warnings: [], for: 1)))
+        }
+        let job = try await TripFixture.claim(store, 1, now: paid + 400)
+        try await store.commit(PipelineTrip(originals: originals, end: .archived), of: 1, lease: job.lease, now: paid + 400)
+        let rows = try await entries(store, YearMonth(year: 2026, month: 10))
+        #expect(rows.map(\.event) == [.payment, .refund])
+        #expect(rows.first?.receipt?.fiscalSign == Sample.receipt().fiscalSign, "the payment's first receipt")
+        #expect(rows.last?.receipt?.fiscalSign == "r300", "the first refund receipt when none has the amount")
+        #expect(rows.last?.receiptURL == urls[0])
+        #expect(rows.last?.amount == Sample.uzs(-100_00))
+    }
+
     @Test(arguments: TestBackend.available) func vatBreakdownGroupsEqualRates(backend: TestBackend) async throws {
         let store = try await backend.makeArchive()
         let date = Sample.tashkent(2026, 10, 15)
