@@ -87,9 +87,9 @@ extension PostgresArchiveStore {
     /// the next page read while `body` works through this one (PostgreSQL connections take one query at a time, so
     /// the overlap is the server's work on the next page against the report's on this one). A page is an index
     /// range of `events_occurred`, at most ``registerPageSize`` events (see `RegisterSQL`), joined to their
-    /// transactions by primary key, to their receipts by `receipts_transaction` (index-only) and to refunds' originals
-    /// by primary key; `RegisterReceiptChoice` keeps each event's receipt. Hash and merge joins are switched off for the pages,
-    /// because the planner, costing the per-row receipt choice into the index path, hashed the whole `receipts`
+    /// transactions by primary key, to their receipts by `receipts_transaction` (index-only) and to refunds'
+    /// originals by primary key; `RegisterReceiptChoice` keeps each event's receipt. Hash and merge joins are
+    /// switched off for the pages, because the planner, costing the per-row receipt choice into the index path, hashed the whole `receipts`
     /// and `transactions` tables for every page instead (200 ms a page of a 100,000-event archive, growing with
     /// the archive, against 60 ms). JIT compilation is off too: each page's estimated cost passes `jit_above_cost`,
     /// and compiling its plan took 30–40 ms a page. Memoize is off: the planner put a cache in front of the
