@@ -6,7 +6,14 @@ import FiscalCore
 extension HTMLReportRenderer {
     private static let width = 1160
     private static let height = 250
+    /// Room left of the plot for the value labels (right-aligned at 6 units from the plot, 11-unit text): 96
+    /// units hold a label of 13 characters (`10,000,000.00`); a longer one widens it at ~6.5 units a character, so
+    /// a month whose days reach a billion shows its top label whole (it was cut at the figure's left edge).
     private static let left = 96
+
+    static func leftMargin(labels: [String]) -> Int {
+        max(left, (labels.map(\.count).max() ?? 0) * 13 / 2 + 8)
+    }
     private static let right = 8
     private static let top = 14
     private static let bottom = 26
@@ -21,10 +28,13 @@ extension HTMLReportRenderer {
     private func chart(_ totals: MonthlySummary.CurrencyTotals) -> String {
         let currency = totals.currency.alphaCode
         let id = "chart-\(currency.lowercased())"
-        let plotWidth = Self.width - Self.left - Self.right
-        let plotHeight = Self.height - Self.top - Self.bottom
         let maxIn = totals.days.map(\.inflow.amount.minorUnits).max() ?? 0
         let maxOut = totals.days.map { -$0.outflow.amount.minorUnits }.max() ?? 0
+        let topLabel = language.format(minorUnits: maxIn)
+        let bottomLabel = language.format(minorUnits: -maxOut)
+        let left = Self.leftMargin(labels: [maxIn > 0 ? topLabel : "", maxOut > 0 ? bottomLabel : ""])
+        let plotWidth = Self.width - left - Self.right
+        let plotHeight = Self.height - Self.top - Self.bottom
         let range = max(0, maxIn) + max(0, maxOut)
         // Tenths of a unit.
         func scaled(_ value: Int64) -> Int {
@@ -46,27 +56,27 @@ extension HTMLReportRenderer {
             """
         // Weekend shading.
         for day in totals.days where isWeekend(day.day) {
-            let x = Self.left * 10 + (day.day - 1) * slot
+            let x = left * 10 + (day.day - 1) * slot
             svg += "<rect class=\"we\" x=\"\(t(x))\" y=\"\(Self.top)\" width=\"\(t(slot))\" height=\"\(plotHeight)\"/>\n"
         }
         // Grid lines and value labels at the extremes.
-        let x0 = Self.left
+        let x0 = left
         let x1 = Self.width - Self.right
         if maxIn > 0 {
             svg += "<line class=\"grid\" x1=\"\(x0)\" x2=\"\(x1)\" y1=\"\(Self.top)\" y2=\"\(Self.top)\"/>\n"
             svg += "<text class=\"val\" x=\"\(x0 - 6)\" y=\"\(Self.top + 4)\" text-anchor=\"end\">"
-                + "\(esc(language.format(minorUnits: maxIn)))</text>\n"
+                + "\(esc(topLabel))</text>\n"
         }
         if maxOut > 0 {
             let y = Self.top + plotHeight
             svg += "<line class=\"grid\" x1=\"\(x0)\" x2=\"\(x1)\" y1=\"\(y)\" y2=\"\(y)\"/>\n"
             svg += "<text class=\"val\" x=\"\(x0 - 6)\" y=\"\(y)\" text-anchor=\"end\">"
-                + "\(esc(language.format(minorUnits: -maxOut)))</text>\n"
+                + "\(esc(bottomLabel))</text>\n"
         }
         svg += "<text class=\"val\" x=\"\(x0 - 6)\" y=\"\(t(zeroY + 35))\" text-anchor=\"end\">0</text>\n"
         // Bars, one group per day with an accessible title.
         for day in totals.days {
-            let x = Self.left * 10 + (day.day - 1) * slot + (slot - barWidth) / 2
+            let x = left * 10 + (day.day - 1) * slot + (slot - barWidth) / 2
             let date = Tashkent.LocalDateTime(year: summary.month.year, month: summary.month.month, day: day.day)
             var title = "\(language.date(date)): \(labels.chartIn) \(language.format(count: day.inflow.count)) · "
                 + "\(language.format(day.inflow.amount)) \(currency)"
@@ -87,7 +97,7 @@ extension HTMLReportRenderer {
                     + "height=\"\(t(max(down, 5)))\"/>"
             }
             svg += "</g>\n"
-            let labelX = Self.left * 10 + (day.day - 1) * slot + slot / 2
+            let labelX = left * 10 + (day.day - 1) * slot + slot / 2
             svg += "<text x=\"\(t(labelX))\" y=\"\(Self.height - 8)\" text-anchor=\"middle\">\(day.day)</text>\n"
         }
         svg += "<line class=\"axis\" x1=\"\(x0)\" x2=\"\(x1)\" y1=\"\(t(zeroY))\" y2=\"\(t(zeroY))\"/>\n"

@@ -70,6 +70,29 @@ struct HTMLReportTests {
         #expect(html.hasSuffix("</html>\n"))
     }
 
+    /// The chart's value labels are right-aligned left of the plot: each must fit between the figure's left edge and
+    /// its anchor (digits of 11-unit text are ~6 units wide). A day of a billion sums made a 16-character label that
+    /// the fixed 96-unit margin cut; small months keep that margin (anchor at 90).
+    @Test("The chart's value labels fit inside the figure, however large the day")
+    func chartLabelsFit() async throws {
+        func labels(_ html: String) -> [(x: Int, text: String)] {
+            let pattern = #/<text class="val" x="(\d+)" y="\d+" text-anchor="end">([^<]+)</text>/#
+            return html.matches(of: pattern).map { (Int($0.output.1)!, String($0.output.2)) }
+        }
+        let (_, small) = try await write(Fixture.goldenMonth)
+        #expect(labels(small).map(\.x).allSatisfy { $0 == 90 }, "\(labels(small))")
+        var source = Fixture.goldenMonth
+        source.entries.append(Fixture.entry(
+            20, .payment, id: 99, at: Fixture.at(2026, 10, 7), amount: Fixture.uzs("1006454824.00")))
+        source.entries.append(Fixture.entry(
+            21, .refund, id: 99, at: Fixture.at(2026, 10, 8), amount: Fixture.uzs("-374796818.45")))
+        let (_, large) = try await write(source)
+        let found = labels(large)
+        #expect(found.map(\.text).contains("1,006,454,824.00"), "\(found)")
+        #expect(found.map(\.text).contains("−374,796,818.45") || found.map(\.text).contains("-374,796,818.45"), "\(found)")
+        for label in found { #expect(label.x >= label.text.count * 6, "\(label) is cut at the figure's edge") }
+    }
+
     @Test("Summary first, then chart, exceptions, register; states period, as-of time and chain head")
     func structure() async throws {
         let (written, html) = try await write(Fixture.goldenMonth)
