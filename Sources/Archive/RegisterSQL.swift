@@ -184,31 +184,31 @@ package struct RegisterRowValues {
 /// Which of an event's candidate rows (``RegisterSQL/page(condition:limit:)``: one per receipt of the event's side)
 /// the register shows: for a payment or p2p transfer the first receipt (lowest id); for a refund or cancellation the
 /// first refund receipt whose total is the refunded amount, else the first refund receipt. Rows are added in page
-/// order, where an event's candidates are adjacent; an event's row is handed back once the next event's first row
-/// (or ``finish()``) shows its candidates are complete.
+/// order, where an event's candidates are adjacent; an event's entry is appended once the next event's first row
+/// (or ``finish(into:)``) shows its candidates are complete.
 package struct RegisterReceiptChoice {
     private var pending: RegisterRowValues?
 
     package init() {}
 
-    /// Takes the next row; returns the previous event's chosen row when `row` starts another event.
-    package mutating func add(_ row: RegisterRowValues) -> RegisterRowValues? {
+    /// Takes the next row; appends the previous event's entry to `entries` when `row` starts another event.
+    package mutating func add(_ row: RegisterRowValues, to entries: inout [RegisterEntry]) throws(ArchiveError) {
         guard let current = pending else {
             pending = row
-            return nil
+            return
         }
         guard current.seq == row.seq else {
             pending = row
-            return current
+            entries.append(try current.entry())
+            return
         }
         if Self.prefers(row, over: current) { pending = row }
-        return nil
     }
 
-    /// The last event's chosen row, if any.
-    package mutating func finish() -> RegisterRowValues? {
+    /// Appends the last event's entry, if any.
+    package mutating func finish(into entries: inout [RegisterEntry]) throws(ArchiveError) {
         defer { pending = nil }
-        return pending
+        if let last = pending { entries.append(try last.entry()) }
     }
 
     /// Whether `candidate` is shown rather than `chosen` (two rows of one event).

@@ -89,9 +89,9 @@ extension PostgresArchiveStore {
     /// range of `events_occurred`, at most ``registerPageSize`` events (see `RegisterSQL`), joined to their
     /// transactions by primary key, to their receipts by `receipts_transaction` (index-only) and to refunds'
     /// originals by primary key; `RegisterReceiptChoice` keeps each event's receipt. Hash and merge joins are
-    /// switched off for the pages, because the planner, costing the per-row receipt choice into the index path, hashed the whole `receipts`
-    /// and `transactions` tables for every page instead (200 ms a page of a 100,000-event archive, growing with
-    /// the archive, against 60 ms). JIT compilation is off too: each page's estimated cost passes `jit_above_cost`,
+    /// switched off for the pages, because the planner (costing the per-row receipt choice the query then made into
+    /// the index path) hashed the whole `receipts` and `transactions` tables for every page instead (200 ms a page
+    /// of a 100,000-event archive, growing with the archive, against 60 ms). JIT compilation is off too: each page's estimated cost passes `jit_above_cost`,
     /// and compiling its plan took 30–40 ms a page. Memoize is off: the planner put a cache in front of the
     /// transaction and receipt look-ups, but a register's events hardly repeat a transaction (7 hits in a page of
     /// 5,000), so every row paid for a cache miss on top of its look-up: 46–52 ms a page against 35–39 ms without.
@@ -116,11 +116,9 @@ extension PostgresArchiveStore {
                         PostgresQuery(unsafeSQL: sql, binds: bindings), logger: c.logger)
                     var choice = RegisterReceiptChoice()
                     for try await row in rows {
-                        if let chosen = choice.add(try RegisterRowValues(PostgresColumns(row: row))) {
-                            entries.append(try chosen.entry())
-                        }
+                        try choice.add(RegisterRowValues(PostgresColumns(row: row)), to: &entries)
                     }
-                    if let chosen = choice.finish() { entries.append(try chosen.entry()) }
+                    try choice.finish(into: &entries)
                     return entries
                 }
                 // The transaction must not end (and its connection go back to the pool) under a running query:

@@ -41,11 +41,9 @@ extension SQLiteArchiveStore {
                     let rows = try Row.fetchCursor(
                         db.cachedStatement(sql: sql), arguments: [after.occurredAt, endOfMonth, after.seq])
                     while let row = try rows.next() {
-                        if let chosen = choice.add(try RegisterRowValues(SQLiteColumns(row: row))) {
-                            entries.append(try chosen.entry())
-                        }
+                        try choice.add(RegisterRowValues(SQLiteColumns(row: row)), to: &entries)
                     }
-                    if let chosen = choice.finish() { entries.append(try chosen.entry()) }
+                    try choice.finish(into: &entries)
                     return entries
                 }
             } catch let error as DatabaseError {
