@@ -6,14 +6,8 @@ import FiscalCore
 extension HTMLReportRenderer {
     private static let width = 1160
     private static let height = 250
-    /// Room left of the plot for the value labels (right-aligned at 6 units from the plot, 11-unit text): 96
-    /// units hold a label of 13 characters (`10,000,000.00`); a longer one widens it at ~6.5 units a character, so
-    /// a month whose days reach a billion shows its top label whole (it was cut at the figure's left edge).
+    /// Room left of the plot for the value labels, at least (see ``leftMargin(labels:)``).
     private static let left = 96
-
-    static func leftMargin(labels: [String]) -> Int {
-        max(left, (labels.map(\.count).max() ?? 0) * 13 / 2 + 8)
-    }
     private static let right = 8
     private static let top = 14
     private static let bottom = 26
@@ -105,6 +99,13 @@ extension HTMLReportRenderer {
         svg += "<figcaption class=\"legend\"><i class=\"in\"></i>\(esc(labels.chartIn))"
             + "<i class=\"out\"></i>\(esc(labels.chartOut)) · \(esc(currency))</figcaption>\n</figure>\n"
         return svg
+    }
+
+    /// Room left of the plot for `labels` (right-aligned 6 units from the plot, 11-unit text): 96 units hold a label
+    /// of 13 characters (`10,000,000.00`); a longer one widens it at ~6.5 units a character, so a month whose days
+    /// reach a billion shows its top label whole (it was cut at the figure's left edge).
+    private static func leftMargin(labels: [String]) -> Int {
+        max(left, (labels.map(\.count).max() ?? 0) * 13 / 2 + 8)
     }
 
     /// Saturday or Sunday.
