@@ -20,8 +20,8 @@
 # Archives are kept in DIR (default /tmp/fiscal-archive-bench) as archive-<N>.sqlite and reused while their
 # `seeded` mark matches; delete them to seed again. Prints one line per (N, format):
 #   N  format  seconds  machine-CPU-seconds  peak-RSS-MB  file-MB  seconds/floor
-# (machine CPU: every process's, from /proc/stat — on PostgreSQL the server's work is in it, the tool's RSS alone is
-# peak RSS)
+# (machine CPU: every process's, from /proc/stat, so on PostgreSQL the server's work is in it; peak RSS is the tool's
+# alone)
 # The floor is measured in the same run, right before each archive's three reports: the seconds the database's own
 # client (sqlite3, psql) takes to join the month's events with their transactions and sum them — the least any
 # register of the month reads (the median of three runs). Shared machines change speed by a quarter within minutes,

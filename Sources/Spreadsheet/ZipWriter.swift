@@ -205,9 +205,7 @@ final class DeflateSegment {
         stream.pointee.level = 1
         stream.pointee.level_buf = workBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
         stream.pointee.level_buf_size = UInt32(bufferSize)
-        stream.pointee.gzip_flag = UInt16(IGZIP_DEFLATE)
-        stream.pointee.flush = UInt16(NO_FLUSH)
-        stream.pointee.end_of_stream = 0
+        stream.pointee.gzip_flag = UInt16(IGZIP_DEFLATE)  // raw deflate; `run` sets the flush of every call
     }
 
     deinit {
