@@ -74,6 +74,7 @@ import Testing
         let holder = try DatabaseQueue(path: store.path)
         let locked = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
+        let released = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             try? holder.writeWithoutTransaction { db in
                 try db.execute(sql: "BEGIN IMMEDIATE")
@@ -81,17 +82,24 @@ import Testing
                 release.wait()
                 try db.execute(sql: "ROLLBACK")
             }
+            released.signal()
         }
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                locked.wait()
-                continuation.resume()
+        func wait(for semaphore: DispatchSemaphore) async {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    semaphore.wait()
+                    continuation.resume()
+                }
             }
         }
+        await wait(for: locked)
         let error = await #expect(throws: ArchiveError.self) { try await impatient.setMeta("last_sync_at", "1") }
         #expect(error?.code == .locked)
         #expect(error?.description.contains("locked by another process") == true)
+        // Once the holder has let go (awaited: on a busy machine its thread may not run within the 0.2 s the
+        // impatient store waits), the same write goes through.
         release.signal()
+        await wait(for: released)
         try await impatient.setMeta("last_sync_at", "1")
     }
 }
